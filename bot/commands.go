@@ -1,0 +1,143 @@
+package bot
+
+import (
+	"context"
+	"strings"
+)
+
+// OptionKind says what an option's value names, which decides how it is resolved, completed and
+// offered on each platform.
+type OptionKind int
+
+const (
+	TextOption     OptionKind = iota // free words
+	IssueOption                      // an issue of the briefing
+	PartyOption                      // a party of the briefing; platforms offer fixed choices
+	SectionOption                    // a section of the briefing
+	BriefingOption                   // a loaded briefing
+	ChoiceOption                     // one of Choices
+)
+
+// An Option is one argument of a command.
+type Option struct {
+	Name        string
+	Description string
+	Kind        OptionKind
+	Required    bool
+	Choices     []string // for ChoiceOption; for PartyOption the engine fills in the loaded parties
+}
+
+// Autocomplete reports whether platforms should complete this option as the user types.
+func (o Option) Autocomplete() bool {
+	return o.Kind == IssueOption || o.Kind == SectionOption || o.Kind == BriefingOption
+}
+
+// A Command is one slash command, declared as data: the same table drives routing, /help, Discord
+// registration and the Slack manifest.
+type Command struct {
+	Name        string
+	Description string
+	Options     []Option
+	// Admin commands are limited by the platform (Discord's default_member_permissions) and checked
+	// again by the engine against Request.Admin for the parts that change anything.
+	Admin  bool
+	handle func(e *Engine, ctx context.Context, req Request) Reply
+}
+
+// Usage is the command as typed, with its options: "/position <issue> [party] [briefing]".
+func (c Command) Usage() string {
+	var sb strings.Builder
+	sb.WriteString("/")
+	sb.WriteString(c.Name)
+	for _, o := range c.Options {
+		name := o.Name
+		if o.Kind == ChoiceOption {
+			name = strings.Join(o.Choices, "|")
+		}
+		if o.Required {
+			sb.WriteString(" <" + name + ">")
+		} else {
+			sb.WriteString(" [" + name + "]")
+		}
+	}
+	return sb.String()
+}
+
+// Hint is the usage without the command's own name, as Slack's usage_hint shows it.
+func (c Command) Hint() string {
+	return strings.TrimSpace(strings.TrimPrefix(c.Usage(), "/"+c.Name))
+}
+
+// Digest actions.
+const (
+	DigestPreview = "preview"
+	DigestNow     = "now"
+	DigestStatus  = "status"
+)
+
+var briefingOption = Option{Name: "briefing", Description: "Which briefing (default: the configured one)", Kind: BriefingOption}
+
+func commandTable() []Command {
+	return []Command{
+		{
+			Name:        "position",
+			Description: "Each party's position on an issue, side by side",
+			Options: []Option{
+				{Name: "issue", Description: "The issue, e.g. sovereignty", Kind: IssueOption, Required: true},
+				{Name: "party", Description: "Only this party's position", Kind: PartyOption},
+				briefingOption,
+			},
+			handle: (*Engine).position,
+		},
+		{
+			Name:        "compare",
+			Description: "The whole positions table",
+			Options:     []Option{briefingOption},
+			handle:      (*Engine).compare,
+		},
+		{
+			Name:        "briefing",
+			Description: "The summary of a briefing, or one of its sections",
+			Options: []Option{
+				{Name: "section", Description: "A section, e.g. history", Kind: SectionOption},
+				briefingOption,
+			},
+			handle: (*Engine).briefing,
+		},
+		{
+			Name:        "facts",
+			Description: "Key figures, each with its source",
+			Options:     []Option{briefingOption},
+			handle:      (*Engine).facts,
+		},
+		{
+			Name:        "timeline",
+			Description: "Dated events, oldest first",
+			Options:     []Option{briefingOption},
+			handle:      (*Engine).timeline,
+		},
+		{
+			Name:        "search",
+			Description: "Passages that mention all the words",
+			Options: []Option{
+				{Name: "words", Description: "What to look for", Kind: TextOption, Required: true},
+			},
+			handle: (*Engine).search,
+		},
+		{
+			Name:        "digest",
+			Description: "Preview today's digest, post it now (admins), or see next runs",
+			Options: []Option{
+				{Name: "action", Description: "preview, now or status", Kind: ChoiceOption,
+					Choices: []string{DigestPreview, DigestNow, DigestStatus}},
+			},
+			Admin:  true,
+			handle: (*Engine).digest,
+		},
+		{
+			Name:        "help",
+			Description: "Commands and loaded briefings",
+			handle:      (*Engine).help,
+		},
+	}
+}

@@ -1,0 +1,275 @@
+package briefings
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// A Resolver turns what a user typed into one of a known set of things (issues, sections, parties,
+// briefings): any case, a name, a slug or an alias, a prefix, the prefix of a word, or a small typo.
+// Ranking is deterministic: by how well a name matches, then by the order entries were added.
+// The same ranking feeds answers, suggestions and autocomplete.
+type Resolver struct {
+	entries []resolverEntry
+	owner   map[string]int // normalized name -> entry index
+}
+
+type resolverEntry struct {
+	key   string
+	label string
+	names []string // normalized
+}
+
+// A Match is one entry and how well it matched; a higher Score is better.
+type Match struct {
+	Key   string
+	Label string
+	Score int
+}
+
+// Scores, by kind of match. Every kind below scoreExact is a guess; two guesses that tie are
+// ambiguous and resolve to nothing.
+const (
+	scoreExact      = 1000
+	scorePrefix     = 800
+	scoreWordPrefix = 600
+	scoreTypo       = 400
+	scoreTypoPrefix = 200
+)
+
+// NewResolver returns an empty resolver.
+func NewResolver() *Resolver { return &Resolver{owner: map[string]int{}} }
+
+// Add registers an entry under its key, a label to show, and more names it answers to. It refuses
+// a name that normalizes to nothing or that another entry already answers to.
+func (r *Resolver) Add(key, label string, names ...string) error {
+	idx := len(r.entries)
+	e := resolverEntry{key: key, label: label}
+	for _, raw := range append([]string{key, label}, names...) {
+		n := Normalize(raw)
+		if n == "" {
+			return fmt.Errorf("%q has no letters or digits", raw)
+		}
+		if owner, ok := r.owner[n]; ok {
+			if owner == idx {
+				continue // the key and the label often normalize alike
+			}
+			return fmt.Errorf("%q is already a name of %q", raw, r.entries[owner].label)
+		}
+		r.owner[n] = idx
+		e.names = append(e.names, n)
+	}
+	r.entries = append(r.entries, e)
+	return nil
+}
+
+// addName gives an existing entry one more name.
+func (r *Resolver) addName(key, raw string) error {
+	n := Normalize(raw)
+	if n == "" {
+		return fmt.Errorf("%q has no letters or digits", raw)
+	}
+	idx := -1
+	for i, e := range r.entries {
+		if e.key == key {
+			idx = i
+		}
+	}
+	if owner, ok := r.owner[n]; ok {
+		if owner == idx {
+			return fmt.Errorf("%q is listed twice", raw)
+		}
+		return fmt.Errorf("%q is already a name of %q", raw, r.entries[owner].label)
+	}
+	r.owner[n] = idx
+	r.entries[idx].names = append(r.entries[idx].names, n)
+	return nil
+}
+
+// Len is the number of entries.
+func (r *Resolver) Len() int { return len(r.entries) }
+
+// Resolve returns the best match for query, or false when nothing matches well enough or the
+// best guesses tie.
+func (r *Resolver) Resolve(query string) (Match, bool) {
+	q := Normalize(query)
+	if q == "" {
+		return Match{}, false
+	}
+	if idx, ok := r.owner[q]; ok {
+		e := r.entries[idx]
+		return Match{Key: e.key, Label: e.label, Score: scoreExact}, true
+	}
+	best, second := Match{}, 0
+	for _, e := range r.entries {
+		s := score(q, e.names)
+		if s > best.Score {
+			best, second = Match{Key: e.key, Label: e.label, Score: s}, best.Score
+		} else if s > second {
+			second = s
+		}
+	}
+	if best.Score <= 0 || best.Score == second {
+		return Match{}, false
+	}
+	return best, true
+}
+
+// Rank returns up to limit entries that match query, best first. An empty query lists every entry
+// in the order it was added, as autocomplete shows before anything is typed.
+func (r *Resolver) Rank(query string, limit int) []Match {
+	q := Normalize(query)
+	var ms []Match
+	for _, e := range r.entries {
+		s := scoreExact
+		if q != "" {
+			s = score(q, e.names)
+		}
+		if s > 0 {
+			ms = append(ms, Match{Key: e.key, Label: e.label, Score: s})
+		}
+	}
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Score > ms[j].Score })
+	if len(ms) > limit {
+		ms = ms[:limit]
+	}
+	return ms
+}
+
+// Closest returns the n entries nearest to query by spelling, for "did you mean" answers to
+// queries that match nothing at all.
+func (r *Resolver) Closest(query string, n int) []Match {
+	if ms := r.Rank(query, n); len(ms) > 0 {
+		return ms
+	}
+	q := Normalize(query)
+	ms := make([]Match, len(r.entries))
+	for i, e := range r.entries {
+		d := 1 << 30
+		for _, name := range e.names {
+			d = min(d, distance(q, name))
+		}
+		ms[i] = Match{Key: e.key, Label: e.label, Score: -d}
+	}
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Score > ms[j].Score })
+	return ms[:min(n, len(ms))]
+}
+
+func score(q string, names []string) int {
+	best := 0
+	for _, name := range names {
+		best = max(best, scoreName(q, name))
+	}
+	return best
+}
+
+// scoreName rates one normalized name against a normalized query. Within a kind, a closer fit
+// (fewer letters left over, fewer edits) scores higher.
+func scoreName(q, name string) int {
+	switch {
+	case q == name:
+		return scoreExact
+	case strings.HasPrefix(name, q):
+		return scorePrefix - min(len(name)-len(q), 99)
+	}
+	for i := strings.IndexByte(name, '-'); i >= 0; {
+		rest := name[i+1:]
+		if strings.HasPrefix(rest, q) {
+			return scoreWordPrefix - min(len(rest)-len(q), 99)
+		}
+		j := strings.IndexByte(rest, '-')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	allowed := typoBudget(q)
+	if allowed == 0 {
+		return 0
+	}
+	if d := distance(q, name); d <= allowed {
+		return scoreTypo - 10*d
+	}
+	if len(name) > len(q) {
+		if d := distance(q, name[:len(q)]); d <= allowed {
+			return scoreTypoPrefix - 10*d
+		}
+	}
+	return 0
+}
+
+// typoBudget is how many edits a query of this length may carry and still be recognized: short
+// words are too easy to turn into other words.
+func typoBudget(q string) int {
+	switch n := utf8.RuneCountInString(q); {
+	case n < 4:
+		return 0
+	case n < 8:
+		return 1
+	default:
+		return 2
+	}
+}
+
+// distance is the optimal-string-alignment edit distance (Damerau-Levenshtein with adjacent
+// transpositions), over bytes: names are normalized, and a multi-byte letter costs a little more.
+func distance(a, b string) int {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	var stack [3][64]int
+	var prev2, prev, cur []int
+	if len(a) < 64 {
+		prev2, prev, cur = stack[0][:len(a)+1], stack[1][:len(a)+1], stack[2][:len(a)+1]
+	} else {
+		prev2, prev, cur = make([]int, len(a)+1), make([]int, len(a)+1), make([]int, len(a)+1)
+	}
+	for i := range prev {
+		prev[i] = i
+	}
+	for j := 1; j <= len(b); j++ {
+		cur[0] = j
+		for i := 1; i <= len(a); i++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[i] = min(prev[i]+1, cur[i-1]+1, prev[i-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[i] = min(cur[i], prev2[i-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(a)]
+}
+
+// Normalize folds a name for matching: lower case, dots and apostrophes dropped (so "U.S." is
+// "us"), every other run of non-letters a single hyphen ("Border Surveillance" is
+// "border-surveillance").
+func Normalize(s string) string {
+	var sb strings.Builder
+	sb.Grow(len(s))
+	pendingHyphen := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if pendingHyphen && sb.Len() > 0 {
+				sb.WriteByte('-')
+			}
+			pendingHyphen = false
+			sb.WriteRune(unicode.ToLower(r))
+		case r == '.' || r == '\'' || r == '’':
+		default:
+			pendingHyphen = true
+		}
+	}
+	return sb.String()
+}
+
+// Slug is the address of a heading or an issue name: "Military Troop Deployment" is
+// "military-troop-deployment".
+func Slug(s string) string { return Normalize(s) }

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"briefbot/bot"
+	"briefbot/bot/shell"
+)
+
+const askUsage = `Usage: briefbot ask "/position sovereignty" [--format text|discord|slack] [--config FILE]
+
+Answers one command and exits: 0 answered, 1 nothing found, 2 usage error.
+`
+
+func (c *cli) ask(ctx context.Context, args []string) error {
+	cmd := c.newCommand("ask", askUsage)
+	format := cmd.fs.String("format", "text", "text, discord or slack")
+	words, err := c.parse(cmd, args)
+	if err != nil {
+		return err
+	}
+	if len(words) == 0 {
+		fmt.Fprint(c.stderr, askUsage)
+		return usageError("ask needs a command, e.g. \"/position sovereignty\"")
+	}
+	render, ok := renderers[*format]
+	if !ok {
+		fmt.Fprint(c.stderr, askUsage)
+		return usageError("unknown format %q (text, discord or slack)", *format)
+	}
+	engine, _, err := c.engine(cmd)
+	if err != nil {
+		return err
+	}
+	reply := engine.HandleLine(ctx, strings.Join(words, " "), true)
+	if err := render(c, reply); err != nil {
+		return err
+	}
+	return replyStatus(reply)
+}
+
+// renderers print a reply as terminal text or as a platform's JSON payload.
+var renderers = map[string]func(*cli, bot.Reply) error{
+	"text": func(c *cli, r bot.Reply) error { return shell.Render(c.stdout, r, shell.Width) },
+}
+
+func replyStatus(r bot.Reply) error {
+	switch r.Status {
+	case bot.Answered:
+		return nil
+	case bot.Invalid:
+		return &exitError{code: exitUsage}
+	}
+	return &exitError{code: exitNotFound}
+}
+
+// interactive is briefbot with no command: the shell adapter when no platform is configured,
+// the bot itself when one is.
+func (c *cli) interactive(ctx context.Context, args []string) error {
+	cmd := c.newCommand("briefbot", usage)
+	words, err := c.parse(cmd, args)
+	if err != nil {
+		return err
+	}
+	if len(words) > 0 {
+		fmt.Fprint(c.stderr, usage)
+		return usageError("unknown command %q", words[0])
+	}
+	engine, cfg, err := c.engine(cmd)
+	if err != nil {
+		return err
+	}
+	if cfg.Discord.Enabled() || cfg.Slack.Enabled() {
+		return c.serve(ctx, args)
+	}
+	return shell.Run(ctx, engine, c.stdin, c.stdout, isTerminal(c.stdin))
+}
+
+func isTerminal(r any) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"briefbot/bot"
+)
+
+const configUsage = `Usage: briefbot config check FILE
+
+Checks a config file and the briefings it names: exit 0, or FILE:LINE: message lines and exit 1.
+`
+
+func (c *cli) configCmd(args []string) error {
+	cmd := c.newCommand("config", configUsage)
+	words, err := c.parse(cmd, args)
+	if err != nil {
+		return err
+	}
+	if len(words) == 0 || words[0] != "check" || len(words) > 2 || (len(words) == 1 && *cmd.configFile == "") {
+		fmt.Fprint(c.stderr, configUsage)
+		return usageError("config takes: check FILE")
+	}
+	if len(words) == 2 {
+		*cmd.configFile = words[1]
+	}
+	if _, _, err := c.engine(cmd); err != nil {
+		fmt.Fprintln(c.stderr, err)
+		return &exitError{code: 1}
+	}
+	fmt.Fprintf(c.stdout, "%s: ok\n", *cmd.configFile)
+	return nil
+}
+
+const digestUsage = `Usage: briefbot digest preview [--date YYYY-MM-DD] [--format text|discord|slack] [--config FILE]
+
+Prints the digest as it would be posted on that date (default: today).
+`
+
+func (c *cli) digest(ctx context.Context, args []string) error {
+	cmd := c.newCommand("digest", digestUsage)
+	date := cmd.fs.String("date", "", "the day, YYYY-MM-DD (default: today)")
+	format := cmd.fs.String("format", "text", "text, discord or slack")
+	words, err := c.parse(cmd, args)
+	if err != nil {
+		return err
+	}
+	if len(words) != 1 || words[0] != "preview" {
+		fmt.Fprint(c.stderr, digestUsage)
+		return usageError("digest takes: preview")
+	}
+	render, ok := renderers[*format]
+	if !ok {
+		fmt.Fprint(c.stderr, digestUsage)
+		return usageError("unknown format %q (text, discord or slack)", *format)
+	}
+	day := time.Now()
+	if *date != "" {
+		if day, err = time.Parse(time.DateOnly, *date); err != nil {
+			fmt.Fprint(c.stderr, digestUsage)
+			return usageError("--date %q is not YYYY-MM-DD", *date)
+		}
+	}
+	engine, _, err := c.engine(cmd)
+	if err != nil {
+		return err
+	}
+	return render(c, bot.Compose(engine.DefaultBriefing(), day))
+}
+
+const manifestUsage = `Usage: briefbot manifest slack [--url https://host] [--config FILE]
+
+Prints the Slack app manifest: every slash command, and Request URLs under --url
+(or Socket Mode when no URL is given).
+`
+
+func (c *cli) manifest(args []string) error {
+	cmd := c.newCommand("manifest", manifestUsage)
+	cmd.fs.String("url", "", "public base URL of briefbot serve")
+	words, err := c.parse(cmd, args)
+	if err != nil {
+		return err
+	}
+	if len(words) != 1 || words[0] != "slack" {
+		fmt.Fprint(c.stderr, manifestUsage)
+		return usageError("manifest takes: slack")
+	}
+	return fmt.Errorf("the Slack manifest is not built yet")
+}
+
+const inviteUsage = `Usage: briefbot invite discord [--config FILE]
+
+Prints the URL that installs briefbot in a Discord server (needs discord.application_id).
+`
+
+func (c *cli) invite(args []string) error {
+	cmd := c.newCommand("invite", inviteUsage)
+	words, err := c.parse(cmd, args)
+	if err != nil {
+		return err
+	}
+	if len(words) != 1 || words[0] != "discord" {
+		fmt.Fprint(c.stderr, inviteUsage)
+		return usageError("invite takes: discord")
+	}
+	return fmt.Errorf("the Discord invite is not built yet")
+}

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"briefbot/bot"
+	"briefbot/briefings"
+	"briefbot/config"
+)
+
+// Set at build time: -ldflags "-X main.version=... -X main.commit=...".
+var (
+	version = "dev"
+	commit  = "none"
+)
+
+// Exit statuses: 0 answered, 1 nothing found (or a failure), 2 a usage error.
+const (
+	exitNotFound = 1
+	exitUsage    = 2
+)
+
+// exitError carries an exit status out of run; its message, if any, goes to stderr.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func usageError(format string, args ...any) error {
+	return &exitError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(stderr, "briefbot:", ee.msg)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "briefbot:", err)
+	return 1
+}
+
+const usage = `briefbot turns policy briefings into a chat bot for Discord, Slack and the terminal.
+
+Usage:
+  briefbot                          answer command lines from stdin (no platform configured)
+  briefbot ask "/position sovereignty" [--format text|discord|slack]
+  briefbot serve [--config FILE]    run the bot: platforms, digests, HTTP server
+  briefbot config check FILE        check a config file
+  briefbot digest preview [--date YYYY-MM-DD] [--format text|discord|slack]
+  briefbot manifest slack [--url https://host]
+  briefbot invite discord
+  briefbot version
+
+Every command takes --config FILE (default: briefbot.yaml here, if it exists) and --help.
+`
+
+// cli is one invocation: its streams and environment, passed down instead of read from globals.
+type cli struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	c := &cli{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	name, rest := "", args
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, rest = args[0], args[1:]
+	}
+	switch name {
+	case "":
+		return c.interactive(ctx, rest)
+	case "ask":
+		return c.ask(ctx, rest)
+	case "serve":
+		return c.serve(ctx, rest)
+	case "config":
+		return c.configCmd(rest)
+	case "digest":
+		return c.digest(ctx, rest)
+	case "manifest":
+		return c.manifest(rest)
+	case "invite":
+		return c.invite(rest)
+	case "version":
+		return c.version(rest)
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError("unknown command %q", name)
+}
+
+// command is one subcommand's flags; parse accepts flags before, between and after its words.
+type command struct {
+	fs         *flag.FlagSet
+	usage      string
+	configFile *string
+}
+
+func (c *cli) newCommand(name, usage string) *command {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	cmd := &command{fs: fs, usage: usage}
+	cmd.configFile = fs.String("config", "", "config file (default: briefbot.yaml here, if it exists)")
+	return cmd
+}
+
+func (c *cli) parse(cmd *command, args []string) ([]string, error) {
+	var words []string
+	for {
+		if err := cmd.fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprint(c.stdout, cmd.usage)
+				return nil, &exitError{code: 0}
+			}
+			fmt.Fprint(c.stderr, cmd.usage)
+			return nil, usageError("%v", err)
+		}
+		args = cmd.fs.Args()
+		if len(args) == 0 {
+			return words, nil
+		}
+		words = append(words, args[0])
+		args = args[1:]
+	}
+}
+
+// loadConfig reads --config, or briefbot.yaml when it exists, or the built-in defaults.
+func (c *cli) loadConfig(cmd *command) (*config.Config, error) {
+	path := *cmd.configFile
+	if path == "" {
+		if _, err := os.Stat("briefbot.yaml"); err != nil {
+			return config.Default(), nil
+		}
+		path = "briefbot.yaml"
+	}
+	return config.Load(path, c.getenv)
+}
+
+// loadLibrary loads the embedded briefings and the config's folders, refusing the lot if any file
+// is bad, and checks that every briefing the config names is loaded.
+func loadLibrary(cfg *config.Config) (*briefings.Library, error) {
+	all, err := briefings.ReadFS(briefings.Embedded(), briefings.EmbeddedPrefix)
+	if err != nil {
+		return nil, err
+	}
+	for _, dir := range cfg.Briefings.Dirs {
+		bs, err := briefings.ReadFS(os.DirFS(dir), dir)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, bs...)
+	}
+	lib, err := briefings.NewLibrary(all...)
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	if id := cfg.Briefings.Default; id != "" {
+		if _, ok := lib.ByID(id); !ok {
+			errs = append(errs, cfg.Errorf([]any{"briefings", "default"}, "briefings.default: no briefing has id %q", id))
+		}
+	}
+	for i, d := range cfg.Digests {
+		if _, ok := lib.ByID(d.Briefing); d.Briefing != "" && !ok {
+			errs = append(errs, cfg.Errorf([]any{"digests", i, "briefing"}, "digest %q: no briefing has id %q", d.Name, d.Briefing))
+		}
+	}
+	return lib, errors.Join(errs...)
+}
+
+func (c *cli) engine(cmd *command) (*bot.Engine, *config.Config, error) {
+	cfg, err := c.loadConfig(cmd)
+	if err != nil {
+		return nil, nil, err
+	}
+	lib, err := loadLibrary(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := bot.New(lib, bot.Config{DefaultBriefing: cfg.Briefings.Default})
+	return e, cfg, err
+}
+
+func (c *cli) version(args []string) error {
+	cmd := c.newCommand("version", "Usage: briefbot version\n")
+	if _, err := c.parse(cmd, args); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "briefbot %s (commit %s)\n", version, commit)
+	return nil
+}

@@ -22,12 +22,13 @@ type Briefing struct {
 	Facts    []Fact
 	Events   []Event // oldest first
 
-	issues    *Resolver
-	parties   *Resolver
-	sections  *Resolver
-	passages  []passage
-	idLine    int
-	issueByID map[string]int
+	sourceLine string
+	issues     *Resolver
+	parties    *Resolver
+	sections   *Resolver
+	passages   []passage
+	idLine     int
+	issueByID  map[string]int
 }
 
 // A Party is one side of a briefing, with its own column in the positions table.
@@ -145,6 +146,9 @@ func (b *Briefing) DateLabel() string {
 
 // SourceLine is the attribution shown under answers: "Source: X, April 2025".
 func (b *Briefing) SourceLine() string {
+	if b.sourceLine != "" {
+		return b.sourceLine
+	}
 	var sb strings.Builder
 	sb.WriteString("Source: ")
 	sb.WriteString(b.Source)

@@ -591,8 +591,9 @@ func lineIndex(body []byte, firstLine int) func(int) int {
 	}
 }
 
-// index prepares what answers need at once: every passage for search.
+// index prepares what every answer needs, once: the source line and the passages for search.
 func (p *parser) index(b *Briefing) {
+	b.sourceLine = b.SourceLine()
 	if b.sections == nil {
 		b.sections = NewResolver()
 	}

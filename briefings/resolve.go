@@ -112,10 +112,23 @@ func (r *Resolver) Resolve(query string) (Match, bool) {
 			second = s
 		}
 	}
-	if best.Score <= 0 || best.Score == second {
+	if best.Score <= 0 || guessClass(best.Score) == guessClass(second) {
 		return Match{}, false
 	}
 	return best, true
+}
+
+// guessClass groups scores that are equally good guesses. Two prefixes are equally plausible
+// whatever their length ("trade p" fits "Trade Policy" and "Trade Pacts" alike); two typos are
+// not, the one with fewer edits wins.
+func guessClass(score int) int {
+	switch {
+	case score > scorePrefix-100 && score <= scorePrefix:
+		return scorePrefix
+	case score > scoreWordPrefix-100 && score <= scoreWordPrefix:
+		return scoreWordPrefix
+	}
+	return score
 }
 
 // Rank returns up to limit entries that match query, best first. An empty query lists every entry
@@ -251,6 +264,9 @@ func distance(a, b string) int {
 // "us"), every other run of non-letters a single hyphen ("Border Surveillance" is
 // "border-surveillance").
 func Normalize(s string) string {
+	if isNormal(s) {
+		return s
+	}
 	var sb strings.Builder
 	sb.Grow(len(s))
 	pendingHyphen := false
@@ -268,6 +284,19 @@ func Normalize(s string) string {
 		}
 	}
 	return sb.String()
+}
+
+// isNormal reports whether s is already what Normalize makes of it, as most typed topics and
+// every stored name are; answering them then allocates nothing.
+func isNormal(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		isWord := c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+		if !isWord && (c != '-' || i == 0 || i == len(s)-1 || s[i-1] == '-') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Slug is the address of a heading or an issue name: "Military Troop Deployment" is

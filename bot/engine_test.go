@@ -1,0 +1,266 @@
+package bot_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"briefbot/bot"
+	"briefbot/briefings"
+)
+
+func newEngine(t testing.TB) *bot.Engine {
+	t.Helper()
+	lib, err := briefings.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := bot.New(lib, bot.Config{Now: func() time.Time { return time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// text flattens everything a reply shows, for "does the answer say X" checks.
+func text(r bot.Reply) string {
+	var sb strings.Builder
+	sb.WriteString(r.Title + "\n" + r.Briefing + "\n")
+	for _, b := range r.Blocks {
+		sb.WriteString(b.Label + ": " + b.Text + "\n")
+	}
+	for _, f := range r.Fields {
+		sb.WriteString(f.Name + ": " + f.Value + "\n")
+	}
+	if r.Table != nil {
+		sb.WriteString(strings.Join(r.Table.Columns, " | ") + "\n")
+		for _, row := range r.Table.Rows {
+			sb.WriteString(strings.Join(row, " | ") + "\n")
+		}
+	}
+	sb.WriteString(r.Footer + "\n")
+	return sb.String()
+}
+
+func TestHandle(t *testing.T) {
+	e := newEngine(t)
+	tests := []struct {
+		line    string
+		status  bot.Status
+		private bool
+		title   string
+		has     []string
+	}{
+		{"/position sovereignty", bot.Answered, false, "Sovereignty",
+			[]string{"United States: Views security cooperation as joint necessity", "Mexico: Prioritizes independence and historical context", "Source: USnewsSphere.com / apn"}},
+		{"/position troops mexico", bot.Answered, false, "Military Troop Deployment",
+			[]string{"Mexico: Strongly opposes any foreign military presence"}},
+		{"/position issue:border surv party:us", bot.Answered, false, "Border Surveillance",
+			[]string{"United States: Expanding high-tech border systems"}},
+		{"/position sovreignty", bot.Answered, false, "Sovereignty", nil},
+		{"/position banana", bot.NotFound, true, "No issue matches “banana”", []string{"Closest:"}},
+		{"/position sovereignty canada", bot.NotFound, true, "No issue matches “sovereignty canada”", nil},
+		{"/position sovereignty party:canada", bot.NotFound, true, "No party matches “canada”", []string{"United States", "Mexico"}},
+		{"/position sovereignty briefing:nothing-here", bot.NotFound, true, "No briefing matches “nothing-here”", nil},
+		{"/position", bot.Invalid, true, "Missing issue", []string{"/position <issue> [party] [briefing]"}},
+		{"/compare", bot.Answered, false, "Positions", []string{"Issue | United States | Mexico", "Counter-Narcotics Operations | Favors joint raids on cartel infrastructure | Prefers independent actions with coordination"}},
+		{"/briefing", bot.Answered, false, "Mexico rejects U.S. troops plan", []string{"April 2025", "Sections: positions"}},
+		{"/briefing history", bot.Answered, false, "History", []string{"1846–1848"}},
+		{"/briefing why mexico", bot.Answered, false, "Why Mexico said no", []string{"Sovereignty is not for sale. Sovereignty is loved and defended."}},
+		{"/briefing timeline", bot.Answered, false, "Timeline", nil},
+		{"/briefing nonsense", bot.NotFound, true, "No section matches “nonsense”", nil},
+		{"/facts", bot.Answered, false, "Key figures", []string{"Over 70%", "Source: U.S. Drug Enforcement Administration (DEA)."}},
+		{"/timeline", bot.Answered, false, "Timeline", []string{"1846–1848", "Early 1900s", "April 2025"}},
+		{"/search drones", bot.Answered, false, "Search: drones", []string{"Stakes: "}},
+		{"/search Rio Grande", bot.Answered, false, "Search: Rio Grande", []string{"What comes next"}},
+		{"/search zebra", bot.NotFound, true, "Nothing matches “zebra”", nil},
+		{"/search", bot.Invalid, true, "Missing words", nil},
+		{"/digest", bot.Answered, true, "Daily briefing, Tuesday 24 November 2026", nil},
+		{"/digest status", bot.Answered, true, "No digest is configured", nil},
+		{"/digest sometime", bot.Invalid, true, "Unknown digest action", nil},
+		{"/help", bot.Answered, true, "briefbot", []string{"/position <issue> [party] [briefing]", "us-mexico-troops"}},
+		{"/POSITION Sovereignty", bot.Answered, false, "Sovereignty", nil},
+		{"/dance", bot.Invalid, true, "Unknown command", []string{"/position"}},
+		{"/digest now later", bot.Invalid, true, "Too many words", nil},
+	}
+	for _, tc := range tests {
+		r := e.HandleLine(context.Background(), tc.line, false)
+		if r.Status != tc.status || r.Private != tc.private || r.Title != tc.title {
+			t.Errorf("HandleLine(%q) = %v, private %v, %q; want %v, private %v, %q",
+				tc.line, r.Status, r.Private, r.Title, tc.status, tc.private, tc.title)
+		}
+		got := text(r)
+		for _, want := range tc.has {
+			if !strings.Contains(got, want) {
+				t.Errorf("HandleLine(%q) does not say %q; it says:\n%s", tc.line, want, got)
+			}
+		}
+	}
+}
+
+func TestDigestNowIsForAdmins(t *testing.T) {
+	e := newEngine(t)
+	if r := e.HandleLine(context.Background(), "/digest now", false); r.Status != bot.Forbidden || !r.Private {
+		t.Errorf("/digest now by a member = %v, private %v; want forbidden, private", r.Status, r.Private)
+	}
+	if r := e.HandleLine(context.Background(), "/digest now", true); r.Status == bot.Forbidden {
+		t.Errorf("/digest now by an admin was refused")
+	}
+}
+
+func TestParse(t *testing.T) {
+	e := newEngine(t)
+	tests := []struct {
+		line string
+		want map[string]string
+	}{
+		{"/position sovereignty", map[string]string{"issue": "sovereignty"}},
+		{"position troops mexico", map[string]string{"issue": "troops", "party": "mexico"}},
+		{"/position border surv", map[string]string{"issue": "border surv"}},
+		{"/position troops us us-mexico-troops", map[string]string{"issue": "troops", "party": "us", "briefing": "us-mexico-troops"}},
+		{"/position issue:border surv party:mx", map[string]string{"issue": "border surv", "party": "mx"}},
+		{"/briefing history", map[string]string{"section": "history"}},
+		{"/search @here <@U123>", map[string]string{"words": "@here <@U123>"}},
+		{"/digest now", map[string]string{"action": "now"}},
+		{"/compare", map[string]string{}},
+	}
+	for _, tc := range tests {
+		req, err := e.Parse(tc.line)
+		if err != nil {
+			t.Errorf("Parse(%q) = %v", tc.line, err)
+			continue
+		}
+		if len(req.Options) != len(tc.want) {
+			t.Errorf("Parse(%q).Options = %v; want %v", tc.line, req.Options, tc.want)
+		}
+		for k, v := range tc.want {
+			if req.Options[k] != v {
+				t.Errorf("Parse(%q).Options[%q] = %q; want %q", tc.line, k, req.Options[k], v)
+			}
+		}
+	}
+}
+
+func TestComplete(t *testing.T) {
+	e := newEngine(t)
+	req := bot.Request{Command: "position", Options: map[string]string{}}
+	got := e.Complete(req, "issue", "sov", 25)
+	if len(got) == 0 || got[0] != (bot.Choice{Name: "Sovereignty", Value: "sovereignty"}) {
+		t.Errorf("Complete(position, issue, \"sov\") = %v", got)
+	}
+	if got := e.Complete(req, "issue", "", 25); len(got) != 5 {
+		t.Errorf("Complete(position, issue, \"\") = %d choices; want all 5 issues", len(got))
+	}
+	if got := e.Complete(req, "issue", "", 2); len(got) != 2 {
+		t.Errorf("Complete with limit 2 = %d choices", len(got))
+	}
+	secs := e.Complete(bot.Request{Command: "briefing"}, "section", "hist", 25)
+	if len(secs) == 0 || secs[0].Value != "history" {
+		t.Errorf("Complete(briefing, section, \"hist\") = %v", secs)
+	}
+	if got := e.Complete(bot.Request{Command: "compare"}, "briefing", "", 25); len(got) != 1 || got[0].Value != "us-mexico-troops" {
+		t.Errorf("Complete(compare, briefing, \"\") = %v", got)
+	}
+	if got := e.Complete(bot.Request{Command: "search"}, "words", "x", 25); got != nil {
+		t.Errorf("Complete(search, words) = %v; free text has no completion", got)
+	}
+}
+
+func TestCommandsAreWellFormed(t *testing.T) {
+	e := newEngine(t)
+	for _, c := range e.Commands() {
+		if c.Name == "" || c.Description == "" || len(c.Description) > 100 {
+			t.Errorf("command %q: name and a description of 1 to 100 characters are required", c.Name)
+		}
+		for _, o := range c.Options {
+			if o.Kind == bot.PartyOption && strings.Join(o.Choices, ",") != "us,mx" {
+				t.Errorf("/%s %s choices = %v; want the loaded parties", c.Name, o.Name, o.Choices)
+			}
+		}
+	}
+}
+
+// TestSeedCarriesOver holds every cell of the source article's table, and every figure, quote,
+// date and source it gives, against what the commands answer.
+func TestSeedCarriesOver(t *testing.T) {
+	e := newEngine(t)
+	raw, err := os.ReadFile("../briefings/testdata/seed-000_79d959bf3b0a6c77.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	rows := 0
+	for _, line := range strings.Split(string(raw), "\n") {
+		cells := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
+		if len(cells) != 3 || strings.Contains(line, "---") || strings.Contains(line, "Key Issues") {
+			continue
+		}
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		rows++
+		r := e.HandleLine(ctx, "/position "+cells[0], false)
+		if r.Title != cells[0] || len(r.Fields) != 2 || r.Fields[0].Value != cells[1] || r.Fields[1].Value != cells[2] {
+			t.Errorf("/position %s = %q %v; want the article's %q and %q", cells[0], r.Title, r.Fields, cells[1], cells[2])
+		}
+		if cmp := text(e.HandleLine(ctx, "/compare", false)); !strings.Contains(cmp, strings.Join(cells, " | ")) {
+			t.Errorf("/compare lacks the row %q", cells)
+		}
+	}
+	if rows != 5 {
+		t.Fatalf("read %d rows of the article's table; want 5", rows)
+	}
+
+	var all strings.Builder
+	for _, line := range []string{"/briefing", "/facts", "/timeline", "/compare"} {
+		all.WriteString(text(e.HandleLine(ctx, line, false)))
+	}
+	for _, s := range newEngine(t).DefaultBriefing().Sections {
+		all.WriteString(text(e.HandleLine(ctx, "/briefing "+s.Slug, false)))
+	}
+	said := all.String()
+	for _, fact := range []string{
+		"In April 2025", "Donald Trump", "Claudia Sheinbaum", "phone call", "violent drug cartels",
+		"Sovereignty is not for sale. Sovereignty is loved and defended.",
+		"over 70% of fentanyl in the U.S. to cartels operating from Mexico", "Drug Enforcement Administration (DEA)",
+		"over 70,000 fentanyl-related deaths in 2023", "similar or higher toll in 2025", "Centers for Disease Control and Prevention (CDC)",
+		"Department of Homeland Security (DHS)", "leaked in March", "drones, cryptocurrency, and tunnel systems",
+		"Texas, Arizona, and California", "record drug seizures",
+		"Mexican-American War (1846–1848)", "large portions of Mexican territory were annexed", "early 1900s",
+		"several times during periods of internal unrest", "upcoming regional elections",
+		"increased border surveillance funding", "intelligence-sharing through digital channels", "joint criminal databases",
+		"drone surveillance along the Rio Grande", "bilateral task forces are scheduled to reconvene later this year",
+		"joint technology upgrades, digital intelligence pipelines, and economic support programs",
+		"non-negotiable line", "strict policy against foreign military presence",
+		"USnewsSphere.com / apn",
+	} {
+		if !strings.Contains(said, fact) {
+			t.Errorf("no command says %q", fact)
+		}
+	}
+}
+
+func BenchmarkPosition(b *testing.B) {
+	e := newEngine(b)
+	ctx := context.Background()
+	req := bot.Request{Command: "position", Options: map[string]string{"issue": "sovereignty"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := e.Handle(ctx, req); r.Status != bot.Answered {
+			b.Fatal(r.Title)
+		}
+	}
+}
+
+func BenchmarkPositionLine(b *testing.B) {
+	e := newEngine(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := e.HandleLine(ctx, "/position sovreignty", false); r.Status != bot.Answered {
+			b.Fatal(r.Title)
+		}
+	}
+}

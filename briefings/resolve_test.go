@@ -1,0 +1,134 @@
+package briefings_test
+
+import (
+	"reflect"
+	"testing"
+
+	"briefbot/briefings"
+)
+
+func seed(t testing.TB) *briefings.Briefing {
+	t.Helper()
+	lib, err := briefings.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := lib.ByID("us-mexico-troops")
+	return b
+}
+
+func TestIssueResolution(t *testing.T) {
+	b := seed(t)
+	tests := []struct {
+		query string
+		want  string // slug, or "" for no match
+	}{
+		{"sovereignty", "sovereignty"},
+		{"Sovereignty", "sovereignty"},
+		{"SOVEREIGNTY", "sovereignty"},
+		{"troops", "military-troop-deployment"},
+		{"military", "military-troop-deployment"},
+		{"Military Troop Deployment", "military-troop-deployment"},
+		{"military-troop-deployment", "military-troop-deployment"},
+		{"intel", "intelligence-sharing"},
+		{"counter-narcotics", "counter-narcotics-operations"},
+		{"counter narcotics", "counter-narcotics-operations"},
+		{"border surv", "border-surveillance"},
+		{"surveillance", "border-surveillance"},
+		{"sovreignty", "sovereignty"},
+		{"soverignty", "sovereignty"},
+		{"sovr", "sovereignty"},
+		{"intelligense", "intelligence-sharing"},
+		{"banana", ""},
+		{"", ""},
+		{"!!!", ""},
+		{"x", ""},
+	}
+	for _, tc := range tests {
+		got, ok := b.Issue(tc.query)
+		if tc.want == "" {
+			if ok {
+				t.Errorf("Issue(%q) = %q; want no match", tc.query, got.Slug)
+			}
+			continue
+		}
+		if !ok || got.Slug != tc.want {
+			t.Errorf("Issue(%q) = %q, %v; want %q", tc.query, got.Slug, ok, tc.want)
+		}
+	}
+}
+
+func TestPartyAndSectionResolution(t *testing.T) {
+	b := seed(t)
+	for _, tc := range []struct{ query, want string }{
+		{"mexico", "mx"}, {"Mexican", "mx"}, {"sheinbaum", "mx"}, {"mx", "mx"},
+		{"U.S.", "us"}, {"usa", "us"}, {"United States", "us"}, {"washington", "us"},
+	} {
+		i, ok := b.Party(tc.query)
+		if !ok || b.Parties[i].ID != tc.want {
+			t.Errorf("Party(%q) = %d, %v; want %q", tc.query, i, ok, tc.want)
+		}
+	}
+	for _, tc := range []struct{ query, want string }{
+		{"history", "history"}, {"figures", "key-figures"}, {"next", "what-comes-next"},
+		{"stakes", "stakes"}, {"conclusion", "conclusion"}, {"summary", "summary"}, {"histroy", "history"},
+	} {
+		s, ok := b.Section(tc.query)
+		if !ok || s.Slug != tc.want {
+			t.Errorf("Section(%q) = %q, %v; want %q", tc.query, s.Slug, ok, tc.want)
+		}
+	}
+}
+
+func TestRankingIsDeterministic(t *testing.T) {
+	r := seed(t).IssueResolver()
+	first := r.Rank("s", 25)
+	for range 20 {
+		if got := r.Rank("s", 25); !reflect.DeepEqual(got, first) {
+			t.Fatalf("Rank(\"s\") changed between calls: %v then %v", first, got)
+		}
+	}
+	if len(first) == 0 || first[0].Key != "sovereignty" {
+		t.Errorf("Rank(\"s\") = %v; want sovereignty first (a prefix beats a word prefix)", first)
+	}
+	all := r.Rank("", 25)
+	if len(all) != 5 || all[0].Key != "military-troop-deployment" {
+		t.Errorf("Rank(\"\") = %v; want all five issues in table order", all)
+	}
+	if got := r.Rank("", 2); len(got) != 2 {
+		t.Errorf("Rank(\"\", 2) returned %d matches", len(got))
+	}
+	closest := r.Closest("banana", 3)
+	if len(closest) != 3 {
+		t.Errorf("Closest(\"banana\", 3) = %v; want three suggestions", closest)
+	}
+}
+
+func TestAmbiguousGuessResolvesToNothing(t *testing.T) {
+	r := briefings.NewResolver()
+	for _, name := range []string{"Trade Policy", "Trade Pacts"} {
+		if err := r.Add(briefings.Slug(name), name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m, ok := r.Resolve("trade-p"); ok {
+		t.Errorf("Resolve(\"trade-p\") = %v; two entries tie, want no match", m)
+	}
+	if m, ok := r.Resolve("trade pol"); !ok || m.Key != "trade-policy" {
+		t.Errorf("Resolve(\"trade pol\") = %v, %v; want trade-policy", m, ok)
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	for in, want := range map[string]string{
+		"U.S.":                       "us",
+		"Border Surveillance":        "border-surveillance",
+		"  Counter--Narcotics  ops ": "counter-narcotics-ops",
+		"Mexico's":                   "mexicos",
+		"Año Nuevo":                  "año-nuevo",
+	} {
+		if got := briefings.Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

@@ -130,3 +130,9 @@ func TestSecretsStayOutOfErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestExampleConfigIsValid(t *testing.T) {
+	if _, err := config.Load("example.yaml", getenv); err != nil {
+		t.Fatalf("the example config in the README does not pass: %v", err)
+	}
+}

@@ -28,6 +28,7 @@ type Engine struct {
 	commands []Command
 	now      func() time.Time
 	parties  []string
+	names    *briefings.Resolver // command names, for typed lines: "/pos" is /position
 }
 
 // Config is what the engine needs beyond the library.
@@ -54,6 +55,12 @@ func New(lib *briefings.Library, cfg Config) (*Engine, error) {
 	}
 	if e.now == nil {
 		e.now = time.Now
+	}
+	e.names = briefings.NewResolver()
+	for _, c := range e.commands {
+		if err := e.names.Add(c.Name, c.Name); err != nil {
+			return nil, err
+		}
 	}
 	seen := map[string]bool{}
 	for _, b := range all {

@@ -83,6 +83,9 @@ func TestHandle(t *testing.T) {
 		{"/help", bot.Answered, true, "briefbot", []string{"/position <issue> [party] [briefing]", "us-mexico-troops"}},
 		{"/POSITION Sovereignty", bot.Answered, false, "Sovereignty", nil},
 		{"/dance", bot.Invalid, true, "Unknown command", []string{"/position"}},
+		{"/pos sovereignty", bot.Answered, false, "Sovereignty", nil},
+		{"/postion sovereignty", bot.Answered, false, "Sovereignty", nil},
+		{"/time", bot.Answered, false, "Timeline", nil},
 		{"/digest now later", bot.Invalid, true, "Too many words", nil},
 	}
 	for _, tc := range tests {

@@ -22,7 +22,11 @@ func (e *Engine) Parse(line string) (Request, error) {
 	name, rest, _ := strings.Cut(line, " ")
 	cmd, ok := e.Command(name)
 	if !ok {
-		return Request{}, &UsageError{Reply: e.unknownCommand(name)}
+		m, found := e.names.Resolve(name)
+		if !found {
+			return Request{}, &UsageError{Reply: e.unknownCommand(name)}
+		}
+		cmd, _ = e.Command(m.Key)
 	}
 	return e.ParseOptions(cmd, rest)
 }

@@ -102,7 +102,7 @@ func TestShellFromStdin(t *testing.T) {
 	}
 }
 
-func writeFile(t *testing.T, dir, name, text string) string {
+func writeFile(t testing.TB, dir, name, text string) string {
 	t.Helper()
 	path := filepath.Join(dir, name)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -232,7 +232,7 @@ var listenLine = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
 
 // startServe runs briefbot serve with a config file and returns its base URL and a stop function
 // that signals it as SIGTERM would and waits for it to return.
-func startServe(t *testing.T, configText string, env map[string]string) (string, func() error) {
+func startServe(t testing.TB, configText string, env map[string]string) (string, func() error) {
 	t.Helper()
 	path := writeFile(t, t.TempDir(), "briefbot.yaml", configText)
 	ctx, cancel := context.WithCancel(context.Background())

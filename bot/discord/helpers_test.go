@@ -1,0 +1,429 @@
+package discord_test
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"briefbot/bot"
+	"briefbot/bot/discord"
+	"briefbot/briefings"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const (
+	appID     = "1361000000000000000"
+	guildID   = "290926798626357999"
+	channelID = "645027906669510667"
+	adminRole = "539082325061836999"
+	timestamp = "1744000000"
+)
+
+// day is the engine's clock in tests, so the digest preview is the same on every run.
+func day() time.Time { return time.Date(2025, 4, 7, 9, 0, 0, 0, time.UTC) }
+
+// testKey is a fixed key pair: answers do not depend on it, but reruns sign the same bytes.
+func testKey() ed25519.PrivateKey {
+	return ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+}
+
+func publicHex(k ed25519.PrivateKey) string {
+	return hex.EncodeToString(k.Public().(ed25519.PublicKey))
+}
+
+func embeddedEngine(tb testing.TB) *bot.Engine {
+	tb.Helper()
+	lib, err := briefings.LoadEmbedded()
+	if err != nil {
+		tb.Fatalf("LoadEmbedded: %v", err)
+	}
+	e, err := bot.New(lib, bot.Config{Now: day})
+	if err != nil {
+		tb.Fatalf("bot.New: %v", err)
+	}
+	return e
+}
+
+// markdownEngine builds an engine over briefings written in tests, for answers past Discord's
+// limits.
+func markdownEngine(tb testing.TB, docs ...string) *bot.Engine {
+	tb.Helper()
+	var bs []*briefings.Briefing
+	for i, doc := range docs {
+		b, err := briefings.Parse("test"+string(rune('a'+i))+".md", []byte(doc))
+		if err != nil {
+			tb.Fatalf("briefings.Parse: %v", err)
+		}
+		bs = append(bs, b)
+	}
+	lib, err := briefings.NewLibrary(bs...)
+	if err != nil {
+		tb.Fatalf("NewLibrary: %v", err)
+	}
+	e, err := bot.New(lib, bot.Config{Now: day})
+	if err != nil {
+		tb.Fatalf("bot.New: %v", err)
+	}
+	return e
+}
+
+// testLogger keeps the adapter's logs in the test output.
+func testLogger(tb testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(tlogWriter{tb}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type tlogWriter struct{ tb testing.TB }
+
+func (w tlogWriter) Write(p []byte) (int, error) {
+	w.tb.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// httpBot is an adapter that takes interactions over HTTP only, with the test key.
+func httpBot(tb testing.TB, e *bot.Engine, adminRoles ...string) *discord.Bot {
+	tb.Helper()
+	b, err := discord.New(discord.Config{ApplicationID: appID, PublicKey: publicHex(testKey()), AdminRoleIDs: adminRoles},
+		e, slog.New(slog.DiscardHandler))
+	if err != nil {
+		tb.Fatalf("discord.New: %v", err)
+	}
+	return b
+}
+
+func sign(key ed25519.PrivateKey, ts string, body []byte) string {
+	return hex.EncodeToString(ed25519.Sign(key, append([]byte(ts), body...)))
+}
+
+// signed is a POST of body as Discord sends it, signed with the test key.
+func signed(body []byte) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "/discord/interactions", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("X-Signature-Ed25519", sign(testKey(), timestamp, body))
+	r.Header.Set("X-Signature-Timestamp", timestamp)
+	return r
+}
+
+func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+// An interaction describes one incoming interaction; body renders it as Discord sends it.
+type interaction struct {
+	kind     int // 1 ping, 2 command, 3 button, 4 autocomplete, 5 modal
+	command  string
+	options  [][2]string // name, value, in order
+	focused  string      // the option being typed, for autocomplete
+	customID string
+	perms    string   // the member's permissions; "" is none
+	roles    []string // the member's roles
+	dm       bool     // from a DM: a user, no member
+}
+
+func command(name string, opts ...string) interaction {
+	in := interaction{kind: 2, command: name}
+	for i := 0; i+1 < len(opts); i += 2 {
+		in.options = append(in.options, [2]string{opts[i], opts[i+1]})
+	}
+	return in
+}
+
+func autocomplete(name, focused string, opts ...string) interaction {
+	in := command(name, opts...)
+	in.kind, in.focused = 4, focused
+	return in
+}
+
+func button(customID string) interaction { return interaction{kind: 3, customID: customID} }
+
+func (in interaction) body() []byte {
+	m := map[string]any{
+		"type": in.kind, "id": "1361000000000000001", "application_id": appID, "token": "A_UNIQUE_TOKEN",
+		"version": 1, "locale": "en-US", "app_permissions": "442368",
+	}
+	user := map[string]any{"id": "53908232506183680", "username": "Mason", "discriminator": "1337", "avatar": nil}
+	if in.dm {
+		m["user"] = user
+		m["channel_id"] = "645027906669510668"
+		m["context"] = 1
+	} else if in.kind != 1 {
+		perms := in.perms
+		if perms == "" {
+			perms = "0"
+		}
+		roles := in.roles
+		if roles == nil {
+			roles = []string{}
+		}
+		m["guild_id"], m["channel_id"], m["guild_locale"] = guildID, channelID, "en-US"
+		m["member"] = map[string]any{"user": user, "roles": roles, "permissions": perms, "nick": nil,
+			"joined_at": "2017-03-13T19:19:14.040000+00:00", "deaf": false, "mute": false, "pending": false}
+		m["context"] = 0
+	}
+	switch in.kind {
+	case 2, 4:
+		var opts []map[string]any
+		for _, o := range in.options {
+			opt := map[string]any{"type": 3, "name": o[0], "value": o[1]}
+			if in.kind == 4 && o[0] == in.focused {
+				opt["focused"] = true
+			}
+			opts = append(opts, opt)
+		}
+		data := map[string]any{"id": "771825006014889984", "name": in.command, "type": 1}
+		if opts != nil {
+			data["options"] = opts
+		}
+		m["data"] = data
+	case 3:
+		m["data"] = map[string]any{"custom_id": in.customID, "component_type": 2}
+		m["message"] = map[string]any{"id": "1361000000000000002", "channel_id": channelID, "content": "",
+			"flags": 0, "embeds": []any{}, "components": []any{}, "timestamp": "2025-04-07T09:00:00.000000+00:00"}
+	case 5:
+		m["data"] = map[string]any{"custom_id": "modal", "components": []any{}}
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// A response is an interaction response as the tests read it.
+type response struct {
+	Type int `json:"type"`
+	Data *struct {
+		Embeds     []embed `json:"embeds"`
+		Components []struct {
+			Type       int `json:"type"`
+			Components []struct {
+				Type     int    `json:"type"`
+				Style    int    `json:"style"`
+				Label    string `json:"label"`
+				CustomID string `json:"custom_id"`
+			} `json:"components"`
+		} `json:"components"`
+		AllowedMentions *struct {
+			Parse []string `json:"parse"`
+		} `json:"allowed_mentions"`
+		Flags   int    `json:"flags"`
+		Content string `json:"content"`
+		Choices []struct {
+			Name  string `json:"name"`
+			Value string `json:"value"`
+		} `json:"choices"`
+	} `json:"data"`
+}
+
+type embed struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Author      *struct {
+		Name string `json:"name"`
+	} `json:"author"`
+	Footer *struct {
+		Text string `json:"text"`
+	} `json:"footer"`
+	Fields []struct {
+		Name   string `json:"name"`
+		Value  string `json:"value"`
+		Inline bool   `json:"inline"`
+	} `json:"fields"`
+}
+
+func decode(tb testing.TB, raw []byte) response {
+	tb.Helper()
+	var r response
+	if err := json.Unmarshal(raw, &r); err != nil {
+		tb.Fatalf("decode response: %v\n%s", err, raw)
+	}
+	return r
+}
+
+// answer sends in through h and returns the decoded response, failing on anything but 200.
+func answer(tb testing.TB, h http.Handler, in interaction) (response, []byte) {
+	tb.Helper()
+	w := serve(h, signed(in.body()))
+	if w.Code != http.StatusOK {
+		tb.Fatalf("status %d, want 200: %s", w.Code, w.Body)
+	}
+	if ct := w.Header().Get("Content-Type"); ct != "application/json" {
+		tb.Errorf("Content-Type %q, want application/json", ct)
+	}
+	return decode(tb, w.Body.Bytes()), w.Body.Bytes()
+}
+
+// units counts as Discord's limits do (UTF-16 code units; never fewer than code points).
+func units(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// checkLimits fails when a message response passes any of Discord's limits, including the
+// 6000-character total the schema does not check.
+func checkLimits(tb testing.TB, r response) {
+	tb.Helper()
+	if r.Data == nil {
+		return
+	}
+	if n := len(r.Data.Embeds); n > 10 {
+		tb.Errorf("%d embeds, Discord takes 10", n)
+	}
+	total := 0
+	for i, e := range r.Data.Embeds {
+		limit := func(what, s string, max int) {
+			tb.Helper()
+			if n := units(s); n > max {
+				tb.Errorf("embed %d: %s has %d characters, Discord takes %d", i, what, n, max)
+			}
+			total += units(s)
+		}
+		limit("title", e.Title, 256)
+		limit("description", e.Description, 4096)
+		if e.Author != nil {
+			limit("author", e.Author.Name, 256)
+		}
+		if e.Footer != nil {
+			limit("footer", e.Footer.Text, 2048)
+		}
+		if len(e.Fields) > 25 {
+			tb.Errorf("embed %d: %d fields, Discord takes 25", i, len(e.Fields))
+		}
+		for _, f := range e.Fields {
+			if f.Name == "" || f.Value == "" {
+				tb.Errorf("embed %d: empty field %q: %q", i, f.Name, f.Value)
+			}
+			limit("field name", f.Name, 256)
+			limit("field value", f.Value, 1024)
+		}
+		if e.Title == "" && e.Description == "" && len(e.Fields) == 0 && e.Author == nil && e.Footer == nil {
+			tb.Errorf("embed %d is empty", i)
+		}
+	}
+	if total > 6000 {
+		tb.Errorf("embeds hold %d characters in all, Discord takes 6000", total)
+	}
+	for _, row := range r.Data.Components {
+		if len(row.Components) > 5 {
+			tb.Errorf("%d buttons in a row, Discord takes 5", len(row.Components))
+		}
+		for _, c := range row.Components {
+			if n := units(c.CustomID); n < 1 || n > 100 {
+				tb.Errorf("custom_id of %d characters", n)
+			}
+			if n := units(c.Label); n > 80 {
+				tb.Errorf("button label of %d characters", n)
+			}
+		}
+	}
+	if len(r.Data.Choices) > 25 {
+		tb.Errorf("%d choices, Discord takes 25", len(r.Data.Choices))
+	}
+	for _, c := range r.Data.Choices {
+		if n := units(c.Name); n < 1 || n > 100 {
+			tb.Errorf("choice name of %d characters", n)
+		}
+		if n := units(c.Value); n < 1 || n > 100 {
+			tb.Errorf("choice value of %d characters", n)
+		}
+	}
+}
+
+// openAPI is Discord's OpenAPI description, checked out beside the repository (see
+// shared/vectors/README.md).
+const openAPI = "../../../shared/vectors/discord-openapi.json"
+
+// The schemas every payload we send must meet, as pointers into Discord's OpenAPI description.
+const (
+	callbackSchema = "#/paths/~1interactions~1{interaction_id}~1{interaction_token}~1callback/post/requestBody/content/application~1json/schema"
+	bulkSchema     = "#/paths/~1applications~1{application_id}~1commands/put/requestBody/content/application~1json/schema"
+	guildSchema    = "#/paths/~1applications~1{application_id}~1guilds~1{guild_id}~1commands/put/requestBody/content/application~1json/schema"
+	messageSchema  = "#/components/schemas/MessageCreateRequest"
+)
+
+type schemas map[string]*jsonschema.Schema
+
+// loadSchemas compiles the schemas, or returns nil when the description is not checked out.
+func loadSchemas(tb testing.TB) schemas {
+	tb.Helper()
+	f, err := os.Open(openAPI)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		tb.Fatalf("read %s: %v", openAPI, err)
+	}
+	c := jsonschema.NewCompiler()
+	const base = "https://discord.test/openapi.json"
+	if err := c.AddResource(base, doc); err != nil {
+		tb.Fatal(err)
+	}
+	out := schemas{}
+	for _, p := range []string{callbackSchema, bulkSchema, guildSchema, messageSchema} {
+		s, err := c.Compile(base + p)
+		if err != nil {
+			tb.Fatalf("compile %s: %v", p, err)
+		}
+		out[p] = s
+	}
+	return out
+}
+
+// validate checks payload against one of Discord's schemas, skipping when the description is
+// not checked out.
+func (s schemas) validate(t *testing.T, pointer string, payload []byte) {
+	t.Helper()
+	if s == nil {
+		t.Skipf("%s is absent: schema not checked", openAPI)
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(payload))
+	if err != nil {
+		t.Fatalf("payload is not JSON: %v", err)
+	}
+	if err := s[pointer].Validate(v); err != nil {
+		t.Errorf("payload does not meet Discord's schema: %v\n%s", err, payload)
+	}
+}
+
+// golden compares got with testdata/name.golden.json, or rewrites it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, got, "", "  "); err != nil {
+		t.Fatalf("indent: %v", err)
+	}
+	pretty.WriteByte('\n')
+	path := filepath.Join("testdata", name+".golden.json")
+	if *update {
+		if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./bot/discord -update to create it)", err)
+	}
+	if !bytes.Equal(pretty.Bytes(), want) {
+		t.Errorf("%s differs from the golden file (rerun with -update if the change is right):\ngot:\n%s", path, pretty.Bytes())
+	}
+}

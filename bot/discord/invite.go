@@ -1,0 +1,20 @@
+package discord
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// invitePermissions are all the bot needs in a channel: post its digests, with embeds.
+const invitePermissions = discordgo.PermissionSendMessages | discordgo.PermissionEmbedLinks
+
+// InviteURL is the OAuth2 link that installs the bot in a server, with its slash commands.
+func InviteURL(applicationID string) string {
+	q := url.Values{}
+	q.Set("client_id", applicationID)
+	q.Set("scope", "bot applications.commands")
+	q.Set("permissions", strconv.FormatInt(invitePermissions, 10))
+	return "https://discord.com/oauth2/authorize?" + q.Encode()
+}

@@ -1,0 +1,23 @@
+package discord_test
+
+import (
+	"net/url"
+	"testing"
+
+	"briefbot/bot/discord"
+)
+
+func TestInviteURL(t *testing.T) {
+	u, err := url.Parse(discord.InviteURL(appID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if u.Scheme != "https" || u.Host != "discord.com" || u.Path != "/oauth2/authorize" {
+		t.Errorf("InviteURL = %s, want https://discord.com/oauth2/authorize", u)
+	}
+	// Send Messages (1<<11) and Embed Links (1<<14).
+	if q.Get("client_id") != appID || q.Get("scope") != "bot applications.commands" || q.Get("permissions") != "18432" {
+		t.Errorf("InviteURL query = %v", q)
+	}
+}

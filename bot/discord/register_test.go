@@ -1,0 +1,211 @@
+package discord_test
+
+import (
+	"encoding/json"
+	"log/slog"
+	"reflect"
+	"strings"
+	"testing"
+
+	"briefbot/bot"
+	"briefbot/bot/discord"
+)
+
+func restBot(tb testing.TB, f *fakeDiscord, e *bot.Engine, cfg discord.Config) *discord.Bot {
+	tb.Helper()
+	cfg.Token, cfg.ApplicationID, cfg.APIURL = botToken, appID, f.apiURL()
+	b, err := discord.New(cfg, e, testLogger(tb))
+	if err != nil {
+		tb.Fatalf("discord.New: %v", err)
+	}
+	tb.Cleanup(func() { b.Close() })
+	return b
+}
+
+type registered struct {
+	Type        int    `json:"type"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Options     []struct {
+		Type         int    `json:"type"`
+		Name         string `json:"name"`
+		Description  string `json:"description"`
+		Required     bool   `json:"required"`
+		Autocomplete bool   `json:"autocomplete"`
+		Choices      []struct {
+			Name  string `json:"name"`
+			Value string `json:"value"`
+		} `json:"choices"`
+	} `json:"options"`
+	DefaultMemberPermissions *int64 `json:"default_member_permissions"`
+}
+
+func TestStartRegistersOnlyWhenChanged(t *testing.T) {
+	f := newFakeDiscord(t)
+	e := embeddedEngine(t)
+	sch := loadSchemas(t)
+
+	if err := restBot(t, f, e, discord.Config{}).Start(t.Context()); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	if f.gets != 1 || f.puts != 1 || f.putPaths[0] != "/api/v10/applications/"+appID+"/commands" {
+		t.Fatalf("first Start: %d lists, %d overwrites at %v; want 1 and 1, global", f.gets, f.puts, f.putPaths)
+	}
+	t.Run("schema", func(t *testing.T) { sch.validate(t, bulkSchema, f.putBodies[0]) })
+
+	var cmds []registered
+	if err := json.Unmarshal(f.putBodies[0], &cmds); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	byName := map[string]registered{}
+	for _, c := range cmds {
+		names = append(names, c.Name)
+		byName[c.Name] = c
+		if c.Type != 1 || c.Description == "" || len([]rune(c.Description)) > 100 {
+			t.Errorf("/%s: type %d, description %q", c.Name, c.Type, c.Description)
+		}
+		if admin := c.DefaultMemberPermissions != nil; admin != (c.Name == "digest") {
+			t.Errorf("/%s: default_member_permissions %v", c.Name, c.DefaultMemberPermissions)
+		}
+	}
+	if want := []string{"position", "compare", "briefing", "facts", "timeline", "search", "digest", "help"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("registered %v, want %v", names, want)
+	}
+	if p := byName["digest"].DefaultMemberPermissions; p == nil || *p != 32 {
+		t.Errorf("/digest default_member_permissions = %v, want 32 (Manage Server)", p)
+	}
+	pos := byName["position"].Options
+	if len(pos) != 3 || pos[0].Name != "issue" || !pos[0].Required || !pos[0].Autocomplete || pos[0].Type != 3 {
+		t.Errorf("/position issue = %+v, want a required string with autocomplete", pos)
+	}
+	if pos[1].Name != "party" || pos[1].Autocomplete || len(pos[1].Choices) != 2 || pos[1].Choices[0].Name != "us" || pos[1].Choices[1].Value != "mx" {
+		t.Errorf("/position party = %+v, want the choices us and mx", pos[1])
+	}
+	if pos[2].Name != "briefing" || !pos[2].Autocomplete {
+		t.Errorf("/position briefing = %+v, want autocomplete", pos[2])
+	}
+	if w := byName["search"].Options[0]; w.Autocomplete || len(w.Choices) > 0 || !w.Required {
+		t.Errorf("/search words = %+v, want plain required text", w)
+	}
+	if a := byName["digest"].Options[0]; len(a.Choices) != 3 || a.Choices[0].Value != "preview" {
+		t.Errorf("/digest action = %+v, want the choices preview, now, status", a)
+	}
+
+	// Again, with the same bot and with a new one (a restart): Discord has them already.
+	if err := restBot(t, f, e, discord.Config{}).Start(t.Context()); err != nil {
+		t.Fatalf("second Start: %v", err)
+	}
+	if f.gets != 2 || f.puts != 1 {
+		t.Errorf("second Start: %d lists, %d overwrites; want 2 and still 1", f.gets, f.puts)
+	}
+
+	// New parties change /position's choices: overwrite.
+	other := markdownEngine(t, doc{parties: []string{"Canada", "Mexico"}}.markdown())
+	if err := restBot(t, f, other, discord.Config{}).Start(t.Context()); err != nil {
+		t.Fatalf("Start with other parties: %v", err)
+	}
+	if f.puts != 2 {
+		t.Errorf("%d overwrites after the parties changed, want 2", f.puts)
+	}
+}
+
+func TestStartPerGuild(t *testing.T) {
+	f := newFakeDiscord(t)
+	sch := loadSchemas(t)
+	guilds := []string{guildID, "290926798626358000"}
+	b := restBot(t, f, embeddedEngine(t), discord.Config{GuildIDs: guilds})
+	for range 2 {
+		if err := b.Start(t.Context()); err != nil {
+			t.Fatalf("Start: %v", err)
+		}
+	}
+	want := []string{"/api/v10/applications/" + appID + "/guilds/" + guilds[0] + "/commands",
+		"/api/v10/applications/" + appID + "/guilds/" + guilds[1] + "/commands"}
+	if !reflect.DeepEqual(f.putPaths, want) {
+		t.Errorf("overwrites at %v, want once per guild %v", f.putPaths, want)
+	}
+	for i, body := range f.putBodies {
+		t.Run("schema "+guilds[i], func(t *testing.T) { sch.validate(t, guildSchema, body) })
+	}
+}
+
+func TestStartReplacesStaleCommands(t *testing.T) {
+	f := newFakeDiscord(t)
+	e := embeddedEngine(t)
+	if err := restBot(t, f, e, discord.Config{}).Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/v10/applications/" + appID + "/commands"
+	tests := []struct {
+		name  string
+		stale func(cmds []map[string]any) []map[string]any
+	}{
+		{"a command of ours is gone", func(c []map[string]any) []map[string]any { return c[1:] }},
+		{"one more command", func(c []map[string]any) []map[string]any {
+			return append(c, map[string]any{"id": "1", "type": 1, "name": "cardsearch", "description": "x", "default_member_permissions": nil})
+		}},
+		{"a description edited", func(c []map[string]any) []map[string]any { c[0]["description"] = "old"; return c }},
+		{"admin permission dropped", func(c []map[string]any) []map[string]any {
+			for _, x := range c {
+				x["default_member_permissions"] = nil
+			}
+			return c
+		}},
+		{"an option lost autocomplete", func(c []map[string]any) []map[string]any {
+			c[0]["options"].([]any)[0].(map[string]any)["autocomplete"] = false
+			return c
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f.mu.Lock()
+			var fresh []map[string]any
+			raw, _ := json.Marshal(f.commands[path])
+			json.Unmarshal(raw, &fresh)
+			f.commands[path] = tc.stale(fresh)
+			puts := f.puts
+			f.mu.Unlock()
+			if err := restBot(t, f, e, discord.Config{}).Start(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if f.puts != puts+1 {
+				t.Errorf("no overwrite of stale commands")
+			}
+		})
+	}
+}
+
+func TestStartRefused(t *testing.T) {
+	f := newFakeDiscord(t)
+	b, err := discord.New(discord.Config{Token: "wrong-token.SECRET", ApplicationID: appID, APIURL: f.apiURL()},
+		embeddedEngine(t), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Start(t.Context())
+	if err == nil {
+		t.Fatal("Start with a bad token = nil error")
+	}
+	if strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), f.srv.URL) {
+		t.Errorf("error %q quotes the token or the URL", err)
+	}
+	if !strings.Contains(err.Error(), "401") {
+		t.Errorf("error %q does not say 401", err)
+	}
+}
+
+func TestStartWithoutToken(t *testing.T) {
+	f := newFakeDiscord(t)
+	b, err := discord.New(discord.Config{ApplicationID: appID, APIURL: f.apiURL(), PublicKey: publicHex(testKey())},
+		embeddedEngine(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Start(t.Context()); err != nil {
+		t.Fatalf("Start without a token: %v", err)
+	}
+	if f.gets+f.puts != 0 {
+		t.Errorf("%d requests without a token", f.gets+f.puts)
+	}
+}

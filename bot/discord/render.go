@@ -1,0 +1,407 @@
+package discord
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"briefbot/bot"
+)
+
+// Discord's message limits (PLATFORMS.md). Passing any of them gets a 400, so the renderer keeps
+// within every one.
+const (
+	maxEmbeds           = 10
+	maxEmbedTotal       = 6000 // across all embeds of one message, not per embed
+	maxTitle            = 256
+	maxEmbedDescription = 4096
+	maxFields           = 25
+	maxFieldName        = 256
+	maxFieldValue       = 1024
+	maxFooter           = 2048
+	maxAuthor           = 256
+	maxButtonLabel      = 80
+	maxCustomID         = 100
+	maxButtonsPerRow    = 5
+	maxActionRows       = 5
+)
+
+const (
+	ellipsis        = "…"             // ends a label cut short
+	shortenedMarker = "… (shortened)" // ends body text cut short
+	shortenedNote   = "Shortened to fit Discord."
+	noteSeparator   = " · "
+	blank           = "\u200b" // Discord refuses empty field names and values
+	// minShortened is the least room worth filling with a cut text; below it the text is left
+	// out and the footer says so.
+	minShortened = 40
+)
+
+// ResponseJSON is the interaction response (type 4) that answers with r, as indented JSON: what
+// `briefbot ask --format discord` prints.
+func ResponseJSON(r bot.Reply) ([]byte, error) {
+	out, err := json.MarshalIndent(messageResponse(r), "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("discord: encode response: %w", err)
+	}
+	return out, nil
+}
+
+// messageResponse answers an interaction with a new message holding r.
+func messageResponse(r bot.Reply) *discordgo.InteractionResponse {
+	data := &discordgo.InteractionResponseData{
+		Embeds:          renderEmbeds(r),
+		Components:      renderComponents(r.Actions),
+		AllowedMentions: noMentions(),
+	}
+	if r.Private {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
+}
+
+// noMentions lets nothing in a message ping anyone: Discord parses user mentions in interaction
+// replies by default, and answers quote what users typed. The empty, non-nil list matters: a nil
+// one is sent as null.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// renderEmbeds lays r out as embeds: title and briefing on the first, the body as description
+// (split across embeds past 4096 characters), fields and the table as fields (25 an embed), the
+// source as the last embed's footer. Past 6000 characters or 10 embeds the rest is cut with a
+// marker, so Discord never refuses an answer.
+func renderEmbeds(r bot.Reply) []*discordgo.MessageEmbed {
+	title := clip(strings.TrimSpace(r.Title), maxTitle)
+	author := clip(strings.TrimSpace(r.Briefing), maxAuthor)
+	footer := shorten(strings.TrimSpace(r.Footer), maxFooter-length(shortenedNote+noteSeparator))
+
+	first := &discordgo.MessageEmbed{Title: title}
+	if author != "" {
+		first.Author = &discordgo.MessageEmbedAuthor{Name: author}
+	}
+	l := layout{
+		embeds: []*discordgo.MessageEmbed{first},
+		// The note is budgeted from the start, so there is always room to say what was left out.
+		budget: maxEmbedTotal - length(title) - length(author) - length(footer) - length(shortenedNote+noteSeparator),
+	}
+	texts, fields := split(describe(r.Blocks), maxEmbedDescription), renderFields(r)
+	placed := 0
+	for _, t := range texts {
+		if l.full || !l.addText(t) {
+			break
+		}
+		placed++
+	}
+	for _, f := range fields {
+		if l.full || !l.addField(f) {
+			break
+		}
+		placed++
+	}
+	if placed < len(texts)+len(fields) {
+		// A piece cut short says so itself; one left out whole is said in the footer.
+		if footer == "" {
+			footer = shortenedNote
+		} else {
+			footer = shortenedNote + noteSeparator + footer
+		}
+	}
+	if footer != "" {
+		l.embeds[len(l.embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: footer}
+	}
+	if first.Title == "" && first.Description == "" && first.Author == nil && len(first.Fields) == 0 && first.Footer == nil {
+		first.Description = blank // Discord refuses an empty embed
+	}
+	return l.embeds
+}
+
+// A layout fills embeds in order within the per-embed and per-message limits.
+type layout struct {
+	embeds []*discordgo.MessageEmbed
+	budget int  // characters left under the message's total
+	full   bool // nothing more fits
+}
+
+// room returns the embed for the next piece, starting another when needed; false when the
+// message has all the embeds it may.
+func (l *layout) room(needsNew bool) (*discordgo.MessageEmbed, bool) {
+	if !needsNew {
+		return l.embeds[len(l.embeds)-1], true
+	}
+	if len(l.embeds) == maxEmbeds {
+		l.full = true
+		return nil, false
+	}
+	e := &discordgo.MessageEmbed{}
+	l.embeds = append(l.embeds, e)
+	return e, true
+}
+
+// fit returns text as it fits the remaining budget (besides fixed, what else the piece takes),
+// cut with a marker when it does not; false when not even a useful part fits.
+func (l *layout) fit(text string, fixed int) (string, bool) {
+	if length(text)+fixed <= l.budget {
+		return text, true
+	}
+	l.full = true
+	if l.budget-fixed < minShortened {
+		return "", false
+	}
+	return shorten(text, l.budget-fixed), true
+}
+
+// addText places a piece of the description, whole or cut; false when it was left out.
+func (l *layout) addText(chunk string) bool {
+	cur := l.embeds[len(l.embeds)-1]
+	text, ok := l.fit(chunk, 0)
+	if !ok {
+		return false
+	}
+	if cur, ok = l.room(cur.Description != "" || len(cur.Fields) > 0); !ok {
+		return false
+	}
+	cur.Description = text
+	l.budget -= length(text)
+	return true
+}
+
+// addField places a field, whole or with its value cut; false when it was left out.
+func (l *layout) addField(f *discordgo.MessageEmbedField) bool {
+	cur := l.embeds[len(l.embeds)-1]
+	value, ok := l.fit(f.Value, length(f.Name))
+	if !ok {
+		return false
+	}
+	if cur, ok = l.room(len(cur.Fields) == maxFields); !ok {
+		return false
+	}
+	f.Value = value
+	cur.Fields = append(cur.Fields, f)
+	l.budget -= length(f.Name) + length(f.Value)
+	return true
+}
+
+// describe renders the body blocks as Discord Markdown.
+func describe(blocks []bot.Block) string {
+	var sb strings.Builder
+	for i, b := range blocks {
+		if i > 0 {
+			if b.Kind == bot.Item && blocks[i-1].Kind == bot.Item {
+				sb.WriteString("\n")
+			} else {
+				sb.WriteString("\n\n")
+			}
+		}
+		switch b.Kind {
+		case bot.Item:
+			sb.WriteString("- ")
+			if b.Label != "" {
+				sb.WriteString("**")
+				sb.WriteString(escape(b.Label))
+				sb.WriteString("**: ")
+			}
+			sb.WriteString(escape(b.Text))
+		case bot.Quote:
+			for j, line := range strings.Split(b.Text, "\n") {
+				if j > 0 {
+					sb.WriteString("\n")
+				}
+				sb.WriteString("> ")
+				sb.WriteString(escape(line))
+			}
+		case bot.Heading:
+			sb.WriteString("**")
+			sb.WriteString(escape(b.Text))
+			sb.WriteString("**")
+		default:
+			sb.WriteString(escape(b.Text))
+		}
+	}
+	return sb.String()
+}
+
+// renderFields renders the reply's fields, then its table one row a field: a table does not fit
+// side by side on a phone, so each issue gets its own field with a line per party.
+func renderFields(r bot.Reply) []*discordgo.MessageEmbedField {
+	var out []*discordgo.MessageEmbedField
+	for _, f := range r.Fields {
+		out = append(out, field(f.Name, escape(f.Value), f.Inline))
+	}
+	if t := r.Table; t != nil {
+		for _, row := range t.Rows {
+			if len(row) == 0 {
+				continue
+			}
+			var sb strings.Builder
+			for j := 1; j < len(row) && j < len(t.Columns); j++ {
+				if sb.Len() > 0 {
+					sb.WriteString("\n")
+				}
+				sb.WriteString("**")
+				sb.WriteString(escape(t.Columns[j]))
+				sb.WriteString("**: ")
+				sb.WriteString(escape(row[j]))
+			}
+			out = append(out, field(row[0], sb.String(), false))
+		}
+	}
+	return out
+}
+
+func field(name, value string, inline bool) *discordgo.MessageEmbedField {
+	name = clip(escape(strings.TrimSpace(name)), maxFieldName)
+	value = shorten(strings.TrimSpace(value), maxFieldValue)
+	if name == "" {
+		name = blank
+	}
+	if value == "" {
+		value = blank
+	}
+	return &discordgo.MessageEmbedField{Name: name, Value: value, Inline: inline}
+}
+
+// renderComponents turns actions into secondary buttons whose custom_id is the action's command
+// line: pressing one is answered by parsing it back, as if typed. An action whose line does not
+// fit a custom_id is left out rather than cut, since a cut line would run another command.
+func renderComponents(actions []bot.Action) []discordgo.MessageComponent {
+	var rows []discordgo.MessageComponent
+	var row []discordgo.MessageComponent
+	seen := map[string]bool{}
+	for _, a := range actions {
+		id := strings.TrimSpace(a.Command)
+		if id == "" || length(id) > maxCustomID || seen[id] { // custom_ids must be unique in a message
+			continue
+		}
+		if len(rows) == maxActionRows {
+			break
+		}
+		seen[id] = true
+		label := clip(strings.TrimSpace(a.Label), maxButtonLabel)
+		if label == "" {
+			label = clip(id, maxButtonLabel)
+		}
+		row = append(row, discordgo.Button{Label: label, Style: discordgo.SecondaryButton, CustomID: id})
+		if len(row) == maxButtonsPerRow {
+			rows = append(rows, discordgo.ActionsRow{Components: row})
+			row = nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, discordgo.ActionsRow{Components: row})
+	}
+	return rows
+}
+
+// escape keeps text from being read as Discord Markdown: briefing text is plain once loaded, and
+// answers quote what users typed. A backslash before punctuation shows the punctuation itself.
+func escape(s string) string {
+	if !strings.ContainsAny(s, "\\*_~`|#>-") {
+		return s
+	}
+	var sb strings.Builder
+	sb.Grow(len(s) + 8)
+	lineStart := true
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune("\\*_~`|", r):
+			sb.WriteByte('\\')
+		case lineStart && strings.ContainsRune("#>-", r):
+			sb.WriteByte('\\') // a heading, quote or list marker only at the start of a line
+		}
+		sb.WriteRune(r)
+		if r == '\n' {
+			lineStart = true
+		} else if r != ' ' && r != '\t' {
+			lineStart = false
+		}
+	}
+	return sb.String()
+}
+
+// length counts characters as Discord's limits do. Discord counts "characters"; counting UTF-16
+// code units never undercounts (a character beyond the BMP counts 2), so a text within this
+// count is within Discord's limit however it counts, and within the schema's code-point limits.
+func length(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// prefix returns the longest prefix of s that is at most n characters long, whole runes only.
+func prefix(s string, n int) string {
+	used := 0
+	for i, r := range s {
+		w := 1
+		if r >= 0x10000 {
+			w = 2
+		}
+		if used+w > n {
+			return s[:i]
+		}
+		used += w
+	}
+	return s
+}
+
+// clip fits a label (title, name, button) into max characters, ending it with "…" when cut.
+func clip(s string, max int) string { return cutWith(s, max, ellipsis) }
+
+// shorten fits body text into max characters, ending it with "… (shortened)" when cut.
+func shorten(s string, max int) string { return cutWith(s, max, shortenedMarker) }
+
+func cutWith(s string, max int, marker string) string {
+	if length(s) <= max {
+		return s
+	}
+	room := max - length(marker)
+	if room <= 0 {
+		return prefix(s, max)
+	}
+	p := prefix(s, room)
+	// End on a word when one ends near the cut, and never on half an escape.
+	if i := strings.LastIndexAny(p, " \n"); i > 0 && len(p)-i < 64 {
+		p = p[:i]
+	}
+	p = strings.TrimRight(p, " \n\t\\")
+	return p + marker
+}
+
+// split breaks text into pieces of at most max characters, between blocks where it can, then
+// between lines, then between words.
+func split(s string, max int) []string {
+	var out []string
+	for s != "" {
+		if length(s) <= max {
+			return append(out, s)
+		}
+		head := prefix(s, max)
+		i := strings.LastIndex(head, "\n\n")
+		if i < len(head)/2 {
+			i = strings.LastIndex(head, "\n")
+		}
+		if i < len(head)/2 {
+			i = strings.LastIndex(head, " ")
+		}
+		if i <= 0 {
+			// No break at all: cut, but not between a backslash and what it escapes.
+			i = len(strings.TrimRight(head, "\\"))
+			if i == 0 {
+				i = len(head)
+			}
+		}
+		if piece := strings.TrimRight(s[:i], " \n"); piece != "" {
+			out = append(out, piece)
+		}
+		s = strings.TrimLeft(s[i:], " \n")
+	}
+	return out
+}

@@ -1,0 +1,307 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"briefbot/bot"
+)
+
+const (
+	// maxBodyBytes is far above any slash command or button payload Slack sends.
+	maxBodyBytes = 64 << 10
+	// signatureWindow is Slack's replay window: a request signed longer ago, or further ahead,
+	// is refused even when the signature is right.
+	signatureWindow = 5 * time.Minute
+)
+
+// workingText is the first answer to a command that takes longer than Slack waits.
+const workingText = "Working on it…"
+
+// Commands serves POST /slack/commands, Slack's slash-command request URL.
+func (b *Bot) Commands() http.Handler { return b.verified(b.serveCommand) }
+
+// Interactivity serves POST /slack/interactivity, where Slack sends button presses.
+func (b *Bot) Interactivity() http.Handler { return b.verified(b.serveInteraction) }
+
+// verified reads the raw body, checks Slack's signature over it and only then parses the form.
+func (b *Bot) verified(next func(http.ResponseWriter, *http.Request, url.Values)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				b.log.Error("slack: panic recovered", "where", r.URL.Path, "panic", fmt.Sprint(v))
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		switch {
+		case r.Method == http.MethodPost:
+		case r.Method == http.MethodGet && r.URL.Query().Get("ssl_check") == "1":
+			// Slack checks the certificate of a new request URL this way; there is nothing to verify.
+			w.WriteHeader(http.StatusOK)
+			return
+		default:
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+		if err != nil {
+			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			http.Error(w, "cannot read request body", http.StatusBadRequest)
+			return
+		}
+		if err := b.verify(r.Header, body); err != nil {
+			b.log.Warn("slack: refused unverified request", "path", r.URL.Path, "reason", err)
+			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			http.Error(w, "cannot parse form", http.StatusBadRequest)
+			return
+		}
+		next(w, r, form)
+	})
+}
+
+// verify checks Slack's request signature: HMAC-SHA256 over "v0:" + timestamp + ":" + body with
+// the signing secret, within the replay window of the injected clock. The reasons it returns are
+// for logs; they never contain the secret or the signature.
+func (b *Bot) verify(h http.Header, body []byte) error {
+	if len(b.secret) == 0 {
+		return errors.New("no signing secret configured")
+	}
+	stamp, sig := h.Get("X-Slack-Request-Timestamp"), h.Get("X-Slack-Signature")
+	if stamp == "" || sig == "" {
+		return errors.New("missing signature headers")
+	}
+	secs, err := strconv.ParseInt(stamp, 10, 64)
+	if err != nil {
+		return errors.New("timestamp is not a number")
+	}
+	if age := b.now().Sub(time.Unix(secs, 0)); age > signatureWindow || age < -signatureWindow {
+		return errors.New("timestamp outside the 5-minute window")
+	}
+	digits, ok := strings.CutPrefix(sig, "v0=")
+	if !ok {
+		return errors.New("unknown signature version")
+	}
+	got, err := hex.DecodeString(digits)
+	if err != nil || len(got) != sha256.Size {
+		return errors.New("malformed signature")
+	}
+	mac := hmac.New(sha256.New, b.secret)
+	mac.Write([]byte("v0:" + stamp + ":"))
+	mac.Write(body)
+	if !hmac.Equal(got, mac.Sum(nil)) {
+		return errors.New("signature mismatch")
+	}
+	return nil
+}
+
+func (b *Bot) serveCommand(w http.ResponseWriter, _ *http.Request, form url.Values) {
+	sc := slashCommand(form)
+	if sc.Command == "" {
+		http.Error(w, "not a slash command", http.StatusBadRequest)
+		return
+	}
+	body, err := encode(b.command(sc))
+	if err != nil {
+		b.log.Error("slack: encode answer", "command", sc.Command, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, _ = w.Write(body)
+}
+
+// slashCommand reads the form Slack posts; Socket Mode delivers the same fields as JSON.
+func slashCommand(form url.Values) slackapi.SlashCommand {
+	return slackapi.SlashCommand{
+		TeamID:      form.Get("team_id"),
+		ChannelID:   form.Get("channel_id"),
+		UserID:      form.Get("user_id"),
+		Command:     form.Get("command"),
+		Text:        form.Get("text"),
+		ResponseURL: form.Get("response_url"),
+		TriggerID:   form.Get("trigger_id"),
+		APIAppID:    form.Get("api_app_id"),
+	}
+}
+
+// command answers a slash command, from HTTP or Socket Mode alike. An answer the engine does not
+// finish within the deadline is posted to response_url later; Slack gets "Working on it…" now.
+func (b *Bot) command(sc slackapi.SlashCommand) message {
+	req, early := b.request(sc)
+	if early != nil {
+		return render(*early)
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, lateAnswerTimeout)
+	done := make(chan bot.Reply, 1)
+	go func() {
+		defer cancel()
+		defer func() {
+			if v := recover(); v != nil {
+				b.log.Error("slack: panic recovered", "where", "engine", "command", req.Command, "panic", fmt.Sprint(v))
+				done <- bot.Reply{Status: bot.Invalid, Private: true, Title: "Something went wrong",
+					Blocks: []bot.Block{{Kind: bot.Paragraph, Text: "briefbot could not answer that. Please try again."}}}
+			}
+		}()
+		done <- b.answer(ctx, req)
+	}()
+	timer := time.NewTimer(b.deadline)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return render(r)
+	case <-timer.C:
+	}
+	responseURL := sc.ResponseURL
+	b.background(func(ctx context.Context) {
+		select {
+		case r := <-done:
+			if err := b.respond(ctx, responseURL, render(r)); err != nil {
+				b.log.Warn("slack: late answer not delivered", "command", req.Command, "err", err)
+			}
+		case <-ctx.Done():
+		}
+	})
+	return message{ResponseType: slackapi.ResponseTypeEphemeral, Text: workingText}
+}
+
+// request turns a slash command into an engine request, or into the answer when there is nothing
+// to run: an unknown command, words that do not fit its options.
+func (b *Bot) request(sc slackapi.SlashCommand) (bot.Request, *bot.Reply) {
+	admin := b.isAdmin(sc.UserID)
+	cmd, ok := b.engine.Command(sc.Command)
+	if !ok {
+		r := b.engine.HandleLine(b.ctx, "/"+strings.TrimPrefix(strings.TrimSpace(sc.Command), "/"), admin)
+		return bot.Request{}, &r
+	}
+	req, err := b.engine.ParseOptions(cmd, unescape(sc.Text))
+	if err != nil {
+		if ue, ok := errors.AsType[*bot.UsageError](err); ok {
+			return bot.Request{}, &ue.Reply
+		}
+		r := bot.Reply{Status: bot.Invalid, Private: true, Title: "Cannot read that command",
+			Blocks: []bot.Block{{Kind: bot.Paragraph, Text: "Usage: " + cmd.Usage()}}}
+		return bot.Request{}, &r
+	}
+	req.Admin = admin
+	return req, nil
+}
+
+func (b *Bot) serveInteraction(w http.ResponseWriter, _ *http.Request, form url.Values) {
+	payload := form.Get("payload")
+	if payload == "" {
+		http.Error(w, "no payload", http.StatusBadRequest)
+		return
+	}
+	in, err := parseInteraction([]byte(payload))
+	if err != nil {
+		http.Error(w, "cannot parse payload", http.StatusBadRequest)
+		return
+	}
+	// Slack wants only an empty 200 here; the answer goes to response_url.
+	w.WriteHeader(http.StatusOK)
+	b.interact(in)
+}
+
+// interaction is the part of an interactive payload briefbot reads. Our own type, not
+// slackapi.InteractionCallback, so that HTTP and Socket Mode parse the same bytes the same way.
+type interaction struct {
+	Type string `json:"type"`
+	User struct {
+		ID string `json:"id"`
+	} `json:"user"`
+	ResponseURL string `json:"response_url"`
+	Actions     []struct {
+		ActionID string `json:"action_id"`
+		Value    string `json:"value"`
+	} `json:"actions"`
+}
+
+func parseInteraction(payload []byte) (interaction, error) {
+	var in interaction
+	if err := json.Unmarshal(payload, &in); err != nil {
+		return interaction{}, fmt.Errorf("decode interaction: %w", err)
+	}
+	if in.Type == "" {
+		return interaction{}, errors.New("decode interaction: no type")
+	}
+	return in, nil
+}
+
+// interact answers a button press: the button's value is a command line, answered as if typed,
+// and posted to response_url.
+func (b *Bot) interact(in interaction) {
+	if in.Type != "block_actions" {
+		return
+	}
+	admin := b.isAdmin(in.User.ID)
+	for _, a := range in.Actions {
+		if !strings.HasPrefix(a.ActionID, actionPrefix) || strings.TrimSpace(a.Value) == "" {
+			continue
+		}
+		line, responseURL := a.Value, in.ResponseURL
+		b.background(func(ctx context.Context) {
+			r := b.engine.HandleLine(ctx, line, admin)
+			if err := b.respond(ctx, responseURL, render(r)); err != nil {
+				b.log.Warn("slack: button answer not delivered", "err", err)
+			}
+		})
+	}
+}
+
+// respond posts a message to a response_url. The URL itself is a credential for the
+// conversation, so it is never logged.
+func (b *Bot) respond(ctx context.Context, responseURL string, m message) error {
+	u, err := url.Parse(responseURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return errors.New("no usable response_url")
+	}
+	keep := false
+	m.ReplaceOriginal = &keep
+	body, err := encode(m)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, webTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
+	if err != nil {
+		return errors.New("no usable response_url")
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	resp, err := b.web.Do(req)
+	if err != nil {
+		// url.Error repeats the URL; keep only what went wrong.
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err
+		}
+		return fmt.Errorf("post to response_url: %w", err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("post to response_url: %s", resp.Status)
+	}
+	return nil
+}

@@ -1,0 +1,424 @@
+package slack_test
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"briefbot/bot"
+	"briefbot/bot/slack"
+	"briefbot/briefings"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const (
+	testSecret  = "test-signing-secret"
+	testToken   = "xoxb-test-token"
+	adminUser   = "UADMIN01"
+	memberUser  = "UMEMBER1"
+	testChannel = "C0123TEST"
+)
+
+// digestDay fixes the engine's clock, so that the digest preview is the same on every run.
+var digestDay = time.Date(2025, 4, 7, 9, 0, 0, 0, time.UTC)
+
+// embeddedEngine answers from the briefing built into the binary.
+func embeddedEngine(tb testing.TB) *bot.Engine {
+	tb.Helper()
+	lib, err := briefings.LoadEmbedded()
+	if err != nil {
+		tb.Fatalf("LoadEmbedded: %v", err)
+	}
+	return engineOver(tb, lib)
+}
+
+func engineOver(tb testing.TB, lib *briefings.Library) *bot.Engine {
+	tb.Helper()
+	e, err := bot.New(lib, bot.Config{Now: func() time.Time { return digestDay }})
+	if err != nil {
+		tb.Fatalf("bot.New: %v", err)
+	}
+	return e
+}
+
+// engineFrom builds an engine over one briefing written in Markdown.
+func engineFrom(tb testing.TB, markdown string) *bot.Engine {
+	tb.Helper()
+	b, err := briefings.Parse("test.md", []byte(markdown))
+	if err != nil {
+		tb.Fatalf("briefings.Parse: %v", err)
+	}
+	lib, err := briefings.NewLibrary(b)
+	if err != nil {
+		tb.Fatalf("briefings.NewLibrary: %v", err)
+	}
+	return engineOver(tb, lib)
+}
+
+// newBot builds a Bot with test credentials; cfg's zero fields get defaults. The deadline is
+// generous so that a loaded machine never sends a quick answer to response_url.
+func newBot(tb testing.TB, e *bot.Engine, cfg slack.Config) *slack.Bot {
+	tb.Helper()
+	if cfg.BotToken == "" {
+		cfg.BotToken = testToken
+	}
+	if cfg.SigningSecret == "" && cfg.AppToken == "" {
+		cfg.SigningSecret = testSecret
+	}
+	if cfg.AdminUserIDs == nil {
+		cfg.AdminUserIDs = []string{adminUser}
+	}
+	b, err := slack.New(cfg, e, nil)
+	if err != nil {
+		tb.Fatalf("slack.New: %v", err)
+	}
+	slack.SetAnswerDeadline(b, 30*time.Second)
+	tb.Cleanup(func() { _ = b.Close() })
+	return b
+}
+
+// sign is Slack's request signature, written out here independently of the handler.
+func sign(secret, stamp string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("v0:" + stamp + ":"))
+	mac.Write(body)
+	return "v0=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// signedRequest is a POST as Slack sends it, signed now with the test secret.
+func signedRequest(path string, body []byte) *http.Request {
+	stamp := strconv.FormatInt(time.Now().Unix(), 10)
+	r := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("X-Slack-Request-Timestamp", stamp)
+	r.Header.Set("X-Slack-Signature", sign(testSecret, stamp, body))
+	return r
+}
+
+// commandBody is the form Slack posts for a slash command.
+func commandBody(command, text, user, responseURL string) []byte {
+	return []byte(url.Values{
+		"token":        {"ignored-verification-token"},
+		"team_id":      {"T0001"},
+		"team_domain":  {"example"},
+		"channel_id":   {testChannel},
+		"channel_name": {"policy"},
+		"user_id":      {user},
+		"user_name":    {"someone"},
+		"command":      {command},
+		"text":         {text},
+		"response_url": {responseURL},
+		"trigger_id":   {"1.2.3"},
+		"api_app_id":   {"A0001"},
+	}.Encode())
+}
+
+// serve runs one request through h in-process.
+func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+// indent is JSON as the golden files hold it: indented like ResponseJSON.
+func indent(tb testing.TB, body []byte) []byte {
+	tb.Helper()
+	var out bytes.Buffer
+	if err := json.Indent(&out, body, "", "  "); err != nil {
+		tb.Fatalf("not JSON: %v\n%s", err, body)
+	}
+	return out.Bytes()
+}
+
+// golden compares got with testdata/name.golden.json, or rewrites it with -update.
+func golden(tb testing.TB, name string, got []byte) {
+	tb.Helper()
+	path := filepath.Join("testdata", name+".golden.json")
+	if *update {
+		if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatalf("%v (run go test ./bot/slack -update to create it)", err)
+	}
+	if !bytes.Equal(bytes.TrimSpace(want), bytes.TrimSpace(got)) {
+		tb.Errorf("%s differs from the golden file; got:\n%s", path, got)
+	}
+}
+
+// A slackMessage is the JSON Slack receives, decoded for checks.
+type slackMessage struct {
+	ResponseType    string  `json:"response_type"`
+	ReplaceOriginal *bool   `json:"replace_original"`
+	Text            string  `json:"text"`
+	Blocks          []block `json:"blocks"`
+}
+
+type block struct {
+	Type     string       `json:"type"`
+	BlockID  string       `json:"block_id"`
+	Text     *textObject  `json:"text"`
+	Fields   []textObject `json:"fields"`
+	Elements []element    `json:"elements"`
+}
+
+type textObject struct {
+	Type     string `json:"type"`
+	Text     string `json:"text"`
+	Verbatim bool   `json:"verbatim"`
+}
+
+type element struct {
+	Type     string          `json:"type"`
+	Text     json.RawMessage `json:"text"`
+	ActionID string          `json:"action_id"`
+	Value    string          `json:"value"`
+}
+
+func decode(tb testing.TB, body []byte) slackMessage {
+	tb.Helper()
+	var m slackMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		tb.Fatalf("decode %s: %v", body, err)
+	}
+	return m
+}
+
+// header is the text of the message's header block, if it has one.
+func (m slackMessage) header() string {
+	for _, b := range m.Blocks {
+		if b.Type == "header" && b.Text != nil {
+			return b.Text.Text
+		}
+	}
+	return ""
+}
+
+// buttons lists the message's buttons.
+func (m slackMessage) buttons() []element {
+	var out []element
+	for _, b := range m.Blocks {
+		if b.Type == "actions" {
+			out = append(out, b.Elements...)
+		}
+	}
+	return out
+}
+
+// strings lists every text of the message, decoded.
+func (m slackMessage) strings() []string {
+	out := []string{m.Text}
+	for _, b := range m.Blocks {
+		if b.Text != nil {
+			out = append(out, b.Text.Text)
+		}
+		for _, f := range b.Fields {
+			out = append(out, f.Text)
+		}
+		for _, e := range b.Elements {
+			var t textObject
+			if json.Unmarshal(e.Text, &t) == nil {
+				out = append(out, t.Text)
+			} else {
+				var s string
+				_ = json.Unmarshal(e.Text, &s)
+				out = append(out, s)
+			}
+			out = append(out, e.Value)
+		}
+	}
+	return out
+}
+
+// checkLimits fails for anything in m over Slack's Block Kit limits.
+func checkLimits(tb testing.TB, name string, m slackMessage) {
+	tb.Helper()
+	length := func(s string) int { return len([]rune(s)) }
+	if m.Text == "" {
+		tb.Errorf("%s: no top-level text", name)
+	}
+	if len(m.Blocks) > 50 {
+		tb.Errorf("%s: %d blocks, over 50", name, len(m.Blocks))
+	}
+	for i, b := range m.Blocks {
+		switch b.Type {
+		case "header":
+			if n := length(b.Text.Text); n < 1 || n > 150 {
+				tb.Errorf("%s: block %d: header of %d characters", name, i, n)
+			}
+		case "section":
+			if b.Text == nil && len(b.Fields) == 0 {
+				tb.Errorf("%s: block %d: section with neither text nor fields", name, i)
+			}
+			if b.Text != nil {
+				if n := length(b.Text.Text); n < 1 || n > 3000 {
+					tb.Errorf("%s: block %d: section text of %d characters", name, i, n)
+				}
+			}
+			if len(b.Fields) > 10 {
+				tb.Errorf("%s: block %d: %d fields, over 10", name, i, len(b.Fields))
+			}
+			for j, f := range b.Fields {
+				if n := length(f.Text); n < 1 || n > 2000 {
+					tb.Errorf("%s: block %d field %d: %d characters", name, i, j, n)
+				}
+			}
+		case "context":
+			if n := len(b.Elements); n < 1 || n > 10 {
+				tb.Errorf("%s: block %d: context with %d elements", name, i, n)
+			}
+		case "actions":
+			if n := len(b.Elements); n < 1 || n > 5 {
+				tb.Errorf("%s: block %d: actions with %d elements", name, i, n)
+			}
+			ids := map[string]bool{}
+			for _, e := range b.Elements {
+				var t textObject
+				_ = json.Unmarshal(e.Text, &t)
+				if n := length(t.Text); n < 1 || n > 75 {
+					tb.Errorf("%s: block %d: button text of %d characters", name, i, n)
+				}
+				if n := length(e.Value); n > 2000 {
+					tb.Errorf("%s: block %d: button value of %d characters", name, i, n)
+				}
+				if ids[e.ActionID] {
+					tb.Errorf("%s: block %d: action_id %q twice", name, i, e.ActionID)
+				}
+				ids[e.ActionID] = true
+			}
+		default:
+			tb.Errorf("%s: block %d: unexpected type %q", name, i, b.Type)
+		}
+	}
+}
+
+// noLiveMentions fails when any text could ping or link: Slack reads only "<...>" as such.
+func noLiveMentions(tb testing.TB, name string, raw []byte) {
+	tb.Helper()
+	for _, bad := range []string{"<!", "<@", "<#", "<http", `\u003c`} {
+		if bytes.Contains(raw, []byte(bad)) {
+			tb.Errorf("%s: JSON holds %q:\n%s", name, bad, raw)
+		}
+	}
+	for _, s := range decode(tb, raw).strings() {
+		if strings.Contains(s, "<") || (strings.Contains(s, ">") && !quoteOnly(s)) {
+			tb.Errorf("%s: text holds an angle bracket: %q", name, s)
+		}
+	}
+}
+
+// quoteOnly reports whether every ">" in s is a quote marker at the start of a line.
+func quoteOnly(s string) bool {
+	for _, line := range strings.Split(s, "\n") {
+		if strings.Contains(strings.TrimPrefix(line, "> "), ">") {
+			return false
+		}
+	}
+	return true
+}
+
+// responseServer stands in for a response_url: it records every message posted to it.
+type responseServer struct {
+	*httptest.Server
+	posts chan []byte
+}
+
+func newResponseServer(tb testing.TB) *responseServer {
+	tb.Helper()
+	rs := &responseServer{posts: make(chan []byte, 16)}
+	rs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json; charset=utf-8" {
+			http.Error(w, "want a JSON POST", http.StatusBadRequest)
+			return
+		}
+		rs.posts <- body
+		_, _ = io.WriteString(w, "ok")
+	}))
+	tb.Cleanup(rs.Close)
+	return rs
+}
+
+// next waits for the next post; the bound only keeps a broken test from hanging.
+func (rs *responseServer) next(tb testing.TB) []byte {
+	tb.Helper()
+	select {
+	case body := <-rs.posts:
+		return body
+	case <-time.After(20 * time.Second):
+		tb.Fatal("nothing was posted to response_url")
+		return nil
+	}
+}
+
+// none checks that nothing more was posted by the time the bot is closed.
+func (rs *responseServer) none(tb testing.TB, b *slack.Bot) {
+	tb.Helper()
+	_ = b.Close()
+	select {
+	case body := <-rs.posts:
+		tb.Errorf("unexpected post to response_url: %s", body)
+	default:
+	}
+}
+
+// interactionBody is the form Slack posts when a button is pressed.
+func interactionBody(tb testing.TB, user, responseURL string, pressed element) []byte {
+	tb.Helper()
+	payload, err := json.Marshal(map[string]any{
+		"type":         "block_actions",
+		"user":         map[string]any{"id": user, "username": "someone", "team_id": "T0001"},
+		"api_app_id":   "A0001",
+		"token":        "ignored-verification-token",
+		"container":    map[string]any{"type": "message", "message_ts": "1700000000.000100", "channel_id": testChannel, "is_ephemeral": false},
+		"trigger_id":   "1.2.3",
+		"team":         map[string]any{"id": "T0001", "domain": "example"},
+		"channel":      map[string]any{"id": testChannel, "name": "policy"},
+		"response_url": responseURL,
+		"actions": []map[string]any{{
+			"type": "button", "block_id": "briefbot-actions-0", "action_id": pressed.ActionID,
+			"value": pressed.Value, "text": map[string]any{"type": "plain_text", "text": "Full comparison"},
+			"action_ts": "1700000001.000200",
+		}},
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return []byte(url.Values{"payload": {string(payload)}}.Encode())
+}
+
+// safeLog is a writer for slog that tests can read while the bot writes.
+type safeLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *safeLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *safeLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}

@@ -1,0 +1,234 @@
+package slack_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"briefbot/bot"
+	"briefbot/bot/slack"
+)
+
+// manifestSchema is Slack's own manifest schema, from the shared vectors checked out beside the
+// repository.
+const manifestSchema = "../../../shared/vectors/slack-manifest.schema.1.0.0.json"
+
+func compileManifestSchema(tb testing.TB) *jsonschema.Schema {
+	tb.Helper()
+	f, err := os.Open(manifestSchema)
+	if errors.Is(err, fs.ErrNotExist) {
+		tb.Skipf("%s is not checked out beside the repository", manifestSchema)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		tb.Fatalf("read schema: %v", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.UseRegexpEngine(re2Engine)
+	if err := c.AddResource("slack-manifest.schema.json", doc); err != nil {
+		tb.Fatal(err)
+	}
+	sch, err := c.Compile("slack-manifest.schema.json")
+	if err != nil {
+		tb.Fatalf("compile schema: %v", err)
+	}
+	return sch
+}
+
+// lookaheads are the schema's patterns that Go's RE2 cannot compile, each with an RE2 pattern
+// that accepts exactly the same strings. They only constrain domains, which briefbot's manifest
+// does not set, but the schema must compile whole.
+var lookaheads = map[string]string{
+	// Not starting with "." or "-", then [-a-z0-9.]+, ending in [a-z0-9].
+	`^(?![\.\-])([-a-z0-9\.])+([a-z0-9])$`: `^[a-z0-9][-a-z0-9.]*[a-z0-9]$`,
+}
+
+func re2Engine(pattern string) (jsonschema.Regexp, error) {
+	if re2, ok := lookaheads[pattern]; ok {
+		pattern = re2
+	}
+	return regexp.Compile(pattern)
+}
+
+type manifestDoc struct {
+	Display struct {
+		Name        string `json:"name"`
+		Description string `json:"description"`
+	} `json:"display_information"`
+	Features struct {
+		BotUser *struct {
+			DisplayName string `json:"display_name"`
+		} `json:"bot_user"`
+		SlashCommands []struct {
+			Command      string  `json:"command"`
+			URL          *string `json:"url"`
+			Description  string  `json:"description"`
+			UsageHint    *string `json:"usage_hint"`
+			ShouldEscape *bool   `json:"should_escape"`
+		} `json:"slash_commands"`
+	} `json:"features"`
+	OAuthConfig struct {
+		Scopes struct {
+			Bot []string `json:"bot"`
+		} `json:"scopes"`
+	} `json:"oauth_config"`
+	Settings struct {
+		Interactivity struct {
+			IsEnabled  bool    `json:"is_enabled"`
+			RequestURL *string `json:"request_url"`
+		} `json:"interactivity"`
+		SocketModeEnabled bool `json:"socket_mode_enabled"`
+	} `json:"settings"`
+}
+
+func TestManifest(t *testing.T) {
+	schema := compileManifestSchema(t)
+	commands := embeddedEngine(t).Commands()
+	tests := []struct {
+		name, url, golden string
+		base              string // what the URLs start with; "" for Socket Mode
+	}{
+		{"http", "https://briefbot.example.org", "manifest-http", "https://briefbot.example.org"},
+		{"http, trailing slash and a path", "https://example.org/briefbot/", "", "https://example.org/briefbot"},
+		{"socket mode", "", "manifest-socket", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			raw, err := slack.Manifest(commands, tc.url)
+			if err != nil {
+				t.Fatalf("Manifest: %v", err)
+			}
+			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := schema.Validate(inst); err != nil {
+				t.Errorf("Manifest(%q) does not validate against Slack's schema: %v", tc.url, err)
+			}
+			if tc.golden != "" {
+				golden(t, tc.golden, raw)
+			}
+
+			var m manifestDoc
+			if err := json.Unmarshal(raw, &m); err != nil {
+				t.Fatal(err)
+			}
+			if m.Display.Name != "briefbot" || m.Display.Description == "" || m.Features.BotUser == nil {
+				t.Errorf("display_information %+v, bot_user %v", m.Display, m.Features.BotUser)
+			}
+			if !slices.Equal(m.OAuthConfig.Scopes.Bot, []string{"commands", "chat:write"}) {
+				t.Errorf("bot scopes %q, want exactly commands and chat:write", m.OAuthConfig.Scopes.Bot)
+			}
+			if m.Settings.SocketModeEnabled != (tc.base == "") || !m.Settings.Interactivity.IsEnabled {
+				t.Errorf("socket_mode_enabled %v, interactivity %v", m.Settings.SocketModeEnabled, m.Settings.Interactivity.IsEnabled)
+			}
+			wantURL := func(path string) *string {
+				if tc.base == "" {
+					return nil
+				}
+				u := tc.base + path
+				return &u
+			}
+			if got, want := m.Settings.Interactivity.RequestURL, wantURL("/slack/interactivity"); !equalPtr(got, want) {
+				t.Errorf("interactivity request_url %v, want %v", deref(got), deref(want))
+			}
+			if len(m.Features.SlashCommands) != len(commands) {
+				t.Fatalf("%d slash commands, want %d", len(m.Features.SlashCommands), len(commands))
+			}
+			for i, c := range commands {
+				sc := m.Features.SlashCommands[i]
+				if sc.Command != "/"+c.Name || sc.Description != c.Description {
+					t.Errorf("slash command %d = %s %q, want /%s %q", i, sc.Command, sc.Description, c.Name, c.Description)
+				}
+				// An empty usage_hint is against the schema: a command without options has none.
+				if want := c.Hint(); (want == "" && sc.UsageHint != nil) || (want != "" && deref(sc.UsageHint) != want) {
+					t.Errorf("%s usage_hint %v, want %q", sc.Command, deref(sc.UsageHint), want)
+				}
+				if sc.ShouldEscape == nil || *sc.ShouldEscape {
+					t.Errorf("%s should_escape %v, want false", sc.Command, sc.ShouldEscape)
+				}
+				if !equalPtr(sc.URL, wantURL("/slack/commands")) {
+					t.Errorf("%s url %v, want %v", sc.Command, deref(sc.URL), deref(wantURL("/slack/commands")))
+				}
+			}
+		})
+	}
+}
+
+func TestManifestRefuses(t *testing.T) {
+	commands := embeddedEngine(t).Commands()
+	tooMany := slices.Repeat(commands, 7)
+	long := append(slices.Clone(commands), bot.Command{Name: strings.Repeat("x", 32), Description: "too long a name"})
+	noDesc := append(slices.Clone(commands), bot.Command{Name: "quiet"})
+	tests := []struct {
+		name     string
+		commands []bot.Command
+		url      string
+	}{
+		{"no commands", nil, ""},
+		{"51 commands", tooMany, ""},
+		{"a name over 32 characters with its slash", long, ""},
+		{"no description", noDesc, ""},
+		{"not http", commands, "ftp://example.org"},
+		{"no host", commands, "https://"},
+		{"a query", commands, "https://example.org/?a=b"},
+		{"not a URL", commands, "example.org"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := slack.Manifest(tc.commands, tc.url); err == nil {
+				t.Errorf("Manifest(%d commands, %q) did not fail", len(tc.commands), tc.url)
+			}
+		})
+	}
+}
+
+func equalPtr(a, b *string) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+func deref(s *string) string {
+	if s == nil {
+		return "<absent>"
+	}
+	return *s
+}
+
+func TestNewRefuses(t *testing.T) {
+	e := embeddedEngine(t)
+	tests := []struct {
+		name   string
+		cfg    slack.Config
+		engine *bot.Engine
+	}{
+		{"no engine", slack.Config{BotToken: testToken, SigningSecret: testSecret}, nil},
+		{"no way to receive", slack.Config{BotToken: testToken}, e},
+		{"a bot token as the app token", slack.Config{BotToken: testToken, AppToken: "xoxb-secret-app"}, e},
+		{"api_url not http", slack.Config{BotToken: testToken, SigningSecret: testSecret, APIURL: "slack.com/api"}, e},
+		{"api_url not a URL", slack.Config{BotToken: testToken, SigningSecret: testSecret, APIURL: "http://[::1"}, e},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := slack.New(tc.cfg, tc.engine, nil)
+			if err == nil {
+				_ = b.Close()
+				t.Fatal("New did not fail")
+			}
+			for _, secret := range []string{testToken, testSecret, "xoxb-secret-app"} {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("error %q holds a secret", err)
+				}
+			}
+		})
+	}
+}

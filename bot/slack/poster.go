@@ -1,0 +1,145 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"briefbot/bot"
+)
+
+// chatPoster is the one Web API call the Poster makes; *slackapi.Client has it.
+type chatPoster interface {
+	PostMessageContext(ctx context.Context, channelID string, options ...slackapi.MsgOption) (string, string, error)
+}
+
+// digestEventType names briefbot's deliveries in message metadata, so that a post can be traced
+// back to the digest slot that made it.
+const digestEventType = "briefbot_digest"
+
+// Retry bounds for rate limits: a few short waits here; anything longer is the scheduler's call,
+// with the RetryAfter Slack gave.
+const (
+	maxRateLimitRetries = 3
+	maxRateLimitWait    = 30 * time.Second
+	// defaultRateLimitWait is used when a 429 comes without Retry-After.
+	defaultRateLimitWait = time.Second
+)
+
+// permanentCodes are chat.postMessage errors that the same post will meet again: retrying
+// cannot help until someone changes the channel, the token or the app.
+var permanentCodes = map[string]bool{
+	"channel_not_found": true, "not_in_channel": true, "is_archived": true,
+	"invalid_auth": true, "account_inactive": true, "token_revoked": true, "token_expired": true,
+	"not_authed": true, "no_permission": true, "missing_scope": true, "access_denied": true,
+	"not_allowed_token_type": true, "ekm_access_denied": true, "team_access_not_granted": true,
+	"org_login_required": true, "enterprise_is_restricted": true, "two_factor_setup_required": true,
+	"restricted_action": true, "restricted_action_read_only_channel": true,
+	"restricted_action_thread_only_channel": true, "restricted_action_non_threadable_channel": true,
+	"cannot_reply_to_message": true, "messages_tab_disabled": true, "as_user_not_supported": true,
+	"invalid_blocks": true, "invalid_blocks_format": true, "msg_too_long": true, "no_text": true,
+	"too_many_attachments": true, "invalid_metadata_format": true, "invalid_metadata_schema": true,
+	"metadata_too_large": true, "metadata_must_be_sent_from_app": true,
+	"invalid_arguments": true, "invalid_arg_name": true, "invalid_array_arg": true,
+	"invalid_charset": true, "invalid_form_data": true, "invalid_post_type": true,
+	"missing_post_type": true, "deprecated_endpoint": true, "method_deprecated": true,
+}
+
+// noBotToken stands in for the Web API when no bot token is configured: every post fails as
+// Slack itself would answer it, permanently.
+type noBotToken struct{}
+
+func (noBotToken) PostMessageContext(context.Context, string, ...slackapi.MsgOption) (string, string, error) {
+	return "", "", slackapi.SlackErrorResponse{Err: "not_authed"}
+}
+
+// A Poster posts replies to Slack channels with chat.postMessage.
+type Poster struct {
+	api chatPoster
+	log *slog.Logger
+	// wait sleeps for a rate limit's Retry-After unless ctx ends first; tests record it instead.
+	wait func(ctx context.Context, d time.Duration) error
+}
+
+var _ bot.Poster = (*Poster)(nil)
+
+func newPoster(api chatPoster, logger *slog.Logger) *Poster {
+	return &Poster{api: api, log: logger, wait: sleep}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Post sends r to channel and returns the message's ts. key, the delivery's identity, travels in
+// the message metadata. Rate limits are waited out a few times; other failures come back as
+// *bot.PostError, Permanent when retrying cannot help.
+func (p *Poster) Post(ctx context.Context, channel, key string, r bot.Reply) (string, error) {
+	m := render(r)
+	opts := []slackapi.MsgOption{
+		slackapi.MsgOptionText(m.Text, false),
+		slackapi.MsgOptionBlocks(m.Blocks...),
+		slackapi.MsgOptionMetadata(slackapi.SlackMetadata{
+			EventType:    digestEventType,
+			EventPayload: map[string]any{"key": key},
+		}),
+		// Nothing in a digest should become a mention or a link by Slack's own parsing.
+		slackapi.MsgOptionParse(false),
+		slackapi.MsgOptionLinkNames(false),
+		slackapi.MsgOptionDisableLinkUnfurl(),
+		slackapi.MsgOptionDisableMediaUnfurl(),
+	}
+	for attempt := 0; ; attempt++ {
+		_, ts, err := p.api.PostMessageContext(ctx, channel, opts...)
+		if err == nil {
+			return ts, nil
+		}
+		perr := classify(err)
+		if perr.Code != "429" || attempt == maxRateLimitRetries || perr.RetryAfter > maxRateLimitWait {
+			return "", perr
+		}
+		d := perr.RetryAfter
+		if d <= 0 {
+			d = defaultRateLimitWait
+		}
+		p.log.Info("slack: rate limited, waiting", "channel", channel, "retry_after", d, "attempt", attempt+1)
+		if err := p.wait(ctx, d); err != nil {
+			return "", &bot.PostError{Code: "429", RetryAfter: perr.RetryAfter, Err: fmt.Errorf("post to %s: %w", channel, err)}
+		}
+	}
+}
+
+// classify turns a slack-go error into a PostError: the code Slack gave, and whether it is worth
+// trying again.
+func classify(err error) *bot.PostError {
+	if rl, ok := errors.AsType[*slackapi.RateLimitedError](err); ok {
+		return &bot.PostError{Code: "429", RetryAfter: rl.RetryAfter, Err: err}
+	}
+	if se, ok := errors.AsType[slackapi.SlackErrorResponse](err); ok {
+		code := se.Err
+		if code == "ratelimited" || code == "rate_limited" {
+			code = "429"
+		}
+		return &bot.PostError{Permanent: permanentCodes[se.Err], Code: code, Err: err}
+	}
+	if sc, ok := errors.AsType[slackapi.StatusCodeError](err); ok {
+		// A 429 without Retry-After, 5xx and timeouts pass; any other status will not change.
+		permanent := sc.Code >= 400 && sc.Code < 500 &&
+			sc.Code != http.StatusTooManyRequests && sc.Code != http.StatusRequestTimeout
+		return &bot.PostError{Permanent: permanent, Code: strconv.Itoa(sc.Code), Err: err}
+	}
+	return &bot.PostError{Code: "network", Err: err}
+}

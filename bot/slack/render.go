@@ -1,0 +1,422 @@
+package slack
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	slackapi "github.com/slack-go/slack"
+
+	"briefbot/bot"
+)
+
+// Block Kit limits, from Slack's block reference. Going over any of them makes Slack refuse the
+// whole message, so the renderer splits or shortens instead.
+const (
+	maxBlocks        = 50
+	maxSectionText   = 3000
+	maxFields        = 10
+	maxFieldText     = 2000
+	maxHeaderText    = 150
+	maxContextText   = 3000
+	maxActionButtons = 5
+	maxButtonText    = 75
+	maxButtonValue   = 2000
+	maxActionBlocks  = 5 // our own bound, so actions can never crowd out the answer
+	maxFallbackText  = 3000
+)
+
+// shortened marks text the renderer had to cut.
+const shortened = "… (shortened)"
+
+// actionPrefix starts the action_id of every button we send, so a press on anything else is ignored.
+const actionPrefix = "briefbot-"
+
+// message is a Slack message as a slash-command response, a response_url post or a Socket Mode
+// ack payload. Our own type rather than slackapi.Msg, whose zero fields still marshal.
+type message struct {
+	ResponseType string `json:"response_type,omitempty"`
+	// ReplaceOriginal is set false on response_url posts so a button answer is a new message
+	// instead of replacing the one whose button was pressed.
+	ReplaceOriginal *bool            `json:"replace_original,omitempty"`
+	Text            string           `json:"text"`
+	Blocks          []slackapi.Block `json:"blocks,omitempty"`
+}
+
+// ResponseJSON is the body briefbot answers a slash command with, as indented JSON.
+func ResponseJSON(r bot.Reply) ([]byte, error) {
+	b, err := json.MarshalIndent(render(r), "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode slack response: %w", err)
+	}
+	return unescapeHTML(b), nil
+}
+
+// encode is a message as it goes to Slack: compact, and with <, > and & written as themselves, as
+// ResponseJSON writes them.
+func encode(m message) ([]byte, error) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("encode slack message: %w", err)
+	}
+	return unescapeHTML(b), nil
+}
+
+// render turns a reply into Block Kit within Slack's limits.
+func render(r bot.Reply) message {
+	m := message{ResponseType: slackapi.ResponseTypeInChannel, Text: fallbackText(r)}
+	if r.Private {
+		m.ResponseType = slackapi.ResponseTypeEphemeral
+	}
+
+	var head, tail []slackapi.Block
+	if t := strings.TrimSpace(r.Title); t != "" {
+		head = append(head, slackapi.NewHeaderBlock(plain(shorten(escape(t), maxHeaderText))))
+	}
+	if t := strings.TrimSpace(r.Briefing); t != "" && t != strings.TrimSpace(r.Title) {
+		head = append(head, slackapi.NewContextBlock("", mrkdwn(shorten(escape(t), maxContextText))))
+	}
+	if t := strings.TrimSpace(r.Footer); t != "" {
+		tail = append(tail, slackapi.NewContextBlock("", mrkdwn(shorten(escape(t), maxContextText))))
+	}
+	tail = append(tail, actionBlocks(r.Actions)...)
+
+	room := maxBlocks - len(head) - len(tail)
+	body := bodyTexts(r.Blocks)
+	rest := append(fieldSections(r.Fields), tableSections(r.Table)...)
+	if len(body)+len(rest) > room {
+		// Fewer, fuller sections before cutting anything.
+		body = pack(body, maxSectionText)
+	}
+	content := make([]slackapi.Block, 0, len(body)+len(rest))
+	for _, t := range body {
+		content = append(content, section(t))
+	}
+	content = append(content, rest...)
+	if len(content) > room {
+		content = append(content[:room-1], section(shortened))
+	}
+
+	m.Blocks = make([]slackapi.Block, 0, len(head)+len(content)+len(tail))
+	m.Blocks = append(m.Blocks, head...)
+	m.Blocks = append(m.Blocks, content...)
+	m.Blocks = append(m.Blocks, tail...)
+	return m
+}
+
+// fallbackText is the message's top-level text: what notifications and screen readers show.
+func fallbackText(r bot.Reply) string {
+	t := strings.TrimSpace(r.Title)
+	if t == "" && len(r.Blocks) > 0 {
+		t = strings.TrimSpace(r.Blocks[0].Text)
+	}
+	if t == "" {
+		t = "briefbot"
+	}
+	if b := strings.TrimSpace(r.Briefing); b != "" && b != t {
+		t += " (" + b + ")"
+	}
+	return shorten(escape(t), maxFallbackText)
+}
+
+// bodyTexts renders the body blocks as mrkdwn, one section text per block, split where one is too
+// long for a section.
+func bodyTexts(blocks []bot.Block) []string {
+	var out []string
+	for _, b := range blocks {
+		text := strings.TrimSpace(b.Text)
+		switch b.Kind {
+		case bot.Item:
+			lead := "• "
+			if l := strings.TrimSpace(b.Label); l != "" {
+				lead = "*" + escape(l) + "*: "
+			}
+			out = append(out, split(lead+escape(text), maxSectionText)...)
+		case bot.Quote:
+			var lines []string
+			for _, line := range strings.Split(text, "\n") {
+				// The marker is added after escaping so that it stays a quote.
+				for _, part := range split(escape(strings.TrimSpace(line)), maxSectionText-2) {
+					lines = append(lines, "> "+part)
+				}
+			}
+			out = append(out, pack(lines, maxSectionText)...)
+		case bot.Heading:
+			if text != "" {
+				out = append(out, split("*"+escape(text)+"*", maxSectionText)...)
+			}
+		default:
+			if text != "" {
+				out = append(out, split(escape(text), maxSectionText)...)
+			}
+		}
+	}
+	return out
+}
+
+// fieldSections shows inline fields side by side, up to ten to a section, and every other field
+// as a section of its own.
+func fieldSections(fields []bot.Field) []slackapi.Block {
+	var out []slackapi.Block
+	var row []*slackapi.TextBlockObject
+	flush := func() {
+		if len(row) > 0 {
+			out = append(out, slackapi.NewSectionBlock(nil, row, nil))
+			row = nil
+		}
+	}
+	for _, f := range fields {
+		text := labelled(f.Name, f.Value)
+		if text == "" {
+			continue
+		}
+		if !f.Inline {
+			flush()
+			for _, t := range split(text, maxSectionText) {
+				out = append(out, section(t))
+			}
+			continue
+		}
+		if len(row) == maxFields {
+			flush()
+		}
+		row = append(row, mrkdwn(shorten(text, maxFieldText)))
+	}
+	flush()
+	return out
+}
+
+// tableSections shows a table as one section per row: the first cell as its text, the others as
+// fields headed by their column.
+func tableSections(t *bot.Table) []slackapi.Block {
+	if t == nil {
+		return nil
+	}
+	var out []slackapi.Block
+	for _, row := range t.Rows {
+		if len(row) == 0 {
+			continue
+		}
+		var text *slackapi.TextBlockObject
+		if s := strings.TrimSpace(row[0]); s != "" {
+			text = mrkdwn(shorten("*"+escape(s)+"*", maxSectionText))
+		}
+		var fields []*slackapi.TextBlockObject
+		for j := 1; j < len(row); j++ {
+			col := ""
+			if j < len(t.Columns) {
+				col = t.Columns[j]
+			}
+			if f := labelled(col, row[j]); f != "" {
+				fields = append(fields, mrkdwn(shorten(f, maxFieldText)))
+			}
+		}
+		if len(fields) == 0 {
+			if text != nil {
+				out = append(out, slackapi.NewSectionBlock(text, nil, nil))
+			}
+			continue
+		}
+		// More columns than a section holds continue in sections of fields only.
+		for len(fields) > 0 {
+			n := min(len(fields), maxFields)
+			out = append(out, slackapi.NewSectionBlock(text, fields[:n], nil))
+			fields, text = fields[n:], nil
+		}
+	}
+	return out
+}
+
+// labelled is a field's mrkdwn: the name in bold, the value under it.
+func labelled(name, value string) string {
+	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	switch {
+	case name == "":
+		return escape(value)
+	case value == "":
+		return "*" + escape(name) + "*"
+	}
+	return "*" + escape(name) + "*\n" + escape(value)
+}
+
+// actionBlocks turns actions into buttons, five to a block. The button's value is the command
+// line the engine parses back when it is pressed.
+func actionBlocks(actions []bot.Action) []slackapi.Block {
+	var out []slackapi.Block
+	var buttons []slackapi.BlockElement
+	flush := func() {
+		if len(buttons) > 0 {
+			id := fmt.Sprintf("%sactions-%d", actionPrefix, len(out))
+			out = append(out, slackapi.NewActionBlock(id, buttons...))
+			buttons = nil
+		}
+	}
+	for i, a := range actions {
+		label, cmd := strings.TrimSpace(a.Label), strings.TrimSpace(a.Command)
+		if label == "" || cmd == "" || textLen(cmd) > maxButtonValue {
+			continue // a command cut short would run something else
+		}
+		if len(buttons) == maxActionButtons {
+			flush()
+		}
+		if len(out) == maxActionBlocks {
+			break
+		}
+		id := fmt.Sprintf("%s%d", actionPrefix, i)
+		buttons = append(buttons, slackapi.NewButtonBlockElement(id, cmd, plain(shorten(escape(label), maxButtonText))))
+	}
+	flush()
+	return out
+}
+
+func section(text string) *slackapi.SectionBlock {
+	return slackapi.NewSectionBlock(mrkdwn(text), nil, nil)
+}
+
+// mrkdwn is verbatim so that Slack does not turn plain words into links or mentions on its own.
+func mrkdwn(text string) *slackapi.TextBlockObject {
+	return &slackapi.TextBlockObject{Type: slackapi.MarkdownType, Text: text, Verbatim: true}
+}
+
+func plain(text string) *slackapi.TextBlockObject {
+	return &slackapi.TextBlockObject{Type: slackapi.PlainTextType, Text: text}
+}
+
+// escape makes text from users and briefings inert: Slack reads only "<...>" sequences as
+// mentions and links, and "&" starts the entities it decodes. Invalid UTF-8 becomes U+FFFD here,
+// as JSON would write it, so that lengths are counted on the text Slack gets.
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func escape(s string) string { return escaper.Replace(strings.ToValidUTF8(s, "\uFFFD")) }
+
+// unescape reverses Slack's escaping of what a user typed, so that it is read, and later escaped,
+// once.
+var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+
+func unescape(s string) string { return unescaper.Replace(s) }
+
+// textLen counts text for Slack's limits in UTF-16 units: never fewer than its characters, so
+// whichever way Slack counts, emoji outside the Basic Multilingual Plane cannot push a text over.
+func textLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
+}
+
+// cutAt returns the longest prefix of s within max units that does not end inside an escape.
+func cutAt(s string, max int) int {
+	n, end := 0, 0
+	for end < len(s) {
+		r, size := utf8.DecodeRuneInString(s[end:])
+		w := 1
+		if r > 0xFFFF {
+			w = 2
+		}
+		if n+w > max {
+			break
+		}
+		n, end = n+w, end+size
+	}
+	if amp := strings.LastIndexByte(s[:end], '&'); amp >= 0 && !strings.Contains(s[amp:end], ";") {
+		end = amp
+	}
+	return end
+}
+
+// shorten cuts escaped text to max units, marking the cut.
+func shorten(s string, max int) string {
+	if textLen(s) <= max {
+		return s
+	}
+	end := cutAt(s, max-textLen(shortened))
+	return strings.TrimRight(s[:end], " \n") + shortened
+}
+
+// split cuts escaped text into parts of at most max units, at a line break or space where it can.
+func split(s string, max int) []string {
+	var out []string
+	for textLen(s) > max {
+		end := cutAt(s, max)
+		if i := strings.LastIndexAny(s[:end], "\n "); i > end/2 {
+			end = i
+		}
+		if end == 0 { // an entity longer than max: cannot happen with Slack's limits, but never loop
+			_, end = utf8.DecodeRuneInString(s)
+		}
+		if part := strings.TrimSpace(s[:end]); part != "" {
+			out = append(out, part)
+		}
+		s = strings.TrimLeft(s[end:], " \n")
+	}
+	if s = strings.TrimSpace(s); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// pack joins consecutive texts into as few as possible of at most max units each.
+func pack(texts []string, max int) []string {
+	var out []string
+	for _, t := range texts {
+		if n := len(out); n > 0 && textLen(out[n-1])+2+textLen(t) <= max {
+			out[n-1] += sepFor(out[n-1], t) + t
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// sepFor keeps the lines of a quotation together and sets other texts apart.
+func sepFor(prev, next string) string {
+	if strings.HasPrefix(next, "> ") && strings.Contains(prev, "> ") {
+		return "\n"
+	}
+	return "\n\n"
+}
+
+// unescapeHTML undoes encoding/json's \u003c, \u003e and \u0026, which slack-go's own marshalers
+// write even when ours do not, so that the JSON people read shows the text as Slack receives it.
+func unescapeHTML(b []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(b))
+	inString := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case !inString:
+			inString = c == '"'
+		case c == '"':
+			inString = false
+		case c == '\\' && i+1 < len(b):
+			if i+5 < len(b) && b[i+1] == 'u' {
+				switch string(b[i+2 : i+6]) {
+				case "003c":
+					out.WriteByte('<')
+					i += 5
+					continue
+				case "003e":
+					out.WriteByte('>')
+					i += 5
+					continue
+				case "0026":
+					out.WriteByte('&')
+					i += 5
+					continue
+				}
+			}
+			out.WriteByte(c)
+			i++
+			c = b[i]
+		}
+		out.WriteByte(c)
+	}
+	return out.Bytes()
+}

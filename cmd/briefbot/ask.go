@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"briefbot/bot"
+	"briefbot/bot/discord"
+	"briefbot/bot/slack"
 	"briefbot/bot/shell"
 )
 
@@ -26,7 +28,7 @@ func (c *cli) ask(ctx context.Context, args []string) error {
 		fmt.Fprint(c.stderr, askUsage)
 		return usageError("ask needs a command, e.g. \"/position sovereignty\"")
 	}
-	render, ok := renderers[*format]
+	render, ok := rendererFor(*format)
 	if !ok {
 		fmt.Fprint(c.stderr, askUsage)
 		return usageError("unknown format %q (text, discord or slack)", *format)
@@ -42,9 +44,27 @@ func (c *cli) ask(ctx context.Context, args []string) error {
 	return replyStatus(reply)
 }
 
-// renderers print a reply as terminal text or as a platform's JSON payload.
-var renderers = map[string]func(*cli, bot.Reply) error{
-	"text": func(c *cli, r bot.Reply) error { return shell.Render(c.stdout, r, shell.Width) },
+// rendererFor returns what prints a reply as terminal text or as a platform's JSON payload.
+func rendererFor(format string) (func(*cli, bot.Reply) error, bool) {
+	platformJSON := func(encode func(bot.Reply) ([]byte, error)) func(*cli, bot.Reply) error {
+		return func(c *cli, r bot.Reply) error {
+			data, err := encode(r)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(c.stdout, "%s\n", data)
+			return err
+		}
+	}
+	switch format {
+	case "text":
+		return func(c *cli, r bot.Reply) error { return shell.Render(c.stdout, r, shell.Width) }, true
+	case "discord":
+		return platformJSON(discord.ResponseJSON), true
+	case "slack":
+		return platformJSON(slack.ResponseJSON), true
+	}
+	return nil, false
 }
 
 func replyStatus(r bot.Reply) error {

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"briefbot/bot"
+	"briefbot/bot/discord"
+	"briefbot/bot/slack"
 )
 
 const configUsage = `Usage: briefbot config check FILE
@@ -51,7 +55,7 @@ func (c *cli) digest(ctx context.Context, args []string) error {
 		fmt.Fprint(c.stderr, digestUsage)
 		return usageError("digest takes: preview")
 	}
-	render, ok := renderers[*format]
+	render, ok := rendererFor(*format)
 	if !ok {
 		fmt.Fprint(c.stderr, digestUsage)
 		return usageError("unknown format %q (text, discord or slack)", *format)
@@ -78,7 +82,7 @@ Prints the Slack app manifest: every slash command, and Request URLs under --url
 
 func (c *cli) manifest(args []string) error {
 	cmd := c.newCommand("manifest", manifestUsage)
-	cmd.fs.String("url", "", "public base URL of briefbot serve")
+	base := cmd.fs.String("url", "", "public base URL of briefbot serve")
 	words, err := c.parse(cmd, args)
 	if err != nil {
 		return err
@@ -87,7 +91,20 @@ func (c *cli) manifest(args []string) error {
 		fmt.Fprint(c.stderr, manifestUsage)
 		return usageError("manifest takes: slack")
 	}
-	return fmt.Errorf("the Slack manifest is not built yet")
+	if *base != "" && !strings.HasPrefix(*base, "https://") && !strings.HasPrefix(*base, "http://") {
+		fmt.Fprint(c.stderr, manifestUsage)
+		return usageError("--url %q is not an https:// URL", *base)
+	}
+	engine, _, err := c.engine(cmd)
+	if err != nil {
+		return err
+	}
+	data, err := slack.Manifest(engine.Commands(), strings.TrimRight(*base, "/"))
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(c.stdout, "%s\n", data)
+	return err
 }
 
 const inviteUsage = `Usage: briefbot invite discord [--config FILE]
@@ -105,5 +122,13 @@ func (c *cli) invite(args []string) error {
 		fmt.Fprint(c.stderr, inviteUsage)
 		return usageError("invite takes: discord")
 	}
-	return fmt.Errorf("the Discord invite is not built yet")
+	cfg, err := c.loadConfig(cmd)
+	if err != nil {
+		return err
+	}
+	if cfg.Discord.ApplicationID == "" {
+		return fmt.Errorf("discord.application_id is not set in %s", cmp.Or(cfg.File, "the config (no config file found)"))
+	}
+	_, err = fmt.Fprintln(c.stdout, discord.InviteURL(cfg.Discord.ApplicationID))
+	return err
 }

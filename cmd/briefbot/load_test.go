@@ -239,7 +239,7 @@ func BenchmarkLoad(b *testing.B) {
 	signer := newDiscordSigner(b)
 	base, stop := startServe(b, fmt.Sprintf(`http: {listen: "127.0.0.1:0"}
 discord: {application_id: "123", public_key: %q}
-slack: {signing_secret: %q}
+slack: {signing_secret: %q, bot_token: "xoxb-load"}
 `, hex.EncodeToString(signer.pub), loadSigningSecret), nil)
 	defer stop()
 	bareD := httptest.NewServer(bareDiscord(signer.pub))

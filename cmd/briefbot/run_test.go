@@ -231,7 +231,7 @@ func (b *syncBuffer) String() string {
 var listenLine = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
 
 // startServe runs briefbot serve with a config file and returns its base URL and a stop function
-// that signals it as SIGTERM would and waits for it to return.
+// that signals it as SIGTERM would and waits for it to return (at most once; cleanup calls it too).
 func startServe(t testing.TB, configText string, env map[string]string) (string, func() error) {
 	t.Helper()
 	path := writeFile(t, t.TempDir(), "briefbot.yaml", configText)
@@ -245,7 +245,14 @@ func startServe(t testing.TB, configText string, env map[string]string) (string,
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if m := listenLine.FindStringSubmatch(stderr.String()); m != nil {
-			return "http://" + m[1], func() error { cancel(); return <-done }
+			var once sync.Once
+			var err error
+			stop := func() error {
+				once.Do(func() { cancel(); err = <-done })
+				return err
+			}
+			t.Cleanup(func() { stop() })
+			return "http://" + m[1], stop
 		}
 		select {
 		case err := <-done:

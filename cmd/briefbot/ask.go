@@ -8,8 +8,8 @@ import (
 
 	"briefbot/bot"
 	"briefbot/bot/discord"
-	"briefbot/bot/slack"
 	"briefbot/bot/shell"
+	"briefbot/bot/slack"
 )
 
 const askUsage = `Usage: briefbot ask "/position sovereignty" [--format text|discord|slack] [--config FILE]

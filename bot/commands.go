@@ -40,7 +40,11 @@ type Command struct {
 	Options     []Option
 	// Admin commands are limited by the platform (Discord's default_member_permissions) and checked
 	// again by the engine against Request.Admin for the parts that change anything.
-	Admin  bool
+	Admin bool
+	// Slow commands may take longer than a platform waits for its first answer (they post to
+	// channels). Adapters acknowledge them at once and follow up; every other command is answered
+	// in the request, in microseconds.
+	Slow   bool
 	handle func(e *Engine, ctx context.Context, req Request) Reply
 }
 
@@ -132,6 +136,7 @@ func commandTable() []Command {
 					Choices: []string{DigestPreview, DigestNow, DigestStatus}},
 			},
 			Admin:  true,
+			Slow:   true,
 			handle: (*Engine).digest,
 		},
 		{

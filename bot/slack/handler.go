@@ -146,12 +146,16 @@ func slashCommand(form url.Values) slackapi.SlashCommand {
 	}
 }
 
-// command answers a slash command, from HTTP or Socket Mode alike. An answer the engine does not
-// finish within the deadline is posted to response_url later; Slack gets "Working on it…" now.
+// command answers a slash command, from HTTP or Socket Mode alike. Quick commands are answered in
+// the request. A slow one that the engine does not finish within the deadline is posted to
+// response_url later; Slack gets "Working on it…" now.
 func (b *Bot) command(sc slackapi.SlashCommand) message {
-	req, early := b.request(sc)
+	req, slow, early := b.request(sc)
 	if early != nil {
 		return render(*early)
+	}
+	if !slow {
+		return render(b.answer(b.ctx, req))
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, lateAnswerTimeout)
 	done := make(chan bot.Reply, 1)
@@ -186,26 +190,26 @@ func (b *Bot) command(sc slackapi.SlashCommand) message {
 	return message{ResponseType: slackapi.ResponseTypeEphemeral, Text: workingText}
 }
 
-// request turns a slash command into an engine request, or into the answer when there is nothing
-// to run: an unknown command, words that do not fit its options.
-func (b *Bot) request(sc slackapi.SlashCommand) (bot.Request, *bot.Reply) {
+// request turns a slash command into an engine request and whether the command may be slow, or
+// into the answer when there is nothing to run: an unknown command, words that do not fit.
+func (b *Bot) request(sc slackapi.SlashCommand) (bot.Request, bool, *bot.Reply) {
 	admin := b.isAdmin(sc.UserID)
 	cmd, ok := b.engine.Command(sc.Command)
 	if !ok {
 		r := b.engine.HandleLine(b.ctx, "/"+strings.TrimPrefix(strings.TrimSpace(sc.Command), "/"), admin)
-		return bot.Request{}, &r
+		return bot.Request{}, false, &r
 	}
 	req, err := b.engine.ParseOptions(cmd, unescape(sc.Text))
 	if err != nil {
 		if ue, ok := errors.AsType[*bot.UsageError](err); ok {
-			return bot.Request{}, &ue.Reply
+			return bot.Request{}, false, &ue.Reply
 		}
 		r := bot.Reply{Status: bot.Invalid, Private: true, Title: "Cannot read that command",
 			Blocks: []bot.Block{{Kind: bot.Paragraph, Text: "Usage: " + cmd.Usage()}}}
-		return bot.Request{}, &r
+		return bot.Request{}, false, &r
 	}
 	req.Admin = admin
-	return req, nil
+	return req, cmd.Slow, nil
 }
 
 func (b *Bot) serveInteraction(w http.ResponseWriter, _ *http.Request, form url.Values) {

@@ -349,7 +349,7 @@ func TestMentionInjection(t *testing.T) {
 func TestButtonPress(t *testing.T) {
 	rs := newResponseServer(t)
 	b := newBot(t, embeddedEngine(t), slack.Config{})
-	w := serve(b.Commands(), signedRequest("/slack/commands", commandBody("/position", "sovereignty", memberUser, rs.URL+"/commands/1")))
+	w := serve(b.Commands(), signedRequest("/slack/commands", commandBody("/digest", "preview", memberUser, rs.URL+"/commands/1")))
 	btns := decode(t, w.Body.Bytes()).buttons()
 	if len(btns) != 1 {
 		t.Fatalf("/position sovereignty has %d buttons, want 1", len(btns))
@@ -392,8 +392,8 @@ func TestButtonPressAdmin(t *testing.T) {
 	}
 }
 
-// TestSlowAnswer: an answer not ready by the deadline is posted to response_url, and Slack gets
-// an ephemeral "Working on it…" at once.
+// TestSlowAnswer: a slow command's answer not ready by the deadline is posted to response_url,
+// and Slack gets an ephemeral "Working on it…" at once.
 func TestSlowAnswer(t *testing.T) {
 	rs := newResponseServer(t)
 	e := embeddedEngine(t)
@@ -405,7 +405,7 @@ func TestSlowAnswer(t *testing.T) {
 		return e.Handle(ctx, req)
 	})
 
-	w := serve(b.Commands(), signedRequest("/slack/commands", commandBody("/position", "sovereignty", memberUser, rs.URL+"/commands/1")))
+	w := serve(b.Commands(), signedRequest("/slack/commands", commandBody("/digest", "preview", memberUser, rs.URL+"/commands/1")))
 	if w.Code != http.StatusOK {
 		t.Fatalf("status %d", w.Code)
 	}
@@ -421,8 +421,8 @@ func TestSlowAnswer(t *testing.T) {
 
 	close(release)
 	late := decode(t, rs.next(t))
-	if late.header() != "Sovereignty" || late.ResponseType != "in_channel" {
-		t.Errorf("late answer %q (%s), want Sovereignty in the channel", late.header(), late.ResponseType)
+	if !strings.HasPrefix(late.header(), "Daily briefing") || late.ResponseType != "ephemeral" {
+		t.Errorf("late answer %q (%s), want the digest preview, privately", late.header(), late.ResponseType)
 	}
 	checkLimits(t, "late answer", late)
 }
@@ -442,7 +442,7 @@ func TestSlowAnswerClose(t *testing.T) {
 		}
 		return e.Handle(ctx, req)
 	})
-	serve(b.Commands(), signedRequest("/slack/commands", commandBody("/help", "", memberUser, rs.URL)))
+	serve(b.Commands(), signedRequest("/slack/commands", commandBody("/digest", "status", memberUser, rs.URL)))
 	rs.none(t, b)
 }
 
@@ -501,4 +501,18 @@ func FuzzCommandText(f *testing.F) {
 		checkLimits(t, command+" "+text, m)
 		noLiveMentions(t, command+" "+text, w.Body.Bytes())
 	})
+}
+
+// TestQuickCommandsAnswerInTheRequest: a command the engine does not mark slow is answered in the
+// HTTP response itself, never through response_url, however long the deadline.
+func TestQuickCommandsAnswerInTheRequest(t *testing.T) {
+	rs := newResponseServer(t)
+	e := embeddedEngine(t)
+	b := newBot(t, e, slack.Config{})
+	slack.SetAnswerDeadline(b, 0)
+	w := serve(b.Commands(), signedRequest("/slack/commands", commandBody("/position", "sovereignty", memberUser, rs.URL)))
+	if got := decode(t, w.Body.Bytes()).header(); got != "Sovereignty" {
+		t.Errorf("/position answered %q in the request; want Sovereignty", got)
+	}
+	rs.none(t, b)
 }

@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -133,9 +132,9 @@ func Manifest(commands []bot.Command, baseURL string) ([]byte, error) {
 		}
 		m.Features.SlashCommands = append(m.Features.SlashCommands, sc)
 	}
-	out, err := json.MarshalIndent(m, "", "  ")
+	out, err := marshal(m, "  ")
 	if err != nil {
 		return nil, fmt.Errorf("slack manifest: %w", err)
 	}
-	return unescapeHTML(out), nil
+	return out, nil
 }

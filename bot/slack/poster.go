@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -89,9 +90,13 @@ func sleep(ctx context.Context, d time.Duration) error {
 // *bot.PostError, Permanent when retrying cannot help.
 func (p *Poster) Post(ctx context.Context, channel, key string, r bot.Reply) (string, error) {
 	m := render(r)
+	blocks, err := slackBlocks(m.Blocks)
+	if err != nil {
+		return "", &bot.PostError{Permanent: true, Code: "invalid_blocks", Err: err}
+	}
 	opts := []slackapi.MsgOption{
 		slackapi.MsgOptionText(m.Text, false),
-		slackapi.MsgOptionBlocks(m.Blocks...),
+		slackapi.MsgOptionBlocks(blocks...),
 		slackapi.MsgOptionMetadata(slackapi.SlackMetadata{
 			EventType:    digestEventType,
 			EventPayload: map[string]any{"key": key},
@@ -120,6 +125,19 @@ func (p *Poster) Post(ctx context.Context, channel, key string, r bot.Reply) (st
 			return "", &bot.PostError{Code: "429", RetryAfter: perr.RetryAfter, Err: fmt.Errorf("post to %s: %w", channel, err)}
 		}
 	}
+}
+
+// slackBlocks hands our blocks to slack-go as its own types, by way of their JSON.
+func slackBlocks(blocks []block) ([]slackapi.Block, error) {
+	raw, err := json.Marshal(blocks)
+	if err != nil {
+		return nil, fmt.Errorf("encode blocks: %w", err)
+	}
+	var out slackapi.Blocks
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, fmt.Errorf("encode blocks: %w", err)
+	}
+	return out.BlockSet, nil
 }
 
 // classify turns a slack-go error into a PostError: the code Slack gave, and whether it is worth

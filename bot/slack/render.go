@@ -40,28 +40,59 @@ type message struct {
 	ResponseType string `json:"response_type,omitempty"`
 	// ReplaceOriginal is set false on response_url posts so a button answer is a new message
 	// instead of replacing the one whose button was pressed.
-	ReplaceOriginal *bool            `json:"replace_original,omitempty"`
-	Text            string           `json:"text"`
-	Blocks          []slackapi.Block `json:"blocks,omitempty"`
+	ReplaceOriginal *bool   `json:"replace_original,omitempty"`
+	Text            string  `json:"text"`
+	Blocks          []block `json:"blocks,omitempty"`
+}
+
+// block is one Block Kit block in the shapes briefbot sends: header, section, context, actions.
+// It is ours rather than slack-go's: their interface-typed blocks and self-marshalling elements
+// cost a third of every answer, and escaped <, > and & where the JSON is meant to be read.
+// Field order follows Slack's documentation, as slack-go writes it.
+type block struct {
+	Type     string       `json:"type"`
+	Text     *textObject  `json:"text,omitempty"`
+	BlockID  string       `json:"block_id,omitempty"`
+	Fields   []textObject `json:"fields,omitempty"`
+	Elements []any        `json:"elements,omitempty"` // textObject in a context, button in actions
+}
+
+type textObject struct {
+	Type     string `json:"type"`
+	Text     string `json:"text"`
+	Verbatim bool   `json:"verbatim,omitempty"`
+}
+
+type button struct {
+	Type     string     `json:"type"`
+	Text     textObject `json:"text"`
+	ActionID string     `json:"action_id"`
+	Value    string     `json:"value"`
+}
+
+func headerBlock(text string) block { return block{Type: "header", Text: plain(text)} }
+
+func contextBlock(text string) block {
+	return block{Type: "context", Elements: []any{*mrkdwn(text)}}
 }
 
 // ResponseJSON is the body briefbot answers a slash command with, as indented JSON.
-func ResponseJSON(r bot.Reply) ([]byte, error) {
-	b, err := json.MarshalIndent(render(r), "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("encode slack response: %w", err)
-	}
-	return unescapeHTML(b), nil
-}
+func ResponseJSON(r bot.Reply) ([]byte, error) { return marshal(render(r), "  ") }
 
-// encode is a message as it goes to Slack: compact, and with <, > and & written as themselves, as
-// ResponseJSON writes them.
-func encode(m message) ([]byte, error) {
-	b, err := json.Marshal(m)
-	if err != nil {
+// encode is a message as it goes to Slack: compact.
+func encode(m message) ([]byte, error) { return marshal(m, "") }
+
+// marshal writes <, > and & as themselves: text is already escaped for Slack, and the JSON is
+// meant to be read.
+func marshal(v any, indent string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
+	if err := enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("encode slack message: %w", err)
 	}
-	return unescapeHTML(b), nil
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // render turns a reply into Block Kit within Slack's limits.
@@ -71,15 +102,15 @@ func render(r bot.Reply) message {
 		m.ResponseType = slackapi.ResponseTypeEphemeral
 	}
 
-	var head, tail []slackapi.Block
+	var head, tail []block
 	if t := strings.TrimSpace(r.Title); t != "" {
-		head = append(head, slackapi.NewHeaderBlock(plain(shorten(escape(t), maxHeaderText))))
+		head = append(head, headerBlock(shorten(escape(t), maxHeaderText)))
 	}
 	if t := strings.TrimSpace(r.Briefing); t != "" && t != strings.TrimSpace(r.Title) {
-		head = append(head, slackapi.NewContextBlock("", mrkdwn(shorten(escape(t), maxContextText))))
+		head = append(head, contextBlock(shorten(escape(t), maxContextText)))
 	}
 	if t := strings.TrimSpace(r.Footer); t != "" {
-		tail = append(tail, slackapi.NewContextBlock("", mrkdwn(shorten(escape(t), maxContextText))))
+		tail = append(tail, contextBlock(shorten(escape(t), maxContextText)))
 	}
 	tail = append(tail, actionBlocks(r.Actions)...)
 
@@ -90,7 +121,7 @@ func render(r bot.Reply) message {
 		// Fewer, fuller sections before cutting anything.
 		body = pack(body, maxSectionText)
 	}
-	content := make([]slackapi.Block, 0, len(body)+len(rest))
+	content := make([]block, 0, len(body)+len(rest))
 	for _, t := range body {
 		content = append(content, section(t))
 	}
@@ -99,7 +130,7 @@ func render(r bot.Reply) message {
 		content = append(content[:room-1], section(shortened))
 	}
 
-	m.Blocks = make([]slackapi.Block, 0, len(head)+len(content)+len(tail))
+	m.Blocks = make([]block, 0, len(head)+len(content)+len(tail))
 	m.Blocks = append(m.Blocks, head...)
 	m.Blocks = append(m.Blocks, content...)
 	m.Blocks = append(m.Blocks, tail...)
@@ -158,12 +189,12 @@ func bodyTexts(blocks []bot.Block) []string {
 
 // fieldSections shows inline fields side by side, up to ten to a section, and every other field
 // as a section of its own.
-func fieldSections(fields []bot.Field) []slackapi.Block {
-	var out []slackapi.Block
-	var row []*slackapi.TextBlockObject
+func fieldSections(fields []bot.Field) []block {
+	var out []block
+	var row []textObject
 	flush := func() {
 		if len(row) > 0 {
-			out = append(out, slackapi.NewSectionBlock(nil, row, nil))
+			out = append(out, block{Type: "section", Fields: row})
 			row = nil
 		}
 	}
@@ -182,7 +213,7 @@ func fieldSections(fields []bot.Field) []slackapi.Block {
 		if len(row) == maxFields {
 			flush()
 		}
-		row = append(row, mrkdwn(shorten(text, maxFieldText)))
+		row = append(row, *mrkdwn(shorten(text, maxFieldText)))
 	}
 	flush()
 	return out
@@ -190,39 +221,39 @@ func fieldSections(fields []bot.Field) []slackapi.Block {
 
 // tableSections shows a table as one section per row: the first cell as its text, the others as
 // fields headed by their column.
-func tableSections(t *bot.Table) []slackapi.Block {
+func tableSections(t *bot.Table) []block {
 	if t == nil {
 		return nil
 	}
-	var out []slackapi.Block
+	var out []block
 	for _, row := range t.Rows {
 		if len(row) == 0 {
 			continue
 		}
-		var text *slackapi.TextBlockObject
+		var text *textObject
 		if s := strings.TrimSpace(row[0]); s != "" {
 			text = mrkdwn(shorten("*"+escape(s)+"*", maxSectionText))
 		}
-		var fields []*slackapi.TextBlockObject
+		var fields []textObject
 		for j := 1; j < len(row); j++ {
 			col := ""
 			if j < len(t.Columns) {
 				col = t.Columns[j]
 			}
 			if f := labelled(col, row[j]); f != "" {
-				fields = append(fields, mrkdwn(shorten(f, maxFieldText)))
+				fields = append(fields, *mrkdwn(shorten(f, maxFieldText)))
 			}
 		}
 		if len(fields) == 0 {
 			if text != nil {
-				out = append(out, slackapi.NewSectionBlock(text, nil, nil))
+				out = append(out, block{Type: "section", Text: text})
 			}
 			continue
 		}
 		// More columns than a section holds continue in sections of fields only.
 		for len(fields) > 0 {
 			n := min(len(fields), maxFields)
-			out = append(out, slackapi.NewSectionBlock(text, fields[:n], nil))
+			out = append(out, block{Type: "section", Text: text, Fields: fields[:n]})
 			fields, text = fields[n:], nil
 		}
 	}
@@ -243,13 +274,13 @@ func labelled(name, value string) string {
 
 // actionBlocks turns actions into buttons, five to a block. The button's value is the command
 // line the engine parses back when it is pressed.
-func actionBlocks(actions []bot.Action) []slackapi.Block {
-	var out []slackapi.Block
-	var buttons []slackapi.BlockElement
+func actionBlocks(actions []bot.Action) []block {
+	var out []block
+	var buttons []any
 	flush := func() {
 		if len(buttons) > 0 {
 			id := fmt.Sprintf("%sactions-%d", actionPrefix, len(out))
-			out = append(out, slackapi.NewActionBlock(id, buttons...))
+			out = append(out, block{Type: "actions", BlockID: id, Elements: buttons})
 			buttons = nil
 		}
 	}
@@ -265,24 +296,18 @@ func actionBlocks(actions []bot.Action) []slackapi.Block {
 			break
 		}
 		id := fmt.Sprintf("%s%d", actionPrefix, i)
-		buttons = append(buttons, slackapi.NewButtonBlockElement(id, cmd, plain(shorten(escape(label), maxButtonText))))
+		buttons = append(buttons, button{Type: "button", Text: *plain(shorten(escape(label), maxButtonText)), ActionID: id, Value: cmd})
 	}
 	flush()
 	return out
 }
 
-func section(text string) *slackapi.SectionBlock {
-	return slackapi.NewSectionBlock(mrkdwn(text), nil, nil)
-}
+func section(text string) block { return block{Type: "section", Text: mrkdwn(text)} }
 
 // mrkdwn is verbatim so that Slack does not turn plain words into links or mentions on its own.
-func mrkdwn(text string) *slackapi.TextBlockObject {
-	return &slackapi.TextBlockObject{Type: slackapi.MarkdownType, Text: text, Verbatim: true}
-}
+func mrkdwn(text string) *textObject { return &textObject{Type: "mrkdwn", Text: text, Verbatim: true} }
 
-func plain(text string) *slackapi.TextBlockObject {
-	return &slackapi.TextBlockObject{Type: slackapi.PlainTextType, Text: text}
-}
+func plain(text string) *textObject { return &textObject{Type: "plain_text", Text: text} }
 
 // escape makes text from users and briefings inert: Slack reads only "<...>" sequences as
 // mentions and links, and "&" starts the entities it decodes. Invalid UTF-8 becomes U+FFFD here,
@@ -380,43 +405,4 @@ func sepFor(prev, next string) string {
 		return "\n"
 	}
 	return "\n\n"
-}
-
-// unescapeHTML undoes encoding/json's \u003c, \u003e and \u0026, which slack-go's own marshalers
-// write even when ours do not, so that the JSON people read shows the text as Slack receives it.
-func unescapeHTML(b []byte) []byte {
-	var out bytes.Buffer
-	out.Grow(len(b))
-	inString := false
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		switch {
-		case !inString:
-			inString = c == '"'
-		case c == '"':
-			inString = false
-		case c == '\\' && i+1 < len(b):
-			if i+5 < len(b) && b[i+1] == 'u' {
-				switch string(b[i+2 : i+6]) {
-				case "003c":
-					out.WriteByte('<')
-					i += 5
-					continue
-				case "003e":
-					out.WriteByte('>')
-					i += 5
-					continue
-				case "0026":
-					out.WriteByte('&')
-					i += 5
-					continue
-				}
-			}
-			out.WriteByte(c)
-			i++
-			c = b[i]
-		}
-		out.WriteByte(c)
-	}
-	return out.Bytes()
 }

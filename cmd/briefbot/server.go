@@ -58,8 +58,10 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 		if rec.status >= 400 {
 			level = slog.LevelInfo
 		}
-		logger.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path,
-			"status", rec.status, "duration", time.Since(start))
+		if logger.Enabled(r.Context(), level) { // spare the hot path the boxing of four values
+			logger.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path,
+				"status", rec.status, "duration", time.Since(start))
+		}
 	})
 }
 

@@ -64,7 +64,8 @@ func hasOption(cmd Command, name string) bool {
 }
 
 func (e *Engine) assignPositional(cmd Command, req *Request, words []string) error {
-	var open []Option
+	var room [4]Option // commands have at most three options: no allocation for the list
+	open := room[:0]
 	for _, o := range cmd.Options {
 		if _, named := req.Options[o.Name]; !named {
 			open = append(open, o)

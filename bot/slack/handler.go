@@ -39,7 +39,7 @@ func (b *Bot) Commands() http.Handler { return b.verified(b.serveCommand) }
 func (b *Bot) Interactivity() http.Handler { return b.verified(b.serveInteraction) }
 
 // verified reads the raw body, checks Slack's signature over it and only then parses the form.
-func (b *Bot) verified(next func(http.ResponseWriter, *http.Request, url.Values)) http.Handler {
+func (b *Bot) verified(next func(http.ResponseWriter, *http.Request, form)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
@@ -72,7 +72,7 @@ func (b *Bot) verified(next func(http.ResponseWriter, *http.Request, url.Values)
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
-		form, err := url.ParseQuery(string(body))
+		form, err := parseForm(body)
 		if err != nil {
 			http.Error(w, "cannot parse form", http.StatusBadRequest)
 			return
@@ -116,7 +116,7 @@ func (b *Bot) verify(h http.Header, body []byte) error {
 	return nil
 }
 
-func (b *Bot) serveCommand(w http.ResponseWriter, _ *http.Request, form url.Values) {
+func (b *Bot) serveCommand(w http.ResponseWriter, _ *http.Request, form form) {
 	sc := slashCommand(form)
 	if sc.Command == "" {
 		http.Error(w, "not a slash command", http.StatusBadRequest)
@@ -133,7 +133,7 @@ func (b *Bot) serveCommand(w http.ResponseWriter, _ *http.Request, form url.Valu
 }
 
 // slashCommand reads the form Slack posts; Socket Mode delivers the same fields as JSON.
-func slashCommand(form url.Values) slackapi.SlashCommand {
+func slashCommand(form form) slackapi.SlashCommand {
 	return slackapi.SlashCommand{
 		TeamID:      form.Get("team_id"),
 		ChannelID:   form.Get("channel_id"),
@@ -212,7 +212,7 @@ func (b *Bot) request(sc slackapi.SlashCommand) (bot.Request, bool, *bot.Reply) 
 	return req, cmd.Slow, nil
 }
 
-func (b *Bot) serveInteraction(w http.ResponseWriter, _ *http.Request, form url.Values) {
+func (b *Bot) serveInteraction(w http.ResponseWriter, _ *http.Request, form form) {
 	payload := form.Get("payload")
 	if payload == "" {
 		http.Error(w, "no payload", http.StatusBadRequest)

@@ -164,6 +164,8 @@ func TestHTTPErrors(t *testing.T) {
 		{"over 64 KiB", b.Commands(), signedRequest("/slack/commands", big), http.StatusRequestEntityTooLarge},
 		{"64 KiB exactly", b.Commands(), signedRequest("/slack/commands", big[:64<<10]), http.StatusOK},
 		{"bad form", b.Commands(), signedRequest("/slack/commands", []byte("command=%zz")), http.StatusBadRequest},
+		{"cut escape", b.Commands(), signedRequest("/slack/commands", []byte("command=%2Fposition&text=%2")), http.StatusBadRequest},
+		{"semicolon", b.Commands(), signedRequest("/slack/commands", []byte("command=%2Fposition;text=x")), http.StatusBadRequest},
 		{"no command", b.Commands(), signedRequest("/slack/commands", []byte("text=sovereignty")), http.StatusBadRequest},
 		{"empty body", b.Commands(), signedRequest("/slack/commands", nil), http.StatusBadRequest},
 		{"no payload", b.Interactivity(), signedRequest("/slack/interactivity", []byte("x=1")), http.StatusBadRequest},

@@ -320,7 +320,12 @@ func escape(s string) string { return escaper.Replace(strings.ToValidUTF8(s, "\u
 // once.
 var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 
-func unescape(s string) string { return unescaper.Replace(s) }
+func unescape(s string) string {
+	if !strings.Contains(s, "&") {
+		return s // the usual case; the replacer would copy it twice
+	}
+	return unescaper.Replace(s)
+}
 
 // textLen counts text for Slack's limits in UTF-16 units: never fewer than its characters, so
 // whichever way Slack counts, emoji outside the Basic Multilingual Plane cannot push a text over.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"briefbot/briefings"
 )
@@ -141,7 +142,7 @@ func (e *Engine) briefingFor(req Request) (*briefings.Briefing, *Reply) {
 
 // notFound is the short private answer to a topic that matched nothing, naming the closest ones.
 func notFound(what, typed string, closest []briefings.Match) Reply {
-	r := Reply{Status: NotFound, Private: true, Title: "No " + what + " matches “" + typed + "”"}
+	r := Reply{Status: NotFound, Private: true, Title: "No " + what + " matches " + quote(typed)}
 	for _, m := range closest {
 		r.Suggestions = append(r.Suggestions, m.Label)
 	}
@@ -150,6 +151,19 @@ func notFound(what, typed string, closest []briefings.Match) Reply {
 	}
 	return r
 }
+
+// maxEcho bounds how much of what a user typed an answer repeats.
+const maxEcho = 60
+
+// clip shortens typed text for repeating it in an answer.
+func clip(typed string) string {
+	if utf8.RuneCountInString(typed) <= maxEcho {
+		return typed
+	}
+	return string([]rune(typed)[:maxEcho-1]) + "…"
+}
+
+func quote(typed string) string { return "“" + clip(typed) + "”" }
 
 func sourced(r Reply, b *briefings.Briefing) Reply {
 	r.Briefing = b.Title
@@ -289,10 +303,10 @@ func (e *Engine) search(_ context.Context, req Request) Reply {
 	q := req.Option("words")
 	hits := e.lib.Search(strings.Fields(q), searchLimit+1)
 	if len(hits) == 0 {
-		return Reply{Status: NotFound, Private: true, Title: "Nothing matches “" + q + "”",
+		return Reply{Status: NotFound, Private: true, Title: "Nothing matches " + quote(q),
 			Blocks: []Block{{Kind: Paragraph, Text: "Try fewer words, or /help for what is loaded."}}}
 	}
-	r := Reply{Title: "Search: " + q}
+	r := Reply{Title: "Search: " + clip(q)}
 	multi := len(e.lib.Briefings()) > 1
 	for i, h := range hits {
 		if i == searchLimit {

@@ -10,12 +10,14 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -72,6 +74,15 @@ func Load(fsys fs.FS) (*Library, error) {
 	}
 	return NewLibrary(bs...)
 }
+
+// Limits on what users pick from: chat platforms offer choices of at most 100 characters, and a
+// button carries a command naming the briefing.
+const (
+	MaxID   = 64
+	MaxName = 100
+)
+
+func tooLong(s string) bool { return utf8.RuneCountInString(s) > MaxName }
 
 var markdown = goldmark.New(goldmark.WithExtensions(extension.Table))
 
@@ -187,6 +198,8 @@ func (p *parser) frontMatter(matter []byte) *Briefing {
 		p.errorf(b.idLine, "missing id")
 	case Slug(fm.ID) != fm.ID:
 		p.errorf(b.idLine, "id %q must be lower case letters, digits and hyphens (%q)", fm.ID, Slug(fm.ID))
+	case len(fm.ID) > MaxID:
+		p.errorf(b.idLine, "id is %d characters; at most %d, so that buttons can carry it", len(fm.ID), MaxID)
 	}
 	if b.Title == "" {
 		p.errorf(lineOr(mapValue(doc, "title"), at, 1), "missing title")
@@ -209,6 +222,10 @@ func (p *parser) frontMatter(matter []byte) *Briefing {
 		}
 		if pm.ID == "" || pm.Name == "" {
 			p.errorf(line, "party %d needs an id and a name", i+1)
+			continue
+		}
+		if tooLong(pm.ID) || tooLong(pm.Name) {
+			p.errorf(line, "party %d: id and name must be at most %d characters", i+1, MaxName)
 			continue
 		}
 		if err := b.parties.Add(pm.ID, pm.Name, pm.Aliases...); err != nil {
@@ -288,6 +305,10 @@ func (p *parser) body(b *Briefing, body []byte, firstLine int) {
 			slug := Slug(title)
 			if slug == "" {
 				p.errorf(lineOf(n), "a section heading with no words")
+				continue
+			}
+			if tooLong(title) {
+				p.errorf(lineOf(n), "section heading is longer than %d characters", MaxName)
 				continue
 			}
 			if prev, dup := sectionLines[slug]; dup || slug == SummarySlug {
@@ -375,6 +396,10 @@ func (p *parser) positions(b *Briefing, t *east.Table, src []byte, lineOf func(a
 		slug := Slug(name)
 		if slug == "" {
 			p.errorf(line, "positions row with no issue name")
+			continue
+		}
+		if tooLong(name) {
+			p.errorf(line, "issue name is longer than %d characters", MaxName)
 			continue
 		}
 		if err := b.issues.Add(slug, name); err != nil {
@@ -539,9 +564,19 @@ func inlineText(n ast.Node, src []byte, sep string) string {
 func writeInline(sb *strings.Builder, n ast.Node, src []byte, sep string) {
 	switch n := n.(type) {
 	case *ast.Text:
-		sb.Write(n.Segment.Value(src))
+		// The Markdown source's escapes and entities (\*, &amp;) become the characters they
+		// stand for, as any Markdown renderer shows them.
+		sb.Write(util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(n.Segment.Value(src)))))
 		if n.SoftLineBreak() || n.HardLineBreak() {
 			sb.WriteString(sep)
+		}
+		return
+	case *ast.CodeSpan:
+		// Code is shown as written: no escapes are read inside it.
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			if t, ok := c.(*ast.Text); ok {
+				sb.Write(t.Segment.Value(src))
+			}
 		}
 		return
 	case *ast.String:

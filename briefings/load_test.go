@@ -88,6 +88,10 @@ func TestParseErrors(t *testing.T) {
 		{"fact without source", "(source: Survey)", "", "x.md:23: a key figure is written"},
 		{"event without year", "- **2001**: The treaty.", "- **Later**: The treaty.", "x.md:27: a timeline entry is written"},
 		{"no summary", "A summary paragraph.\n", "", "no summary"},
+		{"long id", "id: sample", "id: " + strings.Repeat("x", 65), "x.md:2: id is 65 characters; at most 64"},
+		{"long issue name", "| Tariffs |", "| " + strings.Repeat("Tariff ", 15) + "|", "x.md:19: issue name is longer than 100 characters"},
+		{"long heading", "## Timeline", "## " + strings.Repeat("Timeline ", 12), "x.md:25: section heading is longer than 100 characters"},
+		{"long party name", "{id: b, name: Beta}", "{id: b, name: " + strings.Repeat("Beta", 26) + "}", "x.md:8: party 2: id and name must be at most 100 characters"},
 		{"h1 heading", "A summary paragraph.", "# Title\n\nA summary paragraph.", "x.md:12: a \"#\" heading"},
 	}
 	for _, tc := range tests {
@@ -155,5 +159,17 @@ func BenchmarkLoadEmbedded(b *testing.B) {
 		if _, err := briefings.LoadEmbedded(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestMarkdownEscapesAndEntities(t *testing.T) {
+	src := strings.Replace(valid, "A summary paragraph.", `A \*starred\* word, 5 \< 6, Tom &amp; Jerry, &#233;t&eacute; and `+"`a\\*b`"+` as code.`, 1)
+	b, err := briefings.Parse("x.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `A *starred* word, 5 < 6, Tom & Jerry, été and a\*b as code.`
+	if got := b.Sections[0].Blocks[0].Text; got != want {
+		t.Errorf("summary = %q; want %q", got, want)
 	}
 }

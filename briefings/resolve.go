@@ -214,11 +214,15 @@ func scoreName(q, name string) int {
 	return 0
 }
 
+// maxTypoQuery bounds the queries searched for typos: edit distance costs length times length,
+// and nobody mistypes a topic of a hundred letters.
+const maxTypoQuery = 64
+
 // typoBudget is how many edits a query of this length may carry and still be recognized: short
 // words are too easy to turn into other words.
 func typoBudget(q string) int {
 	switch n := utf8.RuneCountInString(q); {
-	case n < 4:
+	case n < 4 || n > maxTypoQuery:
 		return 0
 	case n < 8:
 		return 1

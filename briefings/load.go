@@ -232,7 +232,7 @@ func (p *parser) frontMatter(matter []byte) *Briefing {
 			p.errorf(line, "party %s: %v", pm.ID, err)
 			continue
 		}
-		b.Parties = append(b.Parties, Party{ID: pm.ID, Name: pm.Name, Aliases: pm.Aliases})
+		b.Parties = append(b.Parties, Party(pm))
 	}
 	b.issueByID = map[string]int{}
 	aliasNodes := mapValue(doc, "aliases")

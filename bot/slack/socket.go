@@ -10,14 +10,15 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
-// runSocket keeps a Socket Mode connection until ctx ends. slack-go reconnects on its own; it
-// gives up only on a bad app token, which is logged.
+// runSocket keeps a Socket Mode connection until ctx ends. slack-go reconnects after a dropped
+// connection and retries a failed one with backoff; it returns only when Slack refuses the app
+// token (or the app is gone), which is logged.
 func (b *Bot) runSocket(ctx context.Context) {
 	client := socketmode.New(b.api, socketmode.OptionLog(slog.NewLogLogger(b.log.Handler(), slog.LevelDebug)))
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		if err := client.RunContext(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		if err := client.RunContext(ctx); !errors.Is(err, context.Canceled) {
 			b.log.Error("slack: socket mode stopped", "err", err)
 		}
 	}()

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,6 +27,8 @@ type fakeSocketMode struct {
 	send  chan any             // envelopes to the bot
 	acks  chan json.RawMessage // what the bot sent back
 	opens chan string          // the Authorization header of each apps.connections.open
+	// failOpens is how many apps.connections.open calls to fail before one succeeds.
+	failOpens atomic.Int32
 }
 
 func newFakeSocketMode(tb testing.TB) *fakeSocketMode {
@@ -36,6 +39,10 @@ func newFakeSocketMode(tb testing.TB) *fakeSocketMode {
 	mux.HandleFunc("POST /apps.connections.open", func(w http.ResponseWriter, r *http.Request) {
 		f.opens <- r.Header.Get("Authorization")
 		w.Header().Set("Content-Type", "application/json")
+		if f.failOpens.Add(-1) >= 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(f.URL, "http") + "/link"})
 	})
 	mux.HandleFunc("GET /link", func(w http.ResponseWriter, r *http.Request) {
@@ -247,5 +254,29 @@ func TestStartWithoutAppToken(t *testing.T) {
 	}
 	if err := b.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+// TestSocketModeConnectsAgain: Slack failing to open a connection for a while does not leave
+// the bot deaf; it connects once Slack answers again.
+func TestSocketModeConnectsAgain(t *testing.T) {
+	fake := newFakeSocketMode(t)
+	fake.failOpens.Store(2)
+	b := newBot(t, embeddedEngine(t), slack.Config{AppToken: testAppToken, APIURL: fake.URL})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := b.Start(ctx); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	fake.deliver(t, map[string]any{
+		"envelope_id": "env-after-outage", "type": "slash_commands", "accepts_response_payload": true,
+		"payload": map[string]any{"command": "/position", "text": "sovereignty", "user_id": memberUser,
+			"channel_id": testChannel, "team_id": "T0001", "response_url": "http://127.0.0.1:1/unused"},
+	})
+	for range 3 {
+		<-fake.opens
+	}
+	if ack := fake.ack(t, "env-after-outage"); len(ack["payload"]) == 0 {
+		t.Errorf("no answer after connecting again: %v", ack)
 	}
 }

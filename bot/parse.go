@@ -117,10 +117,8 @@ func (e *Engine) exactly(o Option, w string, req *Request) bool {
 		return false
 	}
 	m, ok := r.Resolve(w)
-	return ok && m.Score >= exactScore
+	return ok && m.Exact()
 }
-
-const exactScore = 1000
 
 func usageReply(cmd Command, title string) Reply {
 	return Reply{Status: Invalid, Private: true, Title: title,

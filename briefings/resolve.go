@@ -30,6 +30,9 @@ type Match struct {
 	Score int
 }
 
+// Exact reports whether the match was a name itself, not a guess.
+func (m Match) Exact() bool { return m.Score >= scoreExact }
+
 // Scores, by kind of match. Every kind below scoreExact is a guess; two guesses that tie are
 // ambiguous and resolve to nothing.
 const (

@@ -371,10 +371,18 @@ func (p *parser) positions(b *Briefing, t *east.Table, src []byte, lineOf func(a
 		return
 	}
 	b.issues = NewResolver()
+	if len(b.Parties) == 0 {
+		return // refused already: without parties there are no columns to read
+	}
 	want := len(b.Parties) + 1
 	for row := t.FirstChild(); row != nil; row = row.NextSibling() {
 		line := lineOf(row)
-		if got := rawCells(src, firstOffset(row)); got != want {
+		offset := firstOffset(row)
+		if offset < 0 { // not a character in any cell: nothing to place it by
+			p.errorf(lineOf(t), "a positions row with every cell empty")
+			continue
+		}
+		if got := rawCells(src, offset); got != want {
 			p.errorf(line, "positions row has %d cells, want %d (the issue, then one per party: %s)",
 				got, want, partyNames(b.Parties))
 			continue
@@ -382,6 +390,11 @@ func (p *parser) positions(b *Briefing, t *east.Table, src []byte, lineOf func(a
 		var cells []string
 		for c := row.FirstChild(); c != nil; c = c.NextSibling() {
 			cells = append(cells, inlineText(c, src, " "))
+		}
+		if len(cells) != want { // the delimiter row decides the parser's columns
+			p.errorf(line, "positions table has %d columns, want %d (the issue, then one per party: %s)",
+				len(cells), want, partyNames(b.Parties))
+			continue
 		}
 		if _, header := row.(*east.TableHeader); header {
 			for i, party := range b.Parties {

@@ -1,6 +1,7 @@
 package briefings_test
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -172,4 +173,31 @@ func TestMarkdownEscapesAndEntities(t *testing.T) {
 	if got := b.Sections[0].Blocks[0].Text; got != want {
 		t.Errorf("summary = %q; want %q", got, want)
 	}
+}
+
+// FuzzParse: whatever a file holds, Parse either refuses it with FILE:LINE errors or returns a
+// briefing whose every issue has one position per party; it never panics.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(valid))
+	if seed, err := fs.ReadFile(briefings.Embedded(), "us-mexico-troops.md"); err == nil {
+		f.Add(seed)
+	}
+	f.Add([]byte("---\nid: x\n---\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		b, err := briefings.Parse("f.md", src)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.md:") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			return
+		}
+		for _, iss := range b.Issues {
+			if len(iss.Positions) != len(b.Parties) {
+				t.Fatalf("issue %q has %d positions for %d parties", iss.Name, len(iss.Positions), len(b.Parties))
+			}
+		}
+		if _, err := briefings.NewLibrary(b); err != nil {
+			t.Fatalf("a parsed briefing is refused by NewLibrary: %v", err)
+		}
+	})
 }

@@ -269,3 +269,19 @@ func BenchmarkPositionLine(b *testing.B) {
 		}
 	}
 }
+
+// FuzzHandleLine: whatever a user types, the engine answers with a reply that has a title and
+// a known status; nothing panics.
+func FuzzHandleLine(f *testing.F) {
+	e := newEngine(f)
+	for _, seed := range []string{"/position sovereignty", "/position issue:border surv party:mx",
+		"/briefing history us-mexico-troops", "/search @here <@U123>", "/digest now", "/p", "position:"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		r := e.HandleLine(context.Background(), line, false)
+		if r.Title == "" || r.Status > bot.Invalid {
+			t.Fatalf("HandleLine(%q) = %+v", line, r)
+		}
+	})
+}

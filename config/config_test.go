@@ -136,3 +136,24 @@ func TestExampleConfigIsValid(t *testing.T) {
 		t.Fatalf("the example config in the README does not pass: %v", err)
 	}
 }
+
+// FuzzParse: any file is either read or refused with errors naming it; nothing panics.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(full))
+	f.Add([]byte("digests:\n  - {name: a, schedule: \"CRON_TZ=UTC\"}\n"))
+	f.Add([]byte("http: {listen: ${X:-:1}}\n"))
+	f.Fuzz(func(t *testing.T, text []byte) {
+		c, err := config.Parse("f.yaml", text, getenv)
+		if err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if !strings.HasPrefix(line, "f.yaml") {
+					t.Fatalf("an error line without the file name: %q", line)
+				}
+			}
+			return
+		}
+		if c.HTTP.Listen == "" || c.Store.DSN == "" {
+			t.Fatalf("defaults not applied: %+v", c)
+		}
+	})
+}

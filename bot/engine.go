@@ -325,6 +325,12 @@ func (e *Engine) search(_ context.Context, req Request) Reply {
 	return r
 }
 
+// noDigest answers /digest now and status until a scheduler delivers digests.
+func noDigest() Reply {
+	return Reply{Private: true, Title: "No digest is configured",
+		Blocks: []Block{{Kind: Paragraph, Text: "Moderators add digests under digests: in the config file."}}}
+}
+
 func (e *Engine) digest(_ context.Context, req Request) Reply {
 	action := strings.ToLower(req.Option("action"))
 	switch action {
@@ -337,11 +343,9 @@ func (e *Engine) digest(_ context.Context, req Request) Reply {
 			return Reply{Status: Forbidden, Private: true, Title: "Only admins can post the digest",
 				Blocks: []Block{{Kind: Paragraph, Text: "Ask a moderator, or use /digest preview to see it privately."}}}
 		}
-		return Reply{Private: true, Title: "No digest is configured",
-			Blocks: []Block{{Kind: Paragraph, Text: "Moderators add digests under digests: in the config file."}}}
+		return noDigest()
 	case DigestStatus:
-		return Reply{Private: true, Title: "No digest is configured",
-			Blocks: []Block{{Kind: Paragraph, Text: "Moderators add digests under digests: in the config file."}}}
+		return noDigest()
 	}
 	return Reply{Status: Invalid, Private: true, Title: "Unknown digest action",
 		Blocks: []Block{{Kind: Paragraph, Text: "Use /digest preview, /digest now or /digest status."}}}

@@ -89,12 +89,16 @@ func (c *cli) interactive(ctx context.Context, args []string) error {
 		fmt.Fprint(c.stderr, usage)
 		return usageError("unknown command %q", words[0])
 	}
-	engine, cfg, err := c.engine(cmd)
+	cfg, err := c.loadConfig(cmd)
 	if err != nil {
 		return err
 	}
 	if cfg.Discord.Enabled() || cfg.Slack.Enabled() {
-		return c.serve(ctx, args)
+		return c.serve(ctx, args) // loads what it needs itself
+	}
+	engine, err := newEngine(cfg)
+	if err != nil {
+		return err
 	}
 	return shell.Run(ctx, engine, c.stdin, c.stdout, isTerminal(c.stdin))
 }

@@ -191,12 +191,17 @@ func (c *cli) engine(cmd *command) (*bot.Engine, *config.Config, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	e, err := newEngine(cfg)
+	return e, cfg, err
+}
+
+// newEngine loads the briefings cfg names and builds the engine over them.
+func newEngine(cfg *config.Config) (*bot.Engine, error) {
 	lib, err := loadLibrary(cfg)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	e, err := bot.New(lib, bot.Config{DefaultBriefing: cfg.Briefings.Default})
-	return e, cfg, err
+	return bot.New(lib, bot.Config{DefaultBriefing: cfg.Briefings.Default})
 }
 
 func (c *cli) version(args []string) error {

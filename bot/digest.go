@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"time"
 
 	"briefbot/briefings"
@@ -31,4 +32,44 @@ func Compose(b *briefings.Briefing, day time.Time) Reply {
 func daysSinceEpoch(day time.Time) int {
 	y, m, d := day.Date()
 	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// DigestInfo describes one configured digest.
+type DigestInfo struct {
+	Name     string
+	Briefing string // briefing id
+	Platform string
+	Channels []string
+	Zone     *time.Location
+	Schedule string // the cron spec as written
+}
+
+// A ChannelStatus is one digest's standing in one channel, for /digest status.
+type ChannelStatus struct {
+	Digest, Platform, Channel string
+	Zone                      *time.Location
+	Next                      time.Time // the next scheduled run; zero when none
+	LastResult                string    // posted, late, skipped, failed; "" before the first run
+	LastAt                    time.Time // the scheduled time of the last run
+	LastError                 string    // the last failure's reason, if any
+	LastErrorAt               time.Time
+	MayBeDoubled              bool // the last post went out without a look at the channel's history
+}
+
+// A NowResult says what /digest now did, channel by channel.
+type NowResult struct {
+	Posted  []string // "platform:channel" posted now
+	Already []string // already posted for this minute's slot
+	Failed  []string // "platform:channel: reason"
+}
+
+// Digests is what the engine asks of the scheduler: bot/schedule provides it. A nil Digests
+// means no digest is configured.
+type Digests interface {
+	Digests() []DigestInfo
+	// PostNow posts digest name (every digest when name is "") through the ledger as the slot of
+	// the current minute, so that a second call within the minute posts nothing. actor is who
+	// asked ("discord:123", "slack:U1", "shell"), for the audit trail.
+	PostNow(ctx context.Context, name, actor string) (NowResult, error)
+	Status(ctx context.Context) ([]ChannelStatus, error)
 }

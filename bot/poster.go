@@ -2,13 +2,15 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
 
 // A Poster delivers a reply to a channel of its platform. key identifies the delivery (a digest
-// name and its slot): platforms that can deduplicate (Discord's nonce, Slack's metadata) carry it,
-// so a retried post cannot appear twice.
+// name and its slot) and rides along with the post: as Discord's nonce, which Discord honours for
+// a few minutes, and in Slack's message metadata, which only a later look at the channel's
+// history shows. Neither platform refuses a second post by itself: the ledger and PostFinder do.
 type Poster interface {
 	Post(ctx context.Context, channel, key string, r Reply) (messageID string, err error)
 }
@@ -30,3 +32,16 @@ func (e *PostError) Error() string {
 }
 
 func (e *PostError) Unwrap() error { return e.Err }
+
+// A PostFinder can look through a channel's recent messages for the bot's own post carrying a
+// delivery key. The scheduler asks it before posting a slot that an earlier holder claimed and
+// never marked: the earlier post may have gone out just before a crash.
+type PostFinder interface {
+	// FindPost looks at the bot's own posts in channel since the given time. An error wrapping
+	// ErrHistoryUnavailable means the platform will not show the history (a missing scope or
+	// permission): the caller posts anyway and says the slot may be doubled.
+	FindPost(ctx context.Context, channel, key string, since time.Time) (messageID string, found bool, err error)
+}
+
+// ErrHistoryUnavailable is wrapped by a PostFinder that may not read a channel's history.
+var ErrHistoryUnavailable = errors.New("channel history cannot be read")

@@ -1,0 +1,135 @@
+// Package store is briefbot's ledger: which digest slots were claimed, by whom, and how each
+// ended; one-holder leases for roles such as the Discord gateway; the audit trail of admin
+// actions and reloads; and the versions of each briefing seen. SQLite (pure Go, the embedded
+// default) and PostgreSQL (for replicas) implement one interface, held to one conformance suite.
+//
+// Times are passed in by the caller, never read from the database's clock, so that a fake clock
+// drives the scheduler in tests; replicas are expected to keep their clocks in step (NTP).
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// A Slot is one scheduled post: a digest to one channel of one platform at one scheduled
+// instant. The four together are the slot's unique key.
+type Slot struct {
+	Digest   string
+	Platform string
+	Channel  string
+	At       time.Time // the scheduled instant; stored as UTC with second precision
+}
+
+// Result is how a slot ended.
+type Result string
+
+const (
+	Posted  Result = "posted"  // posted at its time
+	Late    Result = "late"    // posted after a downtime, within the digest's catch-up window
+	Skipped Result = "skipped" // missed by more than the catch-up window: never posted
+	Failed  Result = "failed"  // a permanent error, or the slot's deadline passed; Reason says which
+)
+
+// An Outcome is what Mark records for a slot.
+type Outcome struct {
+	Result    Result
+	MessageID string // the platform's id of the post, for Posted and Late
+	Reason    string // for Failed and Skipped: short, safe to show (no secrets, no message text)
+}
+
+// A Claim is the answer to Ledger.Claim.
+type Claim struct {
+	// Taken: the caller now holds the slot's lease and must Mark or Release it.
+	Taken bool
+	// Prior is when an earlier holder first claimed the slot, if one did and never marked it
+	// (it crashed or lost its lease). The post may then already be on the platform: look
+	// through the channel's history since Prior before posting again. Zero for a fresh claim.
+	Prior time.Time
+	// Done is the slot's outcome when it is already marked; Taken is then false.
+	Done *Outcome
+}
+
+// An Entry is one slot as the ledger knows it, for /digest status and the CLI.
+type Entry struct {
+	Slot
+	Outcome          // zero Result while claimed and not yet marked
+	Owner     string // the last holder of the lease
+	ClaimedAt time.Time
+	MarkedAt  time.Time // zero while unmarked
+}
+
+// An AuditEntry is one admin action or reload: who did what, when, and how it went.
+type AuditEntry struct {
+	At      time.Time
+	Actor   string // "discord:1234", "slack:U123", "shell", "reload:sighup", ...
+	Action  string // "digest now morning", "reload", ...
+	Outcome string // "ok", or a short reason
+}
+
+// A Version is one content version of a briefing, as first seen loaded.
+type Version struct {
+	Briefing string
+	Version  string // short content hash
+	SeenAt   time.Time
+	Content  []byte // the briefing file as loaded, so that a later version can be compared
+}
+
+// ErrNotHeld is returned by Renew, Mark and Release when the caller does not hold the lease
+// (it expired and another owner took it, or it was never taken).
+var ErrNotHeld = errors.New("store: lease not held")
+
+// Ledger is the one interface both stores implement. Every method is safe for concurrent use,
+// from one process or from several sharing the database.
+type Ledger interface {
+	// Claim takes slot for owner until now+lease. It succeeds when the slot is new, or claimed
+	// but unmarked with an expired lease (a crashed holder). It fails, with Taken false, when
+	// another owner's lease is live or the slot is marked (Done says how it ended).
+	Claim(ctx context.Context, slot Slot, owner string, lease time.Duration, now time.Time) (Claim, error)
+	// Renew extends owner's lease on slot to now+lease while it is still working.
+	Renew(ctx context.Context, slot Slot, owner string, lease time.Duration, now time.Time) error
+	// Mark records how the slot ended and ends owner's lease. A marked slot is never claimed again.
+	Mark(ctx context.Context, slot Slot, owner string, out Outcome, now time.Time) error
+	// Release gives the lease up without an outcome (on shutdown), so another owner may claim
+	// the slot at once. The claim's Prior stays, since the post may have gone out.
+	Release(ctx context.Context, slot Slot, owner string) error
+	// Record marks a slot that nobody claims, such as one skipped after a long downtime. It
+	// does nothing when the slot is already claimed or marked.
+	Record(ctx context.Context, slot Slot, out Outcome, now time.Time) error
+
+	// Last returns the most recent slot of digest on platform and channel, and the most recent
+	// one that failed, if any.
+	Last(ctx context.Context, digest, platform, channel string) (last, lastFailed *Entry, err error)
+	// Known reports whether the ledger has any slot of digest: a digest new to the ledger never
+	// back-fills the slots it missed before it existed.
+	Known(ctx context.Context, digest string) (bool, error)
+	// Prune deletes marked slots scheduled before cutoff and audit entries older than it, and
+	// returns how many rows went.
+	Prune(ctx context.Context, cutoff time.Time) (int64, error)
+
+	// Lease takes or renews a one-holder role (such as "discord-gateway") for owner until
+	// now+ttl. It reports whether owner holds it; another owner holds it until its lease
+	// expires or it calls Resign.
+	Lease(ctx context.Context, role, owner string, ttl time.Duration, now time.Time) (bool, error)
+	// Resign gives a role up at once.
+	Resign(ctx context.Context, role, owner string) error
+	// Holder names the current holder of role, "" when none holds a live lease.
+	Holder(ctx context.Context, role string, now time.Time) (string, error)
+
+	// Audit appends an entry to the audit trail.
+	Audit(ctx context.Context, e AuditEntry) error
+	// AuditSince lists entries at or after since, newest first, at most limit.
+	AuditSince(ctx context.Context, since time.Time, limit int) ([]AuditEntry, error)
+
+	// SaveVersion stores a briefing version the first time it is seen; seeing it again does
+	// nothing. It reports whether the version was new.
+	SaveVersion(ctx context.Context, v Version) (bool, error)
+	// Versions lists the stored versions of a briefing, newest first, at most limit.
+	Versions(ctx context.Context, briefing string, limit int) ([]Version, error)
+
+	// Ping checks that the database answers, for readiness.
+	Ping(ctx context.Context) error
+	// Close closes the database.
+	Close() error
+}

@@ -86,10 +86,15 @@ type Ledger interface {
 	// Claim takes slot for owner until now+lease. It succeeds when the slot is new, or claimed
 	// but unmarked with an expired lease (a crashed holder). It fails, with Taken false, when
 	// another owner's lease is live or the slot is marked (Done says how it ended).
+	// A lease is live while now is before its end. A live lease refuses its own holder too, so
+	// that two workers sharing an owner name never both post: the holder extends with Renew.
 	Claim(ctx context.Context, slot Slot, owner string, lease time.Duration, now time.Time) (Claim, error)
-	// Renew extends owner's lease on slot to now+lease while it is still working.
+	// Renew extends owner's lease on slot to now+lease while it is still working. Like Mark,
+	// it succeeds after the lease ended as long as nobody took the slot over.
 	Renew(ctx context.Context, slot Slot, owner string, lease time.Duration, now time.Time) error
 	// Mark records how the slot ended and ends owner's lease. A marked slot is never claimed again.
+	// The holder may still mark after its lease ended, until another owner claims the slot:
+	// until then nobody else can have posted. Marking twice, or after Release, is ErrNotHeld.
 	Mark(ctx context.Context, slot Slot, owner string, out Outcome, now time.Time) error
 	// Release gives the lease up without an outcome (on shutdown), so another owner may claim
 	// the slot at once. The claim's Prior stays, since the post may have gone out.
@@ -105,27 +110,30 @@ type Ledger interface {
 	// back-fills the slots it missed before it existed.
 	Known(ctx context.Context, digest string) (bool, error)
 	// Prune deletes marked slots scheduled before cutoff and audit entries older than it, and
-	// returns how many rows went.
+	// returns how many rows went. Claimed slots never marked stay. Briefing versions first seen
+	// before cutoff go too, except each briefing's two newest, which /changes compares.
 	Prune(ctx context.Context, cutoff time.Time) (int64, error)
 
 	// Lease takes or renews a one-holder role (such as "discord-gateway") for owner until
 	// now+ttl. It reports whether owner holds it; another owner holds it until its lease
 	// expires or it calls Resign.
 	Lease(ctx context.Context, role, owner string, ttl time.Duration, now time.Time) (bool, error)
-	// Resign gives a role up at once.
+	// Resign gives a role up at once; when owner does not hold it, it changes nothing.
 	Resign(ctx context.Context, role, owner string) error
 	// Holder names the current holder of role, "" when none holds a live lease.
 	Holder(ctx context.Context, role string, now time.Time) (string, error)
 
 	// Audit appends an entry to the audit trail.
 	Audit(ctx context.Context, e AuditEntry) error
-	// AuditSince lists entries at or after since, newest first, at most limit.
+	// AuditSince lists entries at or after since, newest first, at most limit (all when limit
+	// is zero or less).
 	AuditSince(ctx context.Context, since time.Time, limit int) ([]AuditEntry, error)
 
 	// SaveVersion stores a briefing version the first time it is seen; seeing it again does
 	// nothing. It reports whether the version was new.
 	SaveVersion(ctx context.Context, v Version) (bool, error)
-	// Versions lists the stored versions of a briefing, newest first, at most limit.
+	// Versions lists the stored versions of a briefing, newest first, at most limit (all when
+	// limit is zero or less).
 	Versions(ctx context.Context, briefing string, limit int) ([]Version, error)
 
 	// Ping checks that the database answers, for readiness.

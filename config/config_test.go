@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -13,9 +14,13 @@ var env = map[string]string{
 	"SLACK_BOT_TOKEN":      "xoxb-slack-secret",
 	"SLACK_SIGNING_SECRET": "signing-secret-value",
 	"GATEWAY":              "true",
+	"EMPTY":                "",
 }
 
-func getenv(k string) string { return env[k] }
+func lookup(k string) (string, bool) {
+	v, ok := env[k]
+	return v, ok
+}
 
 const full = `http: {listen: "127.0.0.1:8080"}
 discord:
@@ -31,16 +36,23 @@ slack:
   signing_secret: ${SLACK_SIGNING_SECRET}
   app_token: ${SLACK_APP_TOKEN:-}
   api_url: ""
+  command_prefix: bb-
   admin_user_ids: [U1]
 briefings: {dirs: [], default: us-mexico-troops}
 digests:
   - {name: morning, platform: slack, channel: C0123, schedule: "0 9 * * 1-5",
      timezone: America/Mexico_City, briefing: us-mexico-troops, catch_up: 2h}
-store: {dsn: "sqlite://briefbot.db"}
+  - name: evening
+    platform: discord
+    channels: [C1, C2]
+    schedule: "@daily"
+store: {dsn: "sqlite://briefbot.db", retention: 30d}
+log: {level: debug, format: json}
+metrics: {listen: ":9090"}
 `
 
 func TestParseFull(t *testing.T) {
-	c, err := config.Parse("b.yaml", []byte(full), getenv)
+	c, err := config.Parse("b.yaml", []byte(full), lookup)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,112 +60,98 @@ func TestParseFull(t *testing.T) {
 		t.Errorf("env not expanded: token %q, gateway %v, app token %q", c.Discord.Token, c.Discord.Gateway, c.Slack.AppToken)
 	}
 	d := c.Digests[0]
-	if d.Location.String() != "America/Mexico_City" || d.CatchUpTime != 2*time.Hour {
+	if d.Location.String() != "America/Mexico_City" || d.CatchUpTime != 2*time.Hour || strings.Join(d.Channels, ",") != "C0123" {
 		t.Errorf("digest = %+v", d)
+	}
+	e := c.Digests[1]
+	if e.Location != time.UTC || e.CatchUpTime != config.DefaultCatchUp || strings.Join(e.Channels, ",") != "C1,C2" || e.Timezone != "UTC" {
+		t.Errorf("digest = %+v; want UTC, the default catch-up and two channels", e)
 	}
 	if !c.Discord.Enabled() || !c.Slack.Enabled() {
 		t.Errorf("platforms not enabled")
 	}
+	if c.Slack.CommandPrefix != "bb-" || c.Store.RetentionTime != 30*24*time.Hour || c.Log.Level != "debug" ||
+		c.Log.SlogLevel() != slog.LevelDebug || c.Log.Format != "json" || c.Metrics.Listen != ":9090" {
+		t.Errorf("new keys: prefix %q, retention %v, log %+v, metrics %+v", c.Slack.CommandPrefix, c.Store.RetentionTime, c.Log, c.Metrics)
+	}
+	if len(c.Warnings) != 0 {
+		t.Errorf("warnings: %q", c.Warnings)
+	}
 }
 
 func TestDefaults(t *testing.T) {
-	for _, text := range []string{"", "# nothing\n", "http: {}\n"} {
-		c, err := config.Parse("b.yaml", []byte(text), getenv)
+	for _, text := range []string{"", "# nothing\n", "http: {}\n", "~\n", "http:\nstore:\nlog:\n"} {
+		c, err := config.Parse("b.yaml", []byte(text), lookup)
 		if err != nil {
 			t.Fatalf("Parse(%q) = %v", text, err)
 		}
-		if c.HTTP.Listen != config.DefaultListen || c.Store.DSN != config.DefaultDSN || c.Discord.Enabled() || c.Slack.Enabled() {
+		if c.HTTP.Listen != config.DefaultListen || c.Store.DSN != config.DefaultDSN || c.Discord.Enabled() || c.Slack.Enabled() ||
+			c.Store.RetentionTime != config.DefaultRetention || c.Log.Level != "info" || c.Log.SlogLevel() != slog.LevelInfo ||
+			c.Log.Format != "auto" || c.Metrics.Listen != "" {
 			t.Errorf("Parse(%q) = %+v; want the defaults", text, c)
 		}
 	}
-}
-
-func TestParseErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		text string
-		want string
-	}{
-		{"unknown top key", "htp: {}\n", "b.yaml:1: unknown key \"htp\" (known: http, discord, slack, briefings, digests, store)"},
-		{"unknown nested key", "http:\n  listen: \":8080\"\n  port: 1\n", "b.yaml:3: unknown key \"port\" in http"},
-		{"unknown digest key", "digests:\n  - {name: a, colour: red}\n", "b.yaml:2: unknown key \"colour\" in digests[0]"},
-		{"key twice", "http: {listen: \":1\"}\nhttp: {listen: \":2\"}\n", "b.yaml:2:"},
-		{"not a mapping", "- a\n- b\n", "b.yaml:1: the config is a mapping"},
-		{"yaml syntax", "http: {listen: \n", "b.yaml:"},
-		{"wrong type", "discord: {gateway: sometimes, application_id: \"1\"}\n", "b.yaml:1: cannot unmarshal"},
-		{"unset variable", "slack:\n  signing_secret: ${NOT_SET}\n", "b.yaml:2: environment variable NOT_SET is not set"},
-		{"listen", "http: {listen: \"8080\"}\n", "b.yaml:1: http.listen \"8080\" is not host:port"},
-		{"public key", "discord: {application_id: \"1\", public_key: \"zz\"}\n", "b.yaml:1: discord.public_key must be 64 hex digits"},
-		{"gateway without token", "discord:\n  application_id: \"1\"\n  gateway: true\n", "b.yaml:3: discord.gateway needs discord.token"},
-		{"no application id", "discord:\n  public_key: \"3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29\"\n", "b.yaml:2: discord needs application_id"},
-		{"guild id", "discord: {token: t, application_id: \"1\", guild_ids: [\"abc\"]}\n", "b.yaml:1: discord.guild_ids: \"abc\" is not a Discord id"},
-		{"app token", "slack: {app_token: \"xoxb-1\"}\n", "b.yaml:1: slack.app_token must be an app-level token"},
-		{"bot token alone", "slack:\n  bot_token: xoxb-1\n", "b.yaml:2: slack needs signing_secret"},
-		{"dsn", "store: {dsn: \"mysql://x\"}\n", "b.yaml:1: store.dsn must start with"},
-		{"digest platform", "digests:\n  - {name: a, platform: teams, channel: C, schedule: \"@daily\"}\n", "b.yaml:2: digest \"a\": platform must be slack or discord"},
-		{"digest platform not configured", "digests:\n  - {name: a, platform: discord, channel: C, schedule: \"@daily\"}\n", "b.yaml:2: digest \"a\" posts to discord, which needs discord.token"},
-		{"digest no name", "digests:\n  - {channel: C, schedule: \"@daily\"}\n", "b.yaml:2: digest 1 has no name"},
-		{"digest no channel", "digests:\n  - {name: a, schedule: \"@daily\"}\n", "b.yaml:2: digest \"a\" has no channel"},
-		{"cron fields", "digests:\n  - {name: a, schedule: \"0 9 * *\"}\n", "b.yaml:2: digest \"a\": schedule \"0 9 * *\": expected exactly 5 fields"},
-		{"cron range", "digests:\n  - {name: a, schedule: \"61 9 * * *\"}\n", "schedule \"61 9 * * *\""},
-		{"cron TZ prefix panics in cron", "digests:\n  - {name: a, schedule: \"CRON_TZ=UTC\"}\n", "b.yaml:2: digest \"a\": put the time zone in timezone:"},
-		{"cron TZ= panics in cron", "digests:\n  - {name: a, schedule: \"TZ=\"}\n", "put the time zone in timezone:"},
-		{"no schedule", "digests:\n  - {name: a}\n", "digest \"a\": no schedule"},
-		{"time zone", "digests:\n  - {name: a, timezone: Mars/Base}\n", "b.yaml:2: digest \"a\": unknown time zone \"Mars/Base\""},
-		{"catch up", "digests:\n  - {name: a, catch_up: soon}\n", "b.yaml:2: digest \"a\": catch_up \"soon\" is not a duration"},
-		{"duplicate digest", "digests:\n  - {name: a}\n  - {name: a}\n", "b.yaml:3: duplicate digest name \"a\" (first at line 2)"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := config.Parse("b.yaml", []byte(tc.text), getenv)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("Parse(%q) = %v\nwant an error with %q", tc.text, err, tc.want)
-			}
-			for _, secret := range env {
-				if strings.Contains(err.Error(), secret) {
-					t.Errorf("error shows a secret: %v", err)
-				}
-			}
-		})
+	d := config.Default()
+	if d.HTTP.Listen != config.DefaultListen || d.Store.RetentionTime != 90*24*time.Hour || d.Log.Level != "info" || d.Log.Format != "auto" {
+		t.Errorf("Default() = %+v", d)
 	}
 }
 
-func TestSecretsStayOutOfErrors(t *testing.T) {
-	text := strings.Replace(full, `application_id: "123"`, `application_id: "not-a-number"`, 1)
-	_, err := config.Parse("b.yaml", []byte(text), getenv)
-	if err == nil {
-		t.Fatal("want an error")
-	}
-	for _, secret := range env {
-		if strings.Contains(err.Error(), secret) {
-			t.Errorf("error shows a secret: %v", err)
+func TestSlogLevel(t *testing.T) {
+	for level, want := range map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError} {
+		if got := (config.Log{Level: level}).SlogLevel(); got != want {
+			t.Errorf("SlogLevel(%q) = %v; want %v", level, got, want)
 		}
 	}
 }
 
 func TestExampleConfigIsValid(t *testing.T) {
-	if _, err := config.Load("example.yaml", getenv); err != nil {
-		t.Fatalf("the example config in the README does not pass: %v", err)
+	c, err := config.Load("example.yaml", lookup)
+	if err != nil {
+		t.Fatalf("the example config does not pass: %v", err)
+	}
+	if len(c.Digests) == 0 || len(c.Digests[0].Channels) == 0 {
+		t.Errorf("the example has no digest with a channel: %+v", c.Digests)
+	}
+	if len(c.Warnings) > 0 {
+		t.Errorf("the example config has warnings: %q", c.Warnings)
 	}
 }
 
-// FuzzParse: any file is either read or refused with errors naming it; nothing panics.
+// FuzzParse: any file is either read or refused with errors naming it; nothing panics, and no
+// value from the environment shows in what it reports.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(full))
 	f.Add([]byte("digests:\n  - {name: a, schedule: \"CRON_TZ=UTC\"}\n"))
-	f.Add([]byte("http: {listen: ${X:-:1}}\n"))
+	f.Add([]byte("http: {listen: \"${X:-:1}\"}\n"))
+	f.Add([]byte("slack: {signing_secret:${SLACK_SIGNING_SECRET}}\ndiscord:\n  gateway: ${DISCORD_BOT_TOKEN}\n"))
+	f.Add([]byte("digests:\n  - {name: a, platform: slak, channels: [C1, C1], timezone: Mexico City, schedule: \"* * * * *\", catch_up: 90d}\nstore: {retention: 1d}\n"))
+	f.Add([]byte("a: &x {b: 1}\nhttp: {<<: *x}\n"))
 	f.Fuzz(func(t *testing.T, text []byte) {
-		c, err := config.Parse("f.yaml", text, getenv)
+		c, err := config.Parse("f.yaml", text, lookup)
+		var report []string
 		if err != nil {
-			for _, line := range strings.Split(err.Error(), "\n") {
-				if !strings.HasPrefix(line, "f.yaml") {
-					t.Fatalf("an error line without the file name: %q", line)
+			report = strings.Split(err.Error(), "\n")
+		} else {
+			if c.HTTP.Listen == "" || c.Store.DSN == "" || c.Log.Level == "" || c.Store.RetentionTime <= 0 {
+				t.Fatalf("defaults not applied: %+v", c)
+			}
+			for _, d := range c.Digests {
+				if d.Location == nil || len(d.Channels) == 0 {
+					t.Fatalf("digest not filled in: %+v", d)
 				}
 			}
-			return
+			report = c.Warnings
 		}
-		if c.HTTP.Listen == "" || c.Store.DSN == "" {
-			t.Fatalf("defaults not applied: %+v", c)
+		for _, line := range report {
+			if !strings.HasPrefix(line, "f.yaml") {
+				t.Fatalf("a line without the file name: %q", line)
+			}
+			for _, v := range env {
+				if len(v) >= 8 && strings.Contains(line, v) && !strings.Contains(string(text), v) {
+					t.Fatalf("a value from the environment shows: %q", line)
+				}
+			}
 		}
 	})
 }

@@ -1,0 +1,35 @@
+package config
+
+import (
+	"strings"
+
+	"briefbot/internal/yamlfile"
+)
+
+//go:generate go run ./internal/genzones -tzdata /usr/share/zoneinfo/tzdata.zi -o zones_gen.go
+
+// suggestZone finds the zone a person most likely meant: "Mexico City" is America/Mexico_City,
+// "new york" America/New_York, "Europe/Pari" Europe/Paris. Names are compared whole and by their
+// last part (the city), ignoring case and with spaces as underscores.
+func suggestZone(name string) (string, bool) {
+	w := normalizeZone(name)
+	if w == "" || len(w) > 64 {
+		return "", false
+	}
+	best, bestDist := "", (len(w)+2)/4+1
+	for _, z := range zoneNames {
+		full := normalizeZone(z)
+		d := yamlfile.Distance(w, full)
+		if i := strings.LastIndexByte(full, '/'); i >= 0 && !strings.Contains(w, "/") {
+			d = min(d, yamlfile.Distance(w, full[i+1:]))
+		}
+		if d < bestDist {
+			best, bestDist = z, d
+		}
+	}
+	return best, best != ""
+}
+
+func normalizeZone(s string) string {
+	return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), " ", "_"))
+}

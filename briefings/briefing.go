@@ -15,21 +15,33 @@ type Briefing struct {
 	Source string // the source line, shown under every answer
 	Date   string // as written: 2025-04-01 or 2025-04
 	File   string // where it was loaded from, for error messages
+	// Version names this exact file content: the first 12 hex digits of its SHA-256, so that a
+	// store of versions and /changes can tell edits apart.
+	Version string
+	// Replaces says that a file on disk means to take the place of the built-in briefing with
+	// the same id (front matter "replaces: true").
+	Replaces bool
 
-	Parties  []Party
-	Issues   []Issue
-	Sections []Section // in file order; the summary first
-	Facts    []Fact
-	Events   []Event // oldest first
+	Parties []Party
+	Issues  []Issue
+	// PositionsIntro is the text under "## Positions" outside the table, paragraphs separated
+	// by a blank line: what frames the comparison. Empty when the section is only the table.
+	PositionsIntro string
+	Sections       []Section // in file order; the summary first
+	Facts          []Fact
+	Events         []Event // in time order; see Event.SortKey
 
+	raw        string
 	sourceLine string
 	issues     *Resolver
 	parties    *Resolver
 	sections   *Resolver
-	passages   []passage
 	idLine     int
 	issueByID  map[string]int
 }
+
+// Content is the file the briefing was read from, byte for byte, as Version names it.
+func (b *Briefing) Content() []byte { return []byte(b.raw) }
 
 // A Party is one side of a briefing, with its own column in the positions table.
 type Party struct {
@@ -80,9 +92,21 @@ type Fact struct {
 
 // An Event is one dated entry of the timeline.
 type Event struct {
-	When string
-	Text string
-	year int
+	// When is the date as the briefing gives it, to be shown as is: "1846–1848", "March",
+	// "Later this year". A date the source gives without a year is never given one.
+	When      string
+	Text      string
+	Precision Precision
+	// Yearless marks a month or day given without its year ("March"): it is placed by the
+	// briefing's date, in the latest such month up to it.
+	Yearless bool
+	// Upcoming marks what is still to come at the briefing's date: scheduled, planned or
+	// expected ("later this year", a date after the briefing's).
+	Upcoming bool
+	// SortKey orders the timeline across precisions: YYYYMMDD of the start, with 00 for the
+	// month or day of a coarser date, so that a year comes before its months. What is due
+	// "later this year" sorts after every date of that year.
+	SortKey int
 }
 
 // SummarySlug addresses the text before the first section.
@@ -161,44 +185,3 @@ func (b *Briefing) SourceLine() string {
 
 var monthNames = [...]string{"January", "February", "March", "April", "May", "June", "July",
 	"August", "September", "October", "November", "December"}
-
-// A Hit is one passage that matched a search.
-type Hit struct {
-	Briefing *Briefing
-	Section  string // the section's title
-	Text     string
-}
-
-type passage struct {
-	section string
-	text    string
-	folded  string
-}
-
-// Search returns the passages of b that contain every word, in file order.
-func (b *Briefing) Search(words []string, limit int) []Hit {
-	var hits []Hit
-	for _, p := range b.passages {
-		if len(hits) == limit {
-			break
-		}
-		if containsAll(p.folded, words) {
-			hits = append(hits, Hit{Briefing: b, Section: p.section, Text: p.text})
-		}
-	}
-	return hits
-}
-
-func containsAll(s string, words []string) bool {
-	for _, w := range words {
-		if !strings.Contains(s, w) {
-			return false
-		}
-	}
-	return len(words) > 0
-}
-
-// fold makes text comparable for search: lower case, typographic quotes and dashes made plain.
-var folder = strings.NewReplacer("’", "'", "‘", "'", "“", "\"", "”", "\"", "–", "-", "—", "-")
-
-func fold(s string) string { return folder.Replace(strings.ToLower(s)) }

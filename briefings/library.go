@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 )
 
 //go:embed data/*.md
@@ -27,6 +28,7 @@ type Library struct {
 	briefings []*Briefing
 	byID      map[string]*Briefing
 	resolver  *Resolver
+	index     *index
 }
 
 // NewLibrary gathers briefings, refusing two with the same id.
@@ -49,6 +51,7 @@ func NewLibrary(bs ...*Briefing) (*Library, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	lib.index = buildIndex(lib.briefings)
 	return lib, nil
 }
 
@@ -85,20 +88,69 @@ func (l *Library) Find(query string) (*Briefing, bool) {
 // Resolver ranks briefings, for suggestions and autocomplete.
 func (l *Library) Resolver() *Resolver { return l.resolver }
 
-// Search returns up to limit passages across every briefing that contain all the words.
-func (l *Library) Search(words []string, limit int) []Hit {
-	folded := make([]string, 0, len(words))
-	for _, w := range words {
-		if w = fold(w); w != "" {
-			folded = append(folded, w)
+// Overlay gathers the built-in briefings and those read from disk into one library. A file on
+// disk may take the place of a built-in briefing only by saying so ("replaces: true" in its front
+// matter): an id that clashes by accident is refused, as are two files on disk with one id. The
+// replacement keeps the built-in one's place in the order.
+func Overlay(builtin, disk []*Briefing) (*Library, error) {
+	all := append([]*Briefing(nil), builtin...)
+	at := map[string]int{}
+	for i, b := range builtin {
+		if _, dup := at[b.ID]; !dup {
+			at[b.ID] = i
 		}
 	}
-	var hits []Hit
-	for _, b := range l.briefings {
-		hits = append(hits, b.Search(folded, limit-len(hits))...)
-		if len(hits) >= limit {
-			break
+	var errs []error
+	replaced := map[string]*Briefing{}
+	for _, b := range disk {
+		i, clash := at[b.ID]
+		switch {
+		case !clash:
+			all = append(all, b) // NewLibrary refuses two such files with one id
+		case replaced[b.ID] != nil:
+			first := replaced[b.ID]
+			errs = append(errs, &Error{File: b.File, Line: b.idLine,
+				Msg: fmt.Sprintf("duplicate id %q: %s:%d has it already", b.ID, first.File, first.idLine)})
+		case !b.Replaces:
+			errs = append(errs, &Error{File: b.File, Line: b.idLine,
+				Msg: fmt.Sprintf("id %q is the built-in briefing's (%s): add \"replaces: true\" to the front matter to replace it, or choose another id", b.ID, builtin[i].File)})
+		default:
+			replaced[b.ID] = b
+			all[i] = b
 		}
 	}
-	return hits
+	lib, err := NewLibrary(all...)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return lib, nil
+}
+
+// LoadDirs loads the built-in briefings and every .md file of the folders on disk, by Overlay's
+// rules. It reports every bad file of every folder at once, and loads nothing if there is one.
+func LoadDirs(dirs ...string) (*Library, error) {
+	builtin, err := ReadFS(Embedded(), EmbeddedPrefix)
+	if err != nil {
+		return nil, err
+	}
+	var disk []*Briefing
+	var errs []error
+	for _, dir := range dirs {
+		bs, err := ReadFS(os.DirFS(dir), dir)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		disk = append(disk, bs...)
+	}
+	lib, err := Overlay(builtin, disk)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return lib, nil
 }

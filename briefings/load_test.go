@@ -71,7 +71,10 @@ func TestParseErrors(t *testing.T) {
 		{"empty title", "title: Sample briefing", "title: \"\"", "x.md:3: missing title"},
 		{"missing source", "source: Test desk\n", "", "missing source"},
 		{"bad date", "date: 2025-04-01", "date: April 2025", "x.md:5: date \"April 2025\""},
-		{"unknown front matter key", "source: Test desk", "source: Test desk\nauthor: me", "x.md:5: front matter: field author not found"},
+		{"unknown front matter key", "source: Test desk", "source: Test desk\nauthor: me", `x.md:5: front matter: unknown key "author" (known: id, title, source, date, parties, aliases, replaces)`},
+		{"misspelt front matter key", "source: Test desk", "sorce: Test desk", `x.md:4: front matter: unknown key "sorce"; did you mean "source"?`},
+		{"front matter key twice", "source: Test desk", "source: Test desk\ntitle: Again", `x.md:5: front matter: "title" is set twice (first at line 3)`},
+		{"replaces not true or false", "source: Test desk", "source: Test desk\nreplaces: sometimes", `x.md:5: front matter: replaces must be true or false`},
 		{"bad yaml", "title: Sample briefing", "title: [unclosed", "x.md:"},
 		{"no parties", "parties:\n  - {id: a, name: Alpha, aliases: [al]}\n  - {id: b, name: Beta}\n", "", "missing parties"},
 		{"party without name", "{id: b, name: Beta}", "{id: b}", "x.md:8: party 2 needs an id and a name"},
@@ -196,8 +199,20 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("issue %q has %d positions for %d parties", iss.Name, len(iss.Positions), len(b.Parties))
 			}
 		}
-		if _, err := briefings.NewLibrary(b); err != nil {
+		lib, err := briefings.NewLibrary(b)
+		if err != nil {
 			t.Fatalf("a parsed briefing is refused by NewLibrary: %v", err)
+		}
+		for _, s := range b.Sections {
+			checkHits(t, s.Title, lib.Query(s.Title, 3))
+		}
+		if c := briefings.Diff(b, b); !c.Empty() {
+			t.Fatalf("Diff(b, b) = %+v", c)
+		}
+		for i := 1; i < len(b.Events); i++ {
+			if b.Events[i-1].SortKey > b.Events[i].SortKey {
+				t.Fatalf("events out of order: %+v", b.Events)
+			}
 		}
 	})
 }

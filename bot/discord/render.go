@@ -8,6 +8,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"briefbot/bot"
+	"briefbot/bot/textfit"
 )
 
 // Discord's message limits (PLATFORMS.md). Passing any of them gets a 400, so the renderer keeps
@@ -29,11 +30,9 @@ const (
 )
 
 const (
-	ellipsis        = "…"             // ends a label cut short
-	shortenedMarker = "… (shortened)" // ends body text cut short
-	shortenedNote   = "Shortened to fit Discord."
-	noteSeparator   = " · "
-	blank           = "\u200b" // Discord refuses empty field names and values
+	shortenedNote = "Shortened to fit Discord."
+	noteSeparator = " · "
+	blank         = "\u200b" // Discord refuses empty field names and values
 	// minShortened is the least room worth filling with a cut text; below it the text is left
 	// out and the footer says so.
 	minShortened = 40
@@ -203,7 +202,7 @@ func describe(blocks []bot.Block) string {
 				sb.WriteString(escape(b.Label))
 				sb.WriteString("**: ")
 			}
-			sb.WriteString(escape(b.Text))
+			sb.WriteString(b.Marked(escape, "**", "**"))
 		case bot.Quote:
 			for j, line := range strings.Split(b.Text, "\n") {
 				if j > 0 {
@@ -321,87 +320,21 @@ func escape(s string) string {
 	return sb.String()
 }
 
-// length counts characters as Discord's limits do. Discord counts "characters"; counting UTF-16
-// code units never undercounts (a character beyond the BMP counts 2), so a text within this
-// count is within Discord's limit however it counts, and within the schema's code-point limits.
-func length(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
+// discordText measures text as Discord's limits count it (textfit says why in UTF-16 units), and
+// never cuts it between a backslash and the character it escapes.
+var discordText = textfit.Fitter{
+	Measure: textfit.UTF16Units,
+	SafeEnd: func(p string) int { return len(strings.TrimRight(p, `\`)) },
 }
 
-// prefix returns the longest prefix of s that is at most n characters long, whole runes only.
-func prefix(s string, n int) string {
-	used := 0
-	for i, r := range s {
-		w := 1
-		if r >= 0x10000 {
-			w = 2
-		}
-		if used+w > n {
-			return s[:i]
-		}
-		used += w
-	}
-	return s
-}
+func length(s string) int { return discordText.Measure.Len(s) }
 
 // clip fits a label (title, name, button) into max characters, ending it with "…" when cut.
-func clip(s string, max int) string { return cutWith(s, max, ellipsis) }
+func clip(s string, max int) string { return discordText.Cut(s, max, textfit.Ellipsis) }
 
 // shorten fits body text into max characters, ending it with "… (shortened)" when cut.
-func shorten(s string, max int) string { return cutWith(s, max, shortenedMarker) }
-
-func cutWith(s string, max int, marker string) string {
-	if length(s) <= max {
-		return s
-	}
-	room := max - length(marker)
-	if room <= 0 {
-		return prefix(s, max)
-	}
-	p := prefix(s, room)
-	// End on a word when one ends near the cut, and never on half an escape.
-	if i := strings.LastIndexAny(p, " \n"); i > 0 && len(p)-i < 64 {
-		p = p[:i]
-	}
-	p = strings.TrimRight(p, " \n\t\\")
-	return p + marker
-}
+func shorten(s string, max int) string { return discordText.Cut(s, max, textfit.Shortened) }
 
 // split breaks text into pieces of at most max characters, between blocks where it can, then
 // between lines, then between words.
-func split(s string, max int) []string {
-	var out []string
-	for s != "" {
-		if length(s) <= max {
-			return append(out, s)
-		}
-		head := prefix(s, max)
-		i := strings.LastIndex(head, "\n\n")
-		if i < len(head)/2 {
-			i = strings.LastIndex(head, "\n")
-		}
-		if i < len(head)/2 {
-			i = strings.LastIndex(head, " ")
-		}
-		if i <= 0 {
-			// No break at all: cut, but not between a backslash and what it escapes.
-			i = len(strings.TrimRight(head, "\\"))
-			if i == 0 {
-				i = len(head)
-			}
-		}
-		if piece := strings.TrimRight(s[:i], " \n"); piece != "" {
-			out = append(out, piece)
-		}
-		s = strings.TrimLeft(s[i:], " \n")
-	}
-	return out
-}
+func split(s string, max int) []string { return discordText.Split(s, max) }

@@ -5,9 +5,9 @@ package shell
 import (
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"briefbot/bot"
+	"briefbot/bot/textfit"
 )
 
 // Width is the terminal width replies are laid out for.
@@ -15,14 +15,17 @@ const Width = 80
 
 const gutter = "   "
 
+// minColumn is the narrowest column worth showing side by side: narrower ones are harder to read
+// than the same values one under another.
+const minColumn = 8
+
 // Render writes r as terminal text, at most width columns wide.
 func Render(w io.Writer, r bot.Reply, width int) error {
+	width = max(width, 1)
 	var sb strings.Builder
-	sb.WriteString(r.Title)
-	sb.WriteByte('\n')
+	writeWrapped(&sb, r.Title, width, "", "")
 	if r.Briefing != "" && r.Briefing != r.Title {
-		sb.WriteString(r.Briefing)
-		sb.WriteByte('\n')
+		writeWrapped(&sb, r.Briefing, width, "", "")
 	}
 	sb.WriteString(strings.Repeat("=", min(width, max(runeLen(r.Title), runeLen(r.Briefing)))))
 	sb.WriteByte('\n')
@@ -35,23 +38,25 @@ func Render(w io.Writer, r bot.Reply, width int) error {
 		for j < len(r.Fields) && r.Fields[j].Inline {
 			j++
 		}
-		sb.WriteByte('\n')
-		if j > i {
+		if j > i && columnWidth(j-i, width) >= minColumn {
 			names := make([]string, 0, j-i)
 			values := make([]string, 0, j-i)
 			for _, f := range r.Fields[i:j] {
 				names = append(names, f.Name)
 				values = append(values, f.Value)
 			}
+			sb.WriteByte('\n')
 			writeColumns(&sb, names, values, width)
 			i = j
 			continue
 		}
-		f := r.Fields[i]
-		sb.WriteString(f.Name)
-		sb.WriteByte('\n')
-		writeWrapped(&sb, f.Value, width, "  ", "  ")
-		i++
+		// A field of its own, or inline fields too many to stand side by side: one under another.
+		for _, f := range r.Fields[i:max(j, i+1)] {
+			sb.WriteByte('\n')
+			writeWrapped(&sb, f.Name, width, "", "")
+			writeWrapped(&sb, f.Value, width, "  ", "  ")
+		}
+		i = max(j, i+1)
 	}
 	if r.Table != nil {
 		sb.WriteByte('\n')
@@ -83,8 +88,7 @@ func writeBlock(sb *strings.Builder, b bot.Block, width int) {
 			writeWrapped(sb, line, width, "  │ ", "  │ ")
 		}
 	case bot.Heading:
-		sb.WriteString(b.Text)
-		sb.WriteByte('\n')
+		writeWrapped(sb, b.Text, width, "", "")
 		sb.WriteString(strings.Repeat("-", min(width, runeLen(b.Text))))
 		sb.WriteByte('\n')
 	default:
@@ -95,7 +99,7 @@ func writeBlock(sb *strings.Builder, b bot.Block, width int) {
 // writeColumns lays values side by side under their names, each wrapped to its column.
 func writeColumns(sb *strings.Builder, names, values []string, width int) {
 	n := len(names)
-	colWidth := (width - (n-1)*len(gutter)) / n
+	colWidth := columnWidth(n, width)
 	widths := make([]int, n)
 	heads := make([][]string, n)
 	cells := make([][]string, n)
@@ -107,6 +111,9 @@ func writeColumns(sb *strings.Builder, names, values []string, width int) {
 	writeGrid(sb, heads, widths)
 	writeGrid(sb, cells, widths)
 }
+
+// columnWidth is how wide each of n columns side by side can be.
+func columnWidth(n, width int) int { return (width - (n-1)*len(gutter)) / n }
 
 // writeGrid prints wrapped cells side by side, padding each column to its width.
 func writeGrid(sb *strings.Builder, cells [][]string, widths []int) {
@@ -126,7 +133,7 @@ func writeGrid(sb *strings.Builder, cells [][]string, widths []int) {
 			}
 			line.WriteString(text)
 			if i < len(cells)-1 {
-				line.WriteString(strings.Repeat(" ", widths[i]-runeLen(text)))
+				line.WriteString(strings.Repeat(" ", max(widths[i]-runeLen(text), 0)))
 			}
 		}
 		sb.WriteString(strings.TrimRight(line.String(), " "))
@@ -135,17 +142,27 @@ func writeGrid(sb *strings.Builder, cells [][]string, widths []int) {
 }
 
 // writeTable prints a grid: the first column as narrow as its longest word allows, the others
-// sharing the rest of the width evenly.
+// sharing the rest of the width evenly. A table too wide for its columns to be read is printed
+// as a list instead.
 func writeTable(sb *strings.Builder, t *bot.Table, width int) {
 	n := len(t.Columns)
+	if n == 0 {
+		return
+	}
 	first := runeLen(t.Columns[0])
 	for _, row := range t.Rows {
-		for _, w := range strings.Fields(row[0]) {
-			first = max(first, runeLen(w))
+		if len(row) > 0 {
+			for _, w := range strings.Fields(row[0]) {
+				first = max(first, runeLen(w))
+			}
 		}
 	}
 	first = min(max(first, 12), width/4)
 	rest := (width - first - (n-1)*len(gutter)) / max(n-1, 1)
+	if first < minColumn || (n > 1 && rest < minColumn) {
+		writeTableList(sb, t, width)
+		return
+	}
 	widths := make([]int, n)
 	widths[0] = first
 	for i := 1; i < n; i++ {
@@ -174,8 +191,30 @@ func writeTable(sb *strings.Builder, t *bot.Table, width int) {
 	}
 }
 
+// writeTableList prints each row as its first cell, then a line for each other cell headed by
+// its column.
+func writeTableList(sb *strings.Builder, t *bot.Table, width int) {
+	for i, row := range t.Rows {
+		if i > 0 {
+			sb.WriteByte('\n')
+		}
+		for j, cell := range row {
+			switch {
+			case j == 0:
+				writeWrapped(sb, cell, width, "", "")
+			case j < len(t.Columns):
+				writeWrapped(sb, t.Columns[j]+": "+cell, width, "  ", "    ")
+			default:
+				writeWrapped(sb, cell, width, "  ", "    ")
+			}
+		}
+	}
+}
+
+// writeWrapped writes text wrapped to width, its first line after first and the others after
+// rest.
 func writeWrapped(sb *strings.Builder, text string, width int, first, rest string) {
-	lines := wrap(text, width-runeLen(first))
+	lines := wrap(text, width-max(runeLen(first), runeLen(rest)))
 	for i, l := range lines {
 		if i == 0 {
 			sb.WriteString(first)
@@ -187,52 +226,18 @@ func writeWrapped(sb *strings.Builder, text string, width int, first, rest strin
 	}
 }
 
-// wrap breaks text into lines of at most width runes at spaces; a word longer than the width is
-// cut, so a column never pushes its neighbour out of line.
+// terminalText counts a character as one column, as most terminals show most characters.
+var terminalText = textfit.Fitter{Measure: textfit.CodePoints}
+
+// wrap breaks text into lines of at most width columns at spaces, and cuts a word longer than
+// the width into pieces, so a column never pushes its neighbour out of line. Empty text is one
+// empty line, so that a blank quotation line still shows its bar.
 func wrap(text string, width int) []string {
-	width = max(width, 8)
-	var lines []string
-	var cur strings.Builder
-	curLen := 0
-	for _, word := range strings.Fields(text) {
-		for runeLen(word) > width {
-			if curLen > 0 {
-				lines = append(lines, cur.String())
-				cur.Reset()
-				curLen = 0
-			}
-			cut := byteIndexOfRune(word, width)
-			lines = append(lines, word[:cut])
-			word = word[cut:]
-		}
-		wl := runeLen(word)
-		if curLen > 0 && curLen+1+wl > width {
-			lines = append(lines, cur.String())
-			cur.Reset()
-			curLen = 0
-		}
-		if curLen > 0 {
-			cur.WriteByte(' ')
-			curLen++
-		}
-		cur.WriteString(word)
-		curLen += wl
-	}
-	if curLen > 0 || len(lines) == 0 {
-		lines = append(lines, cur.String())
+	lines := terminalText.Wrap(text, max(width, 1))
+	if len(lines) == 0 {
+		return []string{""}
 	}
 	return lines
 }
 
-func byteIndexOfRune(s string, n int) int {
-	i := 0
-	for pos := range s {
-		if i == n {
-			return pos
-		}
-		i++
-	}
-	return len(s)
-}
-
-func runeLen(s string) int { return utf8.RuneCountInString(s) }
+func runeLen(s string) int { return terminalText.Measure.Len(s) }

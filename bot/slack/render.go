@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	slackapi "github.com/slack-go/slack"
 
 	"briefbot/bot"
+	"briefbot/bot/textfit"
 )
 
 // Block Kit limits, from Slack's block reference. Going over any of them makes Slack refuse the
@@ -27,9 +27,6 @@ const (
 	maxActionBlocks  = 5 // our own bound, so actions can never crowd out the answer
 	maxFallbackText  = 3000
 )
-
-// shortened marks text the renderer had to cut.
-const shortened = "… (shortened)"
 
 // actionPrefix starts the action_id of every button we send, so a press on anything else is ignored.
 const actionPrefix = "briefbot-"
@@ -127,7 +124,7 @@ func render(r bot.Reply) message {
 	}
 	content = append(content, rest...)
 	if len(content) > room {
-		content = append(content[:room-1], section(shortened))
+		content = append(content[:room-1], section(textfit.Shortened))
 	}
 
 	m.Blocks = make([]block, 0, len(head)+len(content)+len(tail))
@@ -164,7 +161,7 @@ func bodyTexts(blocks []bot.Block) []string {
 			if l := strings.TrimSpace(b.Label); l != "" {
 				lead = "*" + escape(l) + "*: "
 			}
-			out = append(out, split(lead+escape(text), maxSectionText)...)
+			out = append(out, split(lead+strings.TrimSpace(b.Marked(escape, "*", "*")), maxSectionText)...)
 		case bot.Quote:
 			var lines []string
 			for _, line := range strings.Split(text, "\n") {
@@ -327,69 +324,25 @@ func unescape(s string) string {
 	return unescaper.Replace(s)
 }
 
-// textLen counts text for Slack's limits in UTF-16 units: never fewer than its characters, so
-// whichever way Slack counts, emoji outside the Basic Multilingual Plane cannot push a text over.
-func textLen(s string) int {
-	n := 0
-	for _, r := range s {
-		n++
-		if r > 0xFFFF {
-			n++
-		}
+// slackText measures text as Slack's limits count it (textfit says why in UTF-16 units), and never
+// cuts it inside one of the entities escape writes.
+var slackText = textfit.Fitter{Measure: textfit.UTF16Units, SafeEnd: outsideEntity}
+
+// outsideEntity is how much of p may be kept without ending inside an entity such as "&amp;".
+func outsideEntity(p string) int {
+	if amp := strings.LastIndexByte(p, '&'); amp >= 0 && !strings.Contains(p[amp:], ";") {
+		return amp
 	}
-	return n
+	return len(p)
 }
 
-// cutAt returns the longest prefix of s within max units that does not end inside an escape.
-func cutAt(s string, max int) int {
-	n, end := 0, 0
-	for end < len(s) {
-		r, size := utf8.DecodeRuneInString(s[end:])
-		w := 1
-		if r > 0xFFFF {
-			w = 2
-		}
-		if n+w > max {
-			break
-		}
-		n, end = n+w, end+size
-	}
-	if amp := strings.LastIndexByte(s[:end], '&'); amp >= 0 && !strings.Contains(s[amp:end], ";") {
-		end = amp
-	}
-	return end
-}
+func textLen(s string) int { return slackText.Measure.Len(s) }
 
 // shorten cuts escaped text to max units, marking the cut.
-func shorten(s string, max int) string {
-	if textLen(s) <= max {
-		return s
-	}
-	end := cutAt(s, max-textLen(shortened))
-	return strings.TrimRight(s[:end], " \n") + shortened
-}
+func shorten(s string, max int) string { return slackText.Cut(s, max, textfit.Shortened) }
 
 // split cuts escaped text into parts of at most max units, at a line break or space where it can.
-func split(s string, max int) []string {
-	var out []string
-	for textLen(s) > max {
-		end := cutAt(s, max)
-		if i := strings.LastIndexAny(s[:end], "\n "); i > end/2 {
-			end = i
-		}
-		if end == 0 { // an entity longer than max: cannot happen with Slack's limits, but never loop
-			_, end = utf8.DecodeRuneInString(s)
-		}
-		if part := strings.TrimSpace(s[:end]); part != "" {
-			out = append(out, part)
-		}
-		s = strings.TrimLeft(s[end:], " \n")
-	}
-	if s = strings.TrimSpace(s); s != "" {
-		out = append(out, s)
-	}
-	return out
-}
+func split(s string, max int) []string { return slackText.Split(s, max) }
 
 // pack joins consecutive texts into as few as possible of at most max units each.
 func pack(texts []string, max int) []string {

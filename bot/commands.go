@@ -16,6 +16,7 @@ const (
 	SectionOption                    // a section of the briefing
 	BriefingOption                   // a loaded briefing
 	ChoiceOption                     // one of Choices
+	DigestOption                     // a configured digest
 )
 
 // An Option is one argument of a command.
@@ -29,13 +30,16 @@ type Option struct {
 
 // Autocomplete reports whether platforms should complete this option as the user types.
 func (o Option) Autocomplete() bool {
-	return o.Kind == IssueOption || o.Kind == SectionOption || o.Kind == BriefingOption
+	return o.Kind == IssueOption || o.Kind == SectionOption || o.Kind == BriefingOption || o.Kind == DigestOption
 }
 
 // A Command is one slash command, declared as data: the same table drives routing, /help, Discord
 // registration and the Slack manifest.
 type Command struct {
-	Name        string
+	Name string
+	// Names are the command's names on platforms where Name is taken: Slack reserves /search
+	// for itself and refuses a manifest that names it.
+	Names       map[string]string
 	Description string
 	Options     []Option
 	// Admin commands are limited by the platform (Discord's default_member_permissions) and checked
@@ -44,15 +48,28 @@ type Command struct {
 	// Slow commands may take longer than a platform waits for its first answer (they post to
 	// channels). Adapters acknowledge them at once and follow up; every other command is answered
 	// in the request, in microseconds.
-	Slow   bool
-	handle func(e *Engine, ctx context.Context, req Request) Reply
+	Slow bool
+	// Umbrella marks /briefbot, whose one option is another command line: every command stays
+	// reachable in a workspace where another app took its name.
+	Umbrella bool
+	handle   func(e *Engine, ctx context.Context, req Request) Reply
+}
+
+// nameOn is the command's name on platform, before any configured prefix.
+func (c Command) nameOn(platform string) string {
+	if n, ok := c.Names[platform]; ok {
+		return n
+	}
+	return c.Name
 }
 
 // Usage is the command as typed, with its options: "/position <issue> [party] [briefing]".
-func (c Command) Usage() string {
+func (c Command) Usage() string { return c.usageAs(c.Name) }
+
+func (c Command) usageAs(name string) string {
 	var sb strings.Builder
 	sb.WriteString("/")
-	sb.WriteString(c.Name)
+	sb.WriteString(name)
 	for _, o := range c.Options {
 		name := o.Name
 		if o.Kind == ChoiceOption {
@@ -71,6 +88,9 @@ func (c Command) Usage() string {
 func (c Command) Hint() string {
 	return strings.TrimSpace(strings.TrimPrefix(c.Usage(), "/"+c.Name))
 }
+
+// UmbrellaName is the one command that reaches every other.
+const UmbrellaName = "briefbot"
 
 // Digest actions.
 const (
@@ -122,6 +142,7 @@ func commandTable() []Command {
 		},
 		{
 			Name:        "search",
+			Names:       map[string]string{"slack": "brief-search"},
 			Description: "Passages that mention all the words",
 			Options: []Option{
 				{Name: "words", Description: "What to look for", Kind: TextOption, Required: true},
@@ -134,6 +155,7 @@ func commandTable() []Command {
 			Options: []Option{
 				{Name: "action", Description: "preview, now or status", Kind: ChoiceOption,
 					Choices: []string{DigestPreview, DigestNow, DigestStatus}},
+				{Name: "name", Description: "Which digest (default: every one)", Kind: DigestOption},
 			},
 			Admin:  true,
 			Slow:   true,
@@ -143,6 +165,17 @@ func commandTable() []Command {
 			Name:        "help",
 			Description: "Commands and loaded briefings",
 			handle:      (*Engine).help,
+		},
+		{
+			Name:        UmbrellaName,
+			Description: "Any briefbot command: /briefbot position sovereignty, /briefbot help",
+			Options: []Option{
+				{Name: "command", Description: "A command and its words, e.g. search tunnels", Kind: TextOption, Required: true},
+			},
+			Umbrella: true,
+			// Parse replaces an umbrella request with the command it names; one that names none
+			// is answered with help.
+			handle: (*Engine).help,
 		},
 	}
 }

@@ -10,18 +10,6 @@ import (
 	"briefbot/briefings"
 )
 
-// A Request is one command as any platform delivers it, already translated by its adapter.
-type Request struct {
-	Command string
-	Options map[string]string // option name -> what the user typed
-	// Admin is the adapter's verdict on whether the caller may run admin actions (an admin role on
-	// Discord, an admin user id on Slack, always in the local shell).
-	Admin bool
-}
-
-// Option returns the trimmed value of a named option.
-func (r Request) Option(name string) string { return strings.TrimSpace(r.Options[name]) }
-
 // Engine answers commands from a library of briefings.
 type Engine struct {
 	lib      *briefings.Library
@@ -30,6 +18,9 @@ type Engine struct {
 	now      func() time.Time
 	parties  []string
 	names    *briefings.Resolver // command names, for typed lines: "/pos" is /position
+	access   map[string]Access
+	prefixes map[string]string
+	digests  Digests
 }
 
 // Config is what the engine needs beyond the library.
@@ -38,6 +29,14 @@ type Config struct {
 	DefaultBriefing string
 	// Now is the clock, for the digest's date; nil means time.Now.
 	Now func() time.Time
+	// Access says, per platform, who may run admin commands. The shell is always allowed; a
+	// platform with no entry has no admins.
+	Access map[string]Access
+	// Prefixes go before every command name on a platform ("bb-" makes /bb-position), for
+	// workspaces where another app took the names.
+	Prefixes map[string]string
+	// Digests is the scheduler; nil when no digest is configured.
+	Digests Digests
 }
 
 // New returns an engine over lib.
@@ -46,7 +45,13 @@ func New(lib *briefings.Library, cfg Config) (*Engine, error) {
 	if len(all) == 0 {
 		return nil, fmt.Errorf("no briefings loaded")
 	}
-	e := &Engine{lib: lib, fallback: all[0], commands: commandTable(), now: cfg.Now}
+	e := &Engine{lib: lib, fallback: all[0], commands: commandTable(), now: cfg.Now,
+		access: map[string]Access{"shell": {Everyone: true}}, prefixes: cfg.Prefixes, digests: cfg.Digests}
+	for platform, a := range cfg.Access {
+		if platform != "shell" {
+			e.access[platform] = a
+		}
+	}
 	if cfg.DefaultBriefing != "" {
 		b, ok := lib.ByID(cfg.DefaultBriefing)
 		if !ok {
@@ -91,6 +96,35 @@ func (e *Engine) Library() *briefings.Library { return e.lib }
 // DefaultBriefing is the briefing answered when a request names none.
 func (e *Engine) DefaultBriefing() *briefings.Briefing { return e.fallback }
 
+// IsAdmin reports whether c may run admin commands.
+func (e *Engine) IsAdmin(c Caller) bool { return e.access[c.Platform].allows(c) }
+
+// NameOn is c's name on platform, with the platform's prefix: what its users type.
+func (e *Engine) NameOn(platform string, c Command) string {
+	return e.prefixes[platform] + c.nameOn(platform)
+}
+
+// CommandOn finds a command by the name it has on platform. The table's own name is accepted too
+// where the platform does not rename the command.
+func (e *Engine) CommandOn(platform, name string) (Command, bool) {
+	name = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(name), "/"))
+	for _, c := range e.commands {
+		if e.NameOn(platform, c) == name {
+			return c, true
+		}
+	}
+	if prefix := e.prefixes[platform]; prefix != "" {
+		var ok bool
+		if name, ok = strings.CutPrefix(name, prefix); !ok {
+			return Command{}, false
+		}
+	}
+	if c, ok := e.Command(name); ok && c.nameOn(platform) == c.Name {
+		return c, true
+	}
+	return Command{}, false
+}
+
 // Command finds a command by its name, in any case.
 func (e *Engine) Command(name string) (Command, bool) {
 	name = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(name), "/"))
@@ -105,23 +139,30 @@ func (e *Engine) Command(name string) (Command, bool) {
 // Handle answers one request. It never fails: what cannot be answered becomes a private reply
 // that says why, with a Status for the shell's exit code.
 func (e *Engine) Handle(ctx context.Context, req Request) Reply {
+	if req.refusal != nil {
+		return *req.refusal
+	}
 	cmd, ok := e.Command(req.Command)
 	if !ok {
-		return e.unknownCommand(req.Command)
+		return e.unknownCommand(req.Caller.Platform)
 	}
 	for _, o := range cmd.Options {
 		if o.Required && req.Option(o.Name) == "" {
-			return Reply{Status: Invalid, Private: true, Title: "Missing " + o.Name,
-				Blocks: []Block{{Kind: Paragraph, Text: "Usage: " + cmd.Usage()}}}
+			return Usage("Missing "+o.Name, e.usageOn(req.Caller.Platform, cmd))
 		}
 	}
 	return cmd.handle(e, ctx, req)
 }
 
-func (e *Engine) unknownCommand(name string) Reply {
+// usageOn is cmd as typed on platform: "/brief-search <words>" on Slack.
+func (e *Engine) usageOn(platform string, cmd Command) string {
+	return cmd.usageAs(e.NameOn(platform, cmd))
+}
+
+func (e *Engine) unknownCommand(platform string) Reply {
 	names := make([]string, len(e.commands))
 	for i, c := range e.commands {
-		names[i] = "/" + c.Name
+		names[i] = "/" + e.NameOn(platform, c)
 	}
 	return Reply{Status: Invalid, Private: true, Title: "Unknown command",
 		Blocks: []Block{{Kind: Paragraph, Text: "Commands: " + strings.Join(names, ", ") + "."}}}
@@ -202,7 +243,18 @@ func (e *Engine) compare(_ context.Context, req Request) Reply {
 	if bad != nil {
 		return *bad
 	}
-	return sourced(Reply{Title: "Positions", Table: positionsTable(b)}, b)
+	return sourced(positions("Positions", b), b)
+}
+
+// positions is the whole positions table, under the words that frame it.
+func positions(title string, b *briefings.Briefing) Reply {
+	r := Reply{Title: title, Table: positionsTable(b)}
+	for _, p := range strings.Split(b.PositionsIntro, "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			r.Blocks = append(r.Blocks, Block{Kind: Paragraph, Text: p})
+		}
+	}
+	return r
 }
 
 func positionsTable(b *briefings.Briefing) *Table {
@@ -238,7 +290,7 @@ func (e *Engine) briefing(_ context.Context, req Request) Reply {
 	}
 	switch s.Slug {
 	case "positions":
-		return sourced(Reply{Title: s.Title, Table: positionsTable(b)}, b)
+		return sourced(positions(s.Title, b), b)
 	case "timeline":
 		return e.timelineOf(b)
 	}
@@ -288,7 +340,11 @@ func (e *Engine) timeline(_ context.Context, req Request) Reply {
 func (e *Engine) timelineOf(b *briefings.Briefing) Reply {
 	r := Reply{Title: "Timeline"}
 	for _, ev := range b.Events {
-		r.Blocks = append(r.Blocks, Block{Kind: Item, Label: ev.When, Text: ev.Text})
+		label := ev.When
+		if ev.Upcoming {
+			label += " (upcoming)"
+		}
+		r.Blocks = append(r.Blocks, Block{Kind: Item, Label: label, Text: ev.Text})
 	}
 	if len(r.Blocks) == 0 {
 		r.Blocks = []Block{{Kind: Paragraph, Text: "This briefing has no timeline."}}
@@ -301,64 +357,55 @@ const searchLimit = 8
 
 func (e *Engine) search(_ context.Context, req Request) Reply {
 	q := req.Option("words")
-	hits := e.lib.Search(strings.Fields(q), searchLimit+1)
-	if len(hits) == 0 {
-		return Reply{Status: NotFound, Private: true, Title: "Nothing matches " + quote(q),
-			Blocks: []Block{{Kind: Paragraph, Text: "Try fewer words, or /help for what is loaded."}}}
+	res := e.lib.Query(q, searchLimit)
+	if len(res.Hits) == 0 {
+		r := Reply{Status: NotFound, Private: true, Title: "Nothing matches " + quote(q)}
+		text := "Try fewer words, or /help for what is loaded."
+		if len(res.Closest) > 0 {
+			r.Suggestions = res.Closest
+			text = "Words that do occur: " + strings.Join(res.Closest, ", ") + "."
+		}
+		r.Blocks = []Block{{Kind: Paragraph, Text: text}}
+		return r
 	}
 	r := Reply{Title: "Search: " + clip(q)}
 	multi := len(e.lib.Briefings()) > 1
-	for i, h := range hits {
-		if i == searchLimit {
-			r.Blocks = append(r.Blocks, Block{Kind: Paragraph, Text: "More passages match: add words to narrow the search."})
-			break
-		}
+	for _, h := range res.Hits {
 		label := h.Section
 		if multi {
 			label = h.Briefing.Title + " › " + h.Section
 		}
-		r.Blocks = append(r.Blocks, Block{Kind: Item, Label: label, Text: h.Text})
+		marks := make([]Span, len(h.Matches))
+		for i, m := range h.Matches {
+			marks[i] = Span{Start: m.Start, End: m.End}
+		}
+		r.Blocks = append(r.Blocks, Block{Kind: Item, Label: label, Text: h.Text, Emphasis: marks})
+	}
+	if more := res.Total - len(res.Hits); more > 0 {
+		r.Blocks = append(r.Blocks, Block{Kind: Paragraph,
+			Text: fmt.Sprintf("%d more %s: add words to narrow the search.", more, plural(more, "passage matches", "passages match"))})
 	}
 	if !multi {
-		r = sourced(r, hits[0].Briefing)
+		r = sourced(r, res.Hits[0].Briefing)
 	}
 	return r
 }
 
-// noDigest answers /digest now and status until a scheduler delivers digests.
-func noDigest() Reply {
-	return Reply{Private: true, Title: "No digest is configured",
-		Blocks: []Block{{Kind: Paragraph, Text: "Moderators add digests under digests: in the config file."}}}
-}
-
-func (e *Engine) digest(_ context.Context, req Request) Reply {
-	action := strings.ToLower(req.Option("action"))
-	switch action {
-	case "", DigestPreview:
-		r := Compose(e.fallback, e.now())
-		r.Private = true
-		return r
-	case DigestNow:
-		if !req.Admin {
-			return Reply{Status: Forbidden, Private: true, Title: "Only admins can post the digest",
-				Blocks: []Block{{Kind: Paragraph, Text: "Ask a moderator, or use /digest preview to see it privately."}}}
-		}
-		return noDigest()
-	case DigestStatus:
-		return noDigest()
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
 	}
-	return Reply{Status: Invalid, Private: true, Title: "Unknown digest action",
-		Blocks: []Block{{Kind: Paragraph, Text: "Use /digest preview, /digest now or /digest status."}}}
+	return many
 }
 
-func (e *Engine) help(context.Context, Request) Reply {
+func (e *Engine) help(_ context.Context, req Request) Reply {
 	r := Reply{Title: "briefbot", Private: true}
 	for _, c := range e.commands {
 		text := c.Description
 		if c.Admin {
 			text += " (parts for admins)"
 		}
-		r.Blocks = append(r.Blocks, Block{Kind: Item, Label: c.Usage(), Text: text})
+		r.Blocks = append(r.Blocks, Block{Kind: Item, Label: e.usageOn(req.Caller.Platform, c), Text: text})
 	}
 	r.Blocks = append(r.Blocks, Block{Kind: Heading, Text: "Briefings"})
 	for _, b := range e.lib.Briefings() {

@@ -8,41 +8,17 @@ import (
 	"time"
 
 	"briefbot/bot"
-	"briefbot/briefings"
+	"briefbot/bot/bottest"
 )
 
 func newEngine(t testing.TB) *bot.Engine {
-	t.Helper()
-	lib, err := briefings.LoadEmbedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := bot.New(lib, bot.Config{Now: func() time.Time { return time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return bottest.Engine(t, bot.Config{Now: func() time.Time { return time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC) }})
 }
 
-// text flattens everything a reply shows, for "does the answer say X" checks.
-func text(r bot.Reply) string {
-	var sb strings.Builder
-	sb.WriteString(r.Title + "\n" + r.Briefing + "\n")
-	for _, b := range r.Blocks {
-		sb.WriteString(b.Label + ": " + b.Text + "\n")
-	}
-	for _, f := range r.Fields {
-		sb.WriteString(f.Name + ": " + f.Value + "\n")
-	}
-	if r.Table != nil {
-		sb.WriteString(strings.Join(r.Table.Columns, " | ") + "\n")
-		for _, row := range r.Table.Rows {
-			sb.WriteString(strings.Join(row, " | ") + "\n")
-		}
-	}
-	sb.WriteString(r.Footer + "\n")
-	return sb.String()
-}
+// member is a caller with no admin rights; the shell's operator has them all.
+var member = bot.Caller{Platform: "discord", User: "1"}
+
+func text(r bot.Reply) string { return bottest.Text(r) }
 
 func TestHandle(t *testing.T) {
 	e := newEngine(t)
@@ -91,15 +67,15 @@ func TestHandle(t *testing.T) {
 		{"/search " + strings.Repeat("zebra ", 30), bot.NotFound, true, "Nothing matches “" + strings.Repeat("zebra ", 9) + "zebra…”", nil},
 	}
 	for _, tc := range tests {
-		r := e.HandleLine(context.Background(), tc.line, false)
+		r := bottest.LineAs(e, tc.line, member)
 		if r.Status != tc.status || r.Private != tc.private || r.Title != tc.title {
-			t.Errorf("HandleLine(%q) = %v, private %v, %q; want %v, private %v, %q",
+			t.Errorf("Line(%q) = %v, private %v, %q; want %v, private %v, %q",
 				tc.line, r.Status, r.Private, r.Title, tc.status, tc.private, tc.title)
 		}
 		got := text(r)
 		for _, want := range tc.has {
 			if !strings.Contains(got, want) {
-				t.Errorf("HandleLine(%q) does not say %q; it says:\n%s", tc.line, want, got)
+				t.Errorf("Line(%q) does not say %q; it says:\n%s", tc.line, want, got)
 			}
 		}
 	}
@@ -107,10 +83,10 @@ func TestHandle(t *testing.T) {
 
 func TestDigestNowIsForAdmins(t *testing.T) {
 	e := newEngine(t)
-	if r := e.HandleLine(context.Background(), "/digest now", false); r.Status != bot.Forbidden || !r.Private {
+	if r := bottest.LineAs(e, "/digest now", member); r.Status != bot.Forbidden || !r.Private {
 		t.Errorf("/digest now by a member = %v, private %v; want forbidden, private", r.Status, r.Private)
 	}
-	if r := e.HandleLine(context.Background(), "/digest now", true); r.Status == bot.Forbidden {
+	if r := bottest.Line(e, "/digest now"); r.Status == bot.Forbidden {
 		t.Errorf("/digest now by an admin was refused")
 	}
 }
@@ -195,7 +171,6 @@ func TestSeedCarriesOver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
 	rows := 0
 	for _, line := range strings.Split(string(raw), "\n") {
 		cells := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
@@ -206,11 +181,11 @@ func TestSeedCarriesOver(t *testing.T) {
 			cells[i] = strings.TrimSpace(cells[i])
 		}
 		rows++
-		r := e.HandleLine(ctx, "/position "+cells[0], false)
+		r := bottest.LineAs(e, "/position "+cells[0], member)
 		if r.Title != cells[0] || len(r.Fields) != 2 || r.Fields[0].Value != cells[1] || r.Fields[1].Value != cells[2] {
 			t.Errorf("/position %s = %q %v; want the article's %q and %q", cells[0], r.Title, r.Fields, cells[1], cells[2])
 		}
-		if cmp := text(e.HandleLine(ctx, "/compare", false)); !strings.Contains(cmp, strings.Join(cells, " | ")) {
+		if cmp := text(bottest.LineAs(e, "/compare", member)); !strings.Contains(cmp, strings.Join(cells, " | ")) {
 			t.Errorf("/compare lacks the row %q", cells)
 		}
 	}
@@ -220,10 +195,10 @@ func TestSeedCarriesOver(t *testing.T) {
 
 	var all strings.Builder
 	for _, line := range []string{"/briefing", "/facts", "/timeline", "/compare"} {
-		all.WriteString(text(e.HandleLine(ctx, line, false)))
+		all.WriteString(text(bottest.LineAs(e, line, member)))
 	}
 	for _, s := range newEngine(t).DefaultBriefing().Sections {
-		all.WriteString(text(e.HandleLine(ctx, "/briefing "+s.Slug, false)))
+		all.WriteString(text(bottest.LineAs(e, "/briefing "+s.Slug, member)))
 	}
 	said := all.String()
 	for _, fact := range []string{
@@ -260,11 +235,11 @@ func BenchmarkPosition(b *testing.B) {
 }
 
 func BenchmarkPositionLine(b *testing.B) {
-	e := newEngine(b)
+	core := bot.NewCore(newEngine(b))
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if r := e.HandleLine(ctx, "/position sovreignty", false); r.Status != bot.Answered {
+		if r := core.Line(ctx, "/position sovreignty", member); r.Status != bot.Answered {
 			b.Fatal(r.Title)
 		}
 	}
@@ -279,9 +254,9 @@ func FuzzHandleLine(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
-		r := e.HandleLine(context.Background(), line, false)
+		r := bottest.LineAs(e, line, member)
 		if r.Title == "" || r.Status > bot.Invalid {
-			t.Fatalf("HandleLine(%q) = %+v", line, r)
+			t.Fatalf("Line(%q) = %+v", line, r)
 		}
 	})
 }

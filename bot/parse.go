@@ -1,8 +1,6 @@
 package bot
 
 import (
-	"context"
-	"errors"
 	"strings"
 
 	"briefbot/briefings"
@@ -16,24 +14,55 @@ func (e *UsageError) Error() string { return e.Reply.Title }
 // Parse reads a typed command line, "/position troops mexico" or "position issue:border surv
 // party:mx", into a request. Words name options in order; "name:value" names one outright, and the
 // words after it belong to it. Trailing words that are exactly a party's or a briefing's name are
-// taken as that option, so "/position troops mexico" asks for Mexico's position on troops.
+// taken as that option, so "/position troops mexico" asks for Mexico's position on troops. Names
+// resolve forgivingly ("/pos" is /position). A line that cannot be read still gives a request,
+// which answers with what is wrong; the error says so too.
 func (e *Engine) Parse(line string) (Request, error) {
-	line = strings.TrimSpace(line)
-	name, rest, _ := strings.Cut(line, " ")
+	name, rest, _ := strings.Cut(strings.TrimSpace(line), " ")
 	cmd, ok := e.Command(name)
 	if !ok {
 		m, found := e.names.Resolve(name)
 		if !found {
-			return Request{}, &UsageError{Reply: e.unknownCommand(name)}
+			return e.refuse(e.unknownCommand(""))
 		}
 		cmd, _ = e.Command(m.Key)
 	}
-	return e.ParseOptions(cmd, rest)
+	return e.parseOptions("", cmd, rest)
 }
 
-// ParseOptions reads the words after a command's name, as Slack delivers them in "text".
-func (e *Engine) ParseOptions(cmd Command, text string) (Request, error) {
-	req := Request{Command: cmd.Name, Options: map[string]string{}}
+// ParseOn reads a command as a platform delivers it by name, with its words as typed: Slack's
+// "command" and "text". The name is the one the command has on that platform.
+func (e *Engine) ParseOn(platform, name, text string) (Request, error) {
+	cmd, ok := e.CommandOn(platform, name)
+	if !ok {
+		return e.refuse(e.unknownCommand(platform))
+	}
+	return e.parseOptions(platform, cmd, text)
+}
+
+// RequestOn makes a request of a command a platform delivers with its options already named,
+// as Discord does.
+func (e *Engine) RequestOn(platform, name string, options map[string]string) (Request, error) {
+	cmd, ok := e.CommandOn(platform, name)
+	if !ok {
+		return e.refuse(e.unknownCommand(platform))
+	}
+	if cmd.Umbrella {
+		return e.umbrella(platform, options["command"])
+	}
+	return Request{Command: cmd.Name, Options: options, engine: e}, nil
+}
+
+func (e *Engine) refuse(r Reply) (Request, error) {
+	err := &UsageError{Reply: r}
+	return Request{engine: e, refusal: &err.Reply}, err
+}
+
+func (e *Engine) parseOptions(platform string, cmd Command, text string) (Request, error) {
+	if cmd.Umbrella {
+		return e.umbrella(platform, text)
+	}
+	req := Request{Command: cmd.Name, Options: map[string]string{}, engine: e}
 	var positional []string
 	current := ""
 	for _, w := range strings.Fields(text) {
@@ -48,10 +77,33 @@ func (e *Engine) ParseOptions(cmd Command, text string) (Request, error) {
 		}
 		positional = append(positional, w)
 	}
-	if err := e.assignPositional(cmd, &req, positional); err != nil {
-		return Request{}, err
+	if err := e.assignPositional(platform, cmd, &req, positional); err != nil {
+		return e.refuse(err.(*UsageError).Reply)
 	}
 	return req, nil
+}
+
+// umbrella reads the line after /briefbot as a command of its own, by its table name or its
+// name on the platform. An empty line is a request for help.
+func (e *Engine) umbrella(platform, line string) (Request, error) {
+	name, rest, _ := strings.Cut(strings.TrimSpace(line), " ")
+	if name == "" {
+		return Request{Command: "help", Options: map[string]string{}, engine: e}, nil
+	}
+	cmd, ok := e.CommandOn(platform, name)
+	if !ok {
+		if cmd, ok = e.Command(name); !ok {
+			m, found := e.names.Resolve(name)
+			if !found {
+				return e.refuse(e.unknownCommand(platform))
+			}
+			cmd, _ = e.Command(m.Key)
+		}
+	}
+	if cmd.Umbrella {
+		return e.refuse(Usage("Name a command after /"+UmbrellaName, "/"+UmbrellaName+" search tunnels"))
+	}
+	return e.parseOptions(platform, cmd, rest)
 }
 
 func hasOption(cmd Command, name string) bool {
@@ -63,7 +115,7 @@ func hasOption(cmd Command, name string) bool {
 	return false
 }
 
-func (e *Engine) assignPositional(cmd Command, req *Request, words []string) error {
+func (e *Engine) assignPositional(platform string, cmd Command, req *Request, words []string) error {
 	var room [4]Option // commands have at most three options: no allocation for the list
 	open := room[:0]
 	for _, o := range cmd.Options {
@@ -73,7 +125,7 @@ func (e *Engine) assignPositional(cmd Command, req *Request, words []string) err
 	}
 	if len(words) == 0 || len(open) == 0 {
 		if len(words) > 0 {
-			return &UsageError{Reply: usageReply(cmd, "Too many words")}
+			return &UsageError{Reply: Usage("Too many words", e.usageOn(platform, cmd))}
 		}
 		return nil
 	}
@@ -90,9 +142,9 @@ func (e *Engine) assignPositional(cmd Command, req *Request, words []string) err
 	}
 	first := open[0]
 	switch first.Kind {
-	case ChoiceOption, PartyOption, BriefingOption:
+	case ChoiceOption, PartyOption, BriefingOption, DigestOption:
 		if len(words) > 1 {
-			return &UsageError{Reply: usageReply(cmd, "Too many words")}
+			return &UsageError{Reply: Usage("Too many words", e.usageOn(platform, cmd))}
 		}
 	}
 	req.Options[first.Name] = strings.Join(words, " ")
@@ -120,11 +172,6 @@ func (e *Engine) exactly(o Option, w string, req *Request) bool {
 	return ok && m.Exact()
 }
 
-func usageReply(cmd Command, title string) Reply {
-	return Reply{Status: Invalid, Private: true, Title: title,
-		Blocks: []Block{{Kind: Paragraph, Text: "Usage: " + cmd.Usage()}}}
-}
-
 // A Choice is one autocomplete suggestion: a label to show and the value to send back.
 type Choice struct {
 	Name  string
@@ -134,7 +181,7 @@ type Choice struct {
 // Complete suggests values for option while the user types it, ranked by the same resolver that
 // answers the command. req carries the other options typed so far (the briefing, if chosen).
 func (e *Engine) Complete(req Request, option, typed string, limit int) []Choice {
-	cmd, ok := e.Command(req.Command)
+	cmd, ok := e.CommandOn(req.Caller.Platform, req.Command)
 	if !ok {
 		return nil
 	}
@@ -160,6 +207,8 @@ func (e *Engine) Complete(req Request, option, typed string, limit int) []Choice
 		ms = e.lib.Resolver().Rank(typed, limit)
 	case PartyOption:
 		ms = b.PartyResolver().Rank(typed, limit)
+	case DigestOption:
+		return e.completeDigest(typed, limit)
 	default:
 		return nil
 	}
@@ -170,16 +219,17 @@ func (e *Engine) Complete(req Request, option, typed string, limit int) []Choice
 	return out
 }
 
-// HandleLine parses and answers one typed command line.
-func (e *Engine) HandleLine(ctx context.Context, line string, admin bool) Reply {
-	req, err := e.Parse(line)
-	if err != nil {
-		var ue *UsageError
-		if errors.As(err, &ue) {
-			return ue.Reply
-		}
-		return Reply{Status: Invalid, Private: true, Title: "Cannot read that command"}
+// completeDigest suggests configured digests whose name holds what was typed.
+func (e *Engine) completeDigest(typed string, limit int) []Choice {
+	if e.digests == nil {
+		return nil
 	}
-	req.Admin = admin
-	return e.Handle(ctx, req)
+	typed = strings.ToLower(strings.TrimSpace(typed))
+	var out []Choice
+	for _, d := range e.digests.Digests() {
+		if len(out) < limit && strings.Contains(strings.ToLower(d.Name), typed) {
+			out = append(out, Choice{Name: d.Name, Value: d.Name})
+		}
+	}
+	return out
 }

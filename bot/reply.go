@@ -3,6 +3,8 @@
 // platform's events into Requests and render Replies; nothing here knows any platform.
 package bot
 
+import "strings"
+
 // A Reply is one answer, in a shape every platform can render: an embed on Discord, Block Kit on
 // Slack, aligned columns in a terminal. Each renderer owns its platform's limits and escaping.
 type Reply struct {
@@ -58,6 +60,34 @@ type Block struct {
 	Kind  BlockKind
 	Label string
 	Text  string
+	// Emphasis are byte ranges of Text to show in bold, such as the words a search matched:
+	// sorted, not overlapping.
+	Emphasis []Span
+}
+
+// A Span is a byte range of a text, End excluded.
+type Span struct{ Start, End int }
+
+// Marked is Text escaped for a platform, with its Emphasis between open and close ("**" on
+// Discord). Each piece is escaped alone, so the markers stay markup and the text stays text.
+func (b Block) Marked(escape func(string) string, open, close string) string {
+	if len(b.Emphasis) == 0 {
+		return escape(b.Text)
+	}
+	var sb strings.Builder
+	at := 0
+	for _, sp := range b.Emphasis {
+		if sp.Start < at || sp.End > len(b.Text) || sp.Start >= sp.End {
+			continue // a range the text cannot hold is shown plain rather than trusted
+		}
+		sb.WriteString(escape(b.Text[at:sp.Start]))
+		sb.WriteString(open)
+		sb.WriteString(escape(b.Text[sp.Start:sp.End]))
+		sb.WriteString(close)
+		at = sp.End
+	}
+	sb.WriteString(escape(b.Text[at:]))
+	return sb.String()
 }
 
 // A Field is a labelled value. Inline fields are shown side by side, as columns.
@@ -78,4 +108,28 @@ type Table struct {
 type Action struct {
 	Label   string
 	Command string
+}
+
+// Common answers, so that every adapter says the same thing in the same words.
+
+// Unreadable answers a command the adapter could not read.
+func Unreadable() Reply {
+	return Reply{Status: Invalid, Private: true, Title: "Cannot read that command", Blocks: []Block{{Kind: Paragraph, Text: "Try /help."}}}
+}
+
+// Failed answers a command whose answer could not be made (a panic, recovered).
+func Failed() Reply {
+	return Reply{Status: Invalid, Private: true, Title: "Something went wrong",
+		Blocks: []Block{{Kind: Paragraph, Text: "The answer could not be made. Try again, or /help."}}}
+}
+
+// NotSupported answers an interaction briefbot does not handle, such as a modal it never sent.
+func NotSupported() Reply {
+	return Reply{Status: Invalid, Private: true, Title: "Not supported",
+		Blocks: []Block{{Kind: Paragraph, Text: "briefbot answers slash commands and its own buttons. Try /help."}}}
+}
+
+// Usage answers a command whose words do not fit it, with the command as it is typed.
+func Usage(title, usage string) Reply {
+	return Reply{Status: Invalid, Private: true, Title: title, Blocks: []Block{{Kind: Paragraph, Text: "Usage: " + usage}}}
 }

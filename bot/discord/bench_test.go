@@ -14,7 +14,7 @@ import (
 // BenchmarkInteraction is one signed /position sovereignty through Handler(), in process:
 // verification, decoding, the engine, rendering and encoding.
 func BenchmarkInteraction(b *testing.B) {
-	h := httpBot(b, embeddedEngine(b)).Handler()
+	h := httpBot(b, embeddedCore(b)).Handler()
 	body := command("position", "issue", "sovereignty").body()
 	req := signed(body)
 	b.ReportAllocs()

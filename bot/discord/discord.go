@@ -42,13 +42,11 @@ const restTimeout = 20 * time.Second
 
 // A Bot answers Discord interactions with an engine.
 type Bot struct {
-	cfg        Config
-	engine     *bot.Engine
-	logger     *slog.Logger
-	key        ed25519.PublicKey // nil when the HTTP endpoint is off
-	session    *discordgo.Session
-	commands   []commandSpec
-	adminRoles map[string]bool
+	cfg     Config
+	core    *bot.Core
+	logger  *slog.Logger
+	key     ed25519.PublicKey // nil when the HTTP endpoint is off
+	session *discordgo.Session
 
 	mu       sync.Mutex
 	handlers bool // the gateway handler is added
@@ -58,85 +56,37 @@ type Bot struct {
 	inflight sync.WaitGroup
 }
 
-// New checks cfg and prepares the adapter. It does no network I/O: Start does.
-func New(cfg Config, engine *bot.Engine, logger *slog.Logger) (*Bot, error) {
-	if engine == nil {
+// New checks cfg with Check and prepares the adapter. It does no network I/O: Start does. Every
+// request is answered by the engine core holds at the time it arrives.
+func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
+	if core == nil {
 		return nil, errors.New("discord: no engine")
+	}
+	if ps := Check(cfg); len(ps) > 0 {
+		errs := make([]error, len(ps))
+		for i, p := range ps {
+			errs[i] = p
+		}
+		return nil, errors.Join(errs...)
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	b := &Bot{cfg: cfg, engine: engine, logger: logger.With("platform", "discord"),
-		adminRoles: map[string]bool{}}
-
+	b := &Bot{cfg: cfg, core: core, logger: logger.With("platform", "discord")}
 	if cfg.PublicKey != "" {
-		key, err := hex.DecodeString(strings.TrimSpace(cfg.PublicKey))
-		if err != nil || len(key) != ed25519.PublicKeySize {
-			// The key itself stays out of the message: config errors end up in logs.
-			return nil, errors.New("discord: public_key must be the application's Ed25519 public key, 64 hex digits")
-		}
+		key, _ := hex.DecodeString(strings.TrimSpace(cfg.PublicKey)) // Check read it already
 		b.key = ed25519.PublicKey(key)
 	}
-	if cfg.Gateway && cfg.Token == "" {
-		return nil, errors.New("discord: gateway needs a token")
-	}
-	if (cfg.Token != "" || cfg.ApplicationID != "") && !snowflake(cfg.ApplicationID) {
-		// Registration needs it, and it goes into REST paths.
-		return nil, fmt.Errorf("discord: application_id %q is not the application's numeric id", cfg.ApplicationID)
-	}
-	for _, g := range cfg.GuildIDs {
-		if !snowflake(g) {
-			return nil, fmt.Errorf("discord: guild id %q is not a numeric id", g)
-		}
-	}
-	for _, r := range cfg.AdminRoleIDs {
-		b.adminRoles[strings.TrimSpace(r)] = true
-	}
-
-	api, err := apiBase(cfg.APIURL)
-	if err != nil {
-		return nil, err
-	}
-	specs, err := commandSpecs(engine.Commands())
-	if err != nil {
+	if _, err := commandSpecs(core.Engine()); err != nil {
 		return nil, fmt.Errorf("discord: commands: %w", err)
 	}
-	b.commands = specs
-
+	api, _ := apiBase(cfg.APIURL) // Check read it already
+	var err error
 	b.session, err = newSession(cfg.Token, api)
 	if err != nil {
 		return nil, err
 	}
 	return b, nil
-}
-
-// apiBase checks the REST base URL and returns it without a trailing slash.
-func apiBase(raw string) (*url.URL, error) {
-	if raw == "" {
-		raw = DefaultAPIURL
-	}
-	u, err := url.Parse(strings.TrimRight(raw, "/"))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("discord: api_url %q is not an http(s) URL", raw)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("discord: api_url %q must not carry a query or fragment", raw)
-	}
-	return u, nil
-}
-
-// snowflake reports whether s looks like a Discord id. Ids go into REST paths, so nothing else
-// may pass.
-func snowflake(s string) bool {
-	if s == "" || len(s) > 20 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // Start registers the commands (only when they differ from what Discord has) and opens the
@@ -146,7 +96,7 @@ func (b *Bot) Start(ctx context.Context) error {
 		b.logger.Info("no token: commands are not registered and nothing can be posted")
 		return nil
 	}
-	if err := b.register(ctx); err != nil {
+	if err := b.Register(ctx); err != nil {
 		return fmt.Errorf("discord: register commands: %w", err)
 	}
 	if !b.cfg.Gateway {

@@ -1,32 +1,31 @@
 package discord_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"briefbot/bot/bottest"
 	"briefbot/bot/discord"
+	"briefbot/bot/discord/discordtest"
 )
 
 // TestGateway opens the gateway against the fake, which hands over /position sovereignty; the
 // answer must come back over REST, the same as over HTTP.
 func TestGateway(t *testing.T) {
-	f := newFakeDiscord(t)
+	f := discordtest.NewFake(t)
 	sch := loadSchemas(t)
-	f.gatewayIn = command("position", "issue", "sovereignty").body()
-	b := restBot(t, f, embeddedEngine(t), discord.Config{Gateway: true})
+	f.GatewayIn = command("position", "issue", "sovereignty").body()
+	b := restBot(t, f, embeddedCore(t), discord.Config{Gateway: true})
 	if err := b.Start(t.Context()); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
 	var got []byte
 	select {
-	case got = <-f.callbacks:
+	case got = <-f.Callbacks:
 	case <-time.After(10 * time.Second):
 		t.Fatal("no answer to the gateway's interaction")
 	}
@@ -38,11 +37,11 @@ func TestGateway(t *testing.T) {
 		Token   string `json:"token"`
 		Intents int    `json:"intents"`
 	}
-	f.mu.Lock()
-	json.Unmarshal(f.identify, &identify)
-	stray := f.stray
-	f.mu.Unlock()
-	if identify.Intents != 0 || identify.Token != "Bot "+botToken {
+	f.Mu.Lock()
+	json.Unmarshal(f.Identify, &identify)
+	stray := f.Stray
+	f.Mu.Unlock()
+	if identify.Intents != 0 || identify.Token != "Bot "+discordtest.Token {
 		t.Errorf("identified with intents %d; want none", identify.Intents)
 	}
 	if len(stray) > 0 {
@@ -51,7 +50,7 @@ func TestGateway(t *testing.T) {
 
 	r := decode(t, got)
 	checkMessage(t, r, "Sovereignty", false)
-	_, viaHTTP := answer(t, httpBot(t, embeddedEngine(t)).Handler(), command("position", "issue", "sovereignty"))
+	_, viaHTTP := answer(t, httpBot(t, embeddedCore(t)).Handler(), command("position", "issue", "sovereignty"))
 	if string(got) != string(viaHTTP) {
 		t.Errorf("gateway answer %s\nHTTP answer    %s", got, viaHTTP)
 	}
@@ -61,13 +60,13 @@ func TestGateway(t *testing.T) {
 // TestLogsKeepSecrets fails an interaction answer and a post, and reads every log line: no
 // token, no interaction token, no message text.
 func TestLogsKeepSecrets(t *testing.T) {
-	f := newFakeDiscord(t)
-	f.expired = true
-	f.fail[channelID] = failure{http.StatusForbidden, 50001, "Missing Access"}
-	f.gatewayIn = command("position", "issue", "sovereignty").body()
-	var logs bytes.Buffer
-	b, err := discord.New(discord.Config{Token: botToken, ApplicationID: appID, APIURL: f.apiURL(), Gateway: true},
-		embeddedEngine(t), slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	f := discordtest.NewFake(t)
+	f.Expired = true
+	f.Fail[channelID] = discordtest.Failure{Status: http.StatusForbidden, Code: 50001, Message: "Missing Access"}
+	f.GatewayIn = command("position", "issue", "sovereignty").body()
+	var logs bottest.LogBuffer
+	b, err := discord.New(discord.Config{Token: discordtest.Token, ApplicationID: appID, APIURL: f.APIURL(), Gateway: true},
+		embeddedCore(t), slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +74,7 @@ func TestLogsKeepSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	select {
-	case <-f.callbacks:
+	case <-f.Callbacks:
 	case <-time.After(10 * time.Second):
 		t.Fatal("no answer to the gateway's interaction")
 	}
@@ -88,20 +87,9 @@ func TestLogsKeepSecrets(t *testing.T) {
 	if !strings.Contains(out, "Unknown interaction") || !strings.Contains(out, "code 10062") {
 		t.Errorf("the failed answer is not logged:\n%s", out)
 	}
-	for _, secret := range []string{"SECRET", "A_UNIQUE_TOKEN", "Prioritizes independence", "sovereignty", f.srv.URL} {
+	for _, secret := range []string{"SECRET", "A_UNIQUE_TOKEN", "Prioritizes independence", "sovereignty", f.Server.URL} {
 		if strings.Contains(out, secret) {
 			t.Errorf("logs hold %q:\n%s", secret, out)
 		}
 	}
-}
-
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }

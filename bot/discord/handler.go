@@ -2,6 +2,7 @@ package discord
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
@@ -81,7 +82,8 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), answerDeadline)
 	defer cancel()
-	out, err := json.Marshal(b.respond(ctx, in))
+	resp, later := b.respond(ctx, in)
+	out, err := json.Marshal(resp)
 	if err != nil {
 		b.logger.Error("encode interaction response", "err", err)
 		http.Error(w, "cannot encode response", http.StatusInternalServerError)
@@ -90,6 +92,9 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	w.Write(out)
+	if later != nil {
+		b.background(func() { b.followUp(in, *later) })
+	}
 }
 
 // wireInteraction is what the HTTP endpoint reads of an interaction: its type, the member's
@@ -97,12 +102,21 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 // of fields briefbot never reads and parses data twice, a fifth of every request; the gateway
 // still hands over discordgo's own, and both reach respond as the same type.
 type wireInteraction struct {
-	Type   discordgo.InteractionType `json:"type"`
-	Member *struct {
-		Roles       []string `json:"roles"`
-		Permissions int64    `json:"permissions,string"`
+	Type          discordgo.InteractionType `json:"type"`
+	ID            string                    `json:"id"`
+	ApplicationID string                    `json:"application_id"`
+	Token         string                    `json:"token"`
+	Member        *struct {
+		User        *wireUser `json:"user"`
+		Roles       []string  `json:"roles"`
+		Permissions int64     `json:"permissions,string"`
 	} `json:"member"`
+	User *wireUser       `json:"user"` // in a DM, where there is no member
 	Data json.RawMessage `json:"data"`
+}
+
+type wireUser struct {
+	ID string `json:"id"`
 }
 
 func decodeInteraction(body []byte) (*discordgo.Interaction, error) {
@@ -110,9 +124,15 @@ func decodeInteraction(body []byte) (*discordgo.Interaction, error) {
 	if err := json.Unmarshal(body, &wire); err != nil {
 		return nil, err
 	}
-	in := &discordgo.Interaction{Type: wire.Type}
+	in := &discordgo.Interaction{Type: wire.Type, ID: wire.ID, AppID: wire.ApplicationID, Token: wire.Token}
 	if m := wire.Member; m != nil {
 		in.Member = &discordgo.Member{Roles: m.Roles, Permissions: m.Permissions}
+		if m.User != nil {
+			in.Member.User = &discordgo.User{ID: m.User.ID}
+		}
+	}
+	if wire.User != nil {
+		in.User = &discordgo.User{ID: wire.User.ID}
 	}
 	var err error
 	switch wire.Type {
@@ -161,12 +181,46 @@ func (b *Bot) onInteractionCreate(s *discordgo.Session, ic *discordgo.Interactio
 
 	ctx, cancel := context.WithTimeout(context.Background(), answerDeadline)
 	defer cancel()
-	resp := b.respond(ctx, ic.Interaction)
+	resp, later := b.respond(ctx, ic.Interaction)
 	if resp.Type == discordgo.InteractionResponsePong {
 		return // pings come only over HTTP
 	}
 	if err := b.answer(ctx, ic.Interaction, resp); err != nil {
 		b.logger.Error("answer interaction", "kind", ic.Type.String(), "err", err)
+		return
+	}
+	if later != nil {
+		b.followUp(ic.Interaction, *later)
+	}
+}
+
+// background runs fn unless the Bot is closed; Close waits for it.
+func (b *Bot) background(fn func()) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return
+	}
+	b.inflight.Add(1)
+	go func() {
+		defer b.inflight.Done()
+		fn()
+	}()
+}
+
+// followUpTimeout bounds a deferred answer; Discord keeps the interaction's token for 15 minutes.
+const followUpTimeout = 2 * time.Minute
+
+// followUp answers a deferred command: it runs the request and edits the deferred message into
+// the answer.
+func (b *Bot) followUp(in *discordgo.Interaction, req bot.Request) {
+	ctx, cancel := context.WithTimeout(context.Background(), followUpTimeout)
+	defer cancel()
+	reply := b.core.Handle(ctx, req)
+	msg := messageResponse(reply).Data
+	body := &discordgo.WebhookEdit{Embeds: &msg.Embeds, Components: &msg.Components, AllowedMentions: msg.AllowedMentions}
+	if err := b.callback(ctx, http.MethodPatch, "PATCH webhooks/messages", in, body); err != nil {
+		b.logger.Error("deferred answer not delivered", "command", req.Label(), "err", err)
 	}
 }
 
@@ -175,8 +229,13 @@ func (b *Bot) onInteractionCreate(s *discordgo.Session, ic *discordgo.Interactio
 // interaction has its own URL, so a long-running bot would grow a bucket per interaction.
 // Interaction responses are exempt from the global rate limit, and each token answers once.
 func (b *Bot) answer(ctx context.Context, in *discordgo.Interaction, resp *discordgo.InteractionResponse) error {
-	const op = "POST interactions/callback" // the URL holds the interaction's token: never logged
-	body, err := json.Marshal(resp)
+	return b.callback(ctx, http.MethodPost, "POST interactions/callback", in, resp)
+}
+
+// callback sends an interaction's answer (POST) or edits it later (PATCH) with the
+// interaction's own token, which is also why op names the route and the URL is never logged.
+func (b *Bot) callback(ctx context.Context, method, op string, in *discordgo.Interaction, payload any) error {
+	body, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("%s: encode: %w", op, err)
 	}
@@ -184,7 +243,15 @@ func (b *Bot) answer(ctx context.Context, in *discordgo.Interaction, resp *disco
 	if !snowflake(in.ID) || in.Token == "" || strings.ContainsAny(in.Token, "/?#%\\ ") {
 		return &apiError{Op: op, Err: errors.New("interaction id or token malformed")}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, discordgo.EndpointInteractionResponse(in.ID, in.Token), bytes.NewReader(body))
+	endpoint := discordgo.EndpointInteractionResponse(in.ID, in.Token)
+	if method == http.MethodPatch {
+		appID := cmp.Or(in.AppID, b.cfg.ApplicationID)
+		if !snowflake(appID) {
+			return &apiError{Op: op, Err: errors.New("application id malformed")}
+		}
+		endpoint = discordgo.EndpointWebhookMessage(appID, in.Token, "@original")
+	}
+	req, err := http.NewRequestWithContext(ctx, method, endpoint, bytes.NewReader(body))
 	if err != nil {
 		return &apiError{Op: op, Err: errors.New("interaction id or token malformed")}
 	}
@@ -207,55 +274,58 @@ func (b *Bot) answer(ctx context.Context, in *discordgo.Interaction, resp *disco
 	return e
 }
 
-// respond is the one answer to an interaction, whichever way it came. It never panics: an
-// engine failure becomes a short private reply.
-func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction) (resp *discordgo.InteractionResponse) {
-	defer func() {
-		if p := recover(); p != nil {
-			b.logger.Error("interaction failed", "kind", in.Type.String(), "panic", fmt.Sprint(p))
-			resp = messageResponse(bot.Reply{Status: bot.Invalid, Private: true, Title: "Something went wrong",
-				Blocks: []bot.Block{{Kind: bot.Paragraph, Text: "The answer could not be made. Try again, or /help."}}})
-		}
-	}()
-	admin := b.admin(in)
+// respond is the one answer to an interaction, whichever way it came. A slow command is
+// acknowledged at once with a deferred response, and later is the request to answer in the
+// follow-up.
+func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction) (resp *discordgo.InteractionResponse, later *bot.Request) {
+	e := b.core.Engine() // once: parse and answer see the same engine
 	switch in.Type {
 	case discordgo.InteractionPing:
-		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}, nil
 	case discordgo.InteractionApplicationCommand:
 		data, ok := commandData(in)
 		if !ok {
-			return messageResponse(unreadable())
+			return messageResponse(bot.Unreadable()), nil
 		}
-		req := bot.Request{Command: data.Name, Options: map[string]string{}, Admin: admin}
+		options := make(map[string]string, len(data.Options))
 		for _, o := range data.Options {
 			if v, ok := optionValue(o); ok {
-				req.Options[o.Name] = v
+				options[o.Name] = v
 			}
 		}
-		b.logger.Debug("command", "command", data.Name)
-		return messageResponse(b.engine.Handle(ctx, req))
+		req, _ := e.RequestOn(platform, data.Name, options)
+		req.Caller = caller(in)
+		if req.Slow() {
+			return deferredResponse(), &req
+		}
+		return messageResponse(b.core.Handle(ctx, req)), nil
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		data, ok := commandData(in)
 		if !ok {
-			return autocompleteResponse(nil)
+			return autocompleteResponse(nil), nil
 		}
-		return autocompleteResponse(b.complete(data))
+		return autocompleteResponse(complete(e, data)), nil
 	case discordgo.InteractionMessageComponent:
 		data, ok := componentData(in)
 		if !ok || strings.TrimSpace(data.CustomID) == "" {
-			return messageResponse(unreadable())
+			return messageResponse(bot.Unreadable()), nil
 		}
-		// A button's custom_id is the command line it stands for.
-		b.logger.Debug("button")
-		return messageResponse(b.engine.HandleLine(ctx, data.CustomID, admin))
+		// A button's custom_id is the command line it stands for, pressed with the presser's rights.
+		req, _ := e.Parse(data.CustomID)
+		req.Caller = caller(in)
+		if req.Slow() {
+			return deferredResponse(), &req
+		}
+		return messageResponse(b.core.Handle(ctx, req)), nil
 	}
-	return messageResponse(bot.Reply{Status: bot.Invalid, Private: true, Title: "Not supported",
-		Blocks: []bot.Block{{Kind: bot.Paragraph, Text: "briefbot answers slash commands and its own buttons. Try /help."}}})
+	return messageResponse(bot.NotSupported()), nil
 }
 
-func unreadable() bot.Reply {
-	return bot.Reply{Status: bot.Invalid, Private: true, Title: "Cannot read that command",
-		Blocks: []bot.Block{{Kind: bot.Paragraph, Text: "Try /help."}}}
+// deferredResponse acknowledges a slow command; the answer follows as an edit. Slow commands
+// answer privately, and a deferred message's privacy cannot change later.
+func deferredResponse() *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}
 }
 
 // commandData and componentData read an interaction's data without discordgo's accessors, which
@@ -303,8 +373,8 @@ func optionValue(o *discordgo.ApplicationCommandInteractionDataOption) (string, 
 
 // complete suggests values for the focused option. The other options typed so far go along:
 // a chosen briefing decides which issues to suggest.
-func (b *Bot) complete(data discordgo.ApplicationCommandInteractionData) []bot.Choice {
-	req := bot.Request{Command: data.Name, Options: map[string]string{}}
+func complete(e *bot.Engine, data discordgo.ApplicationCommandInteractionData) []bot.Choice {
+	req := bot.Request{Command: data.Name, Options: map[string]string{}, Caller: bot.Caller{Platform: platform}}
 	focused, typed, found := "", "", false
 	for _, o := range data.Options {
 		v, ok := optionValue(o)
@@ -320,7 +390,7 @@ func (b *Bot) complete(data discordgo.ApplicationCommandInteractionData) []bot.C
 	if !found {
 		return nil
 	}
-	return b.engine.Complete(req, focused, typed, maxAutocomplete)
+	return e.Complete(req, focused, typed, maxAutocomplete)
 }
 
 // autocompleteResponse answers with at most 25 suggestions within Discord's 1 to 100 characters.
@@ -345,20 +415,18 @@ func autocompleteResponse(choices []bot.Choice) *discordgo.InteractionResponse {
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: data}
 }
 
-// admin decides Request.Admin: a member with one of the admin roles; with no admin roles
-// configured, a member who may manage the server. Nobody is an admin in a DM.
-func (b *Bot) admin(in *discordgo.Interaction) bool {
-	m := in.Member
-	if m == nil {
-		return false
-	}
-	if len(b.adminRoles) > 0 {
-		for _, r := range m.Roles {
-			if b.adminRoles[r] {
-				return true
-			}
+// caller is who sent an interaction: the member in a server (with roles and whether Discord
+// lets them manage the server), or the user in a DM. The engine decides who is an admin.
+func caller(in *discordgo.Interaction) bot.Caller {
+	c := bot.Caller{Platform: platform}
+	if m := in.Member; m != nil {
+		c.Roles = m.Roles
+		c.Manager = m.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0
+		if m.User != nil {
+			c.User = m.User.ID
 		}
-		return false
+	} else if in.User != nil {
+		c.User = in.User.ID
 	}
-	return m.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0
+	return c
 }

@@ -13,11 +13,13 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"briefbot/bot"
 	"briefbot/bot/discord"
+	"briefbot/bot/discord/discordtest"
 )
 
 func TestHandlerVerifiesBeforeReading(t *testing.T) {
-	h := httpBot(t, embeddedEngine(t)).Handler()
+	h := httpBot(t, embeddedCore(t)).Handler()
 	ping := interaction{kind: 1}.body()
 	other := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, ed25519.SeedSize))
 
@@ -109,7 +111,7 @@ type readerCloser struct{ *bytes.Reader }
 func (readerCloser) Close() error { return nil }
 
 func TestHandlerOffWithoutKey(t *testing.T) {
-	b, err := discord.New(discord.Config{}, embeddedEngine(t), nil)
+	b, err := discord.New(discord.Config{}, embeddedCore(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +123,7 @@ func TestHandlerOffWithoutKey(t *testing.T) {
 // TestAnswers answers every command, autocomplete and button through the handler, and checks
 // each answer against its golden file, Discord's limits and Discord's schema.
 func TestAnswers(t *testing.T) {
-	e := embeddedEngine(t)
+	e := embeddedCore(t)
 	h := httpBot(t, e).Handler()
 	sch := loadSchemas(t)
 	admin := command("digest", "action", "now")
@@ -150,10 +152,12 @@ func TestAnswers(t *testing.T) {
 		{"timeline", command("timeline"), 4, "Timeline", false},
 		{"search", command("search", "words", "fentanyl"), 4, "Search: fentanyl", false},
 		{"search-nothing", command("search", "words", "zebra"), 4, "Nothing matches “zebra”", true},
-		{"digest-preview", command("digest", "action", "preview"), 4, "Daily briefing, Monday 7 April 2025", true},
-		{"digest-now-member", command("digest", "action", "now"), 4, "Only admins can post the digest", true},
-		{"digest-now-admin", admin, 4, "No digest is configured", true},
-		{"digest-status", command("digest", "action", "status"), 4, "No digest is configured", true},
+		// /digest may post to channels: it is deferred, and answered in an edit (TestAdmin).
+		{"digest-preview", command("digest", "action", "preview"), 5, "", true},
+		{"digest-now-admin", admin, 5, "", true},
+		{"umbrella", command("briefbot", "command", "position sovereignty"), 4, "Sovereignty", false},
+		{"umbrella-search", command("briefbot", "command", "search fentanyl"), 4, "Search: fentanyl", false},
+		{"umbrella-unknown", command("briefbot", "command", "dance"), 4, "Unknown command", true},
 		{"help", command("help"), 4, "briefbot", true},
 		{"unknown-command", command("cardsearch", "cardname", "The Gitrog Monster"), 4, "Unknown command", true},
 		{"autocomplete-issue", autocomplete("position", "issue", "issue", "sov"), 8, "", false},
@@ -183,7 +187,7 @@ func TestAnswers(t *testing.T) {
 			t.Run("schema", func(t *testing.T) { sch.validate(t, callbackSchema, raw) })
 		})
 	}
-	for _, c := range e.Commands() {
+	for _, c := range e.Engine().Commands() {
 		if !covered[c.Name] {
 			t.Errorf("no answer tested for /%s", c.Name)
 		}
@@ -208,7 +212,7 @@ func checkMessage(t *testing.T, r response, title string, private bool) {
 }
 
 func TestAnswerShapes(t *testing.T) {
-	h := httpBot(t, embeddedEngine(t)).Handler()
+	h := httpBot(t, embeddedCore(t)).Handler()
 
 	t.Run("position is two inline fields, with the source and a button", func(t *testing.T) {
 		r, _ := answer(t, h, command("position", "issue", "sovereignty"))
@@ -274,7 +278,7 @@ func TestAnswerShapes(t *testing.T) {
 
 // TestMentions: nothing a user types can ping anyone, whatever the engine echoes.
 func TestMentions(t *testing.T) {
-	h := httpBot(t, embeddedEngine(t)).Handler()
+	h := httpBot(t, embeddedCore(t)).Handler()
 	for _, in := range []interaction{
 		command("search", "words", "@everyone"),
 		command("search", "words", "fentanyl @here"),
@@ -296,6 +300,8 @@ func TestMentions(t *testing.T) {
 	}
 }
 
+// TestAdmin: /digest now is for members who may manage the server or hold an admin role, decided
+// by the engine for every request. It is slow, so the answer comes as the edit of a deferred one.
 func TestAdmin(t *testing.T) {
 	now := func(perms string, roles []string, dm bool) interaction {
 		in := command("digest", "action", "now")
@@ -305,7 +311,7 @@ func TestAdmin(t *testing.T) {
 	const allowed, refused = "No digest is configured", "Only admins can post the digest"
 	tests := []struct {
 		name  string
-		roles []string // the adapter's admin roles
+		roles []string // the config's admin roles
 		in    interaction
 		want  string
 	}{
@@ -316,14 +322,32 @@ func TestAdmin(t *testing.T) {
 		{"other permissions", nil, now("2048", nil, false), refused},
 		{"DM", nil, now("", nil, true), refused},
 		{"admin role", []string{adminRole}, now("0", []string{"1", adminRole}, false), allowed},
-		{"manage server without the admin role", []string{adminRole}, now("40", []string{"1"}, false), refused},
+		{"manage server without the admin role", []string{adminRole}, now("40", []string{"1"}, false), allowed},
+		{"another role", []string{adminRole}, now("0", []string{"1"}, false), refused},
 		{"DM with admin roles set", []string{adminRole}, now("", nil, true), refused},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r, _ := answer(t, httpBot(t, embeddedEngine(t), tc.roles...).Handler(), tc.in)
-			if got := r.Data.Embeds[0].Title; got != tc.want {
+			f := discordtest.NewFake(t)
+			b := restBot(t, f, adminCore(t, tc.roles...), discord.Config{PublicKey: discordtest.PublicKey()})
+			r, _ := answer(t, b.Handler(), tc.in)
+			if r.Type != 5 || r.Data.Flags != 64 {
+				t.Fatalf("/digest now answered type %d, flags %d; want a private deferred answer (5, 64)", r.Type, r.Data.Flags)
+			}
+			var edit struct {
+				Embeds []struct {
+					Title string `json:"title"`
+				} `json:"embeds"`
+				AllowedMentions *struct{} `json:"allowed_mentions"`
+			}
+			if err := json.Unmarshal(<-f.Callbacks, &edit); err != nil || len(edit.Embeds) == 0 {
+				t.Fatalf("the deferred answer's edit is unreadable: %v", err)
+			}
+			if got := edit.Embeds[0].Title; got != tc.want {
 				t.Errorf("/digest now = %q, want %q", got, tc.want)
+			}
+			if edit.AllowedMentions == nil {
+				t.Error("the edit does not set allowed_mentions")
 			}
 		})
 	}
@@ -332,7 +356,7 @@ func TestAdmin(t *testing.T) {
 // TestOddInteractions: what Discord may send, or a signer may send that Discord would not,
 // gets a clean answer and never a panic.
 func TestOddInteractions(t *testing.T) {
-	h := httpBot(t, embeddedEngine(t)).Handler()
+	h := httpBot(t, embeddedCore(t)).Handler()
 	sch := loadSchemas(t)
 	tests := []struct {
 		name string
@@ -391,7 +415,7 @@ func TestDocumentedExample(t *testing.T) {
 		t.Fatalf("decoded %+v, want /cardsearch cardname:The Gitrog Monster from a member", in)
 	}
 
-	w := serve(httpBot(t, embeddedEngine(t)).Handler(), signed(raw))
+	w := serve(httpBot(t, embeddedCore(t)).Handler(), signed(raw))
 	if w.Code != http.StatusOK {
 		t.Fatalf("status %d, want 200: %s", w.Code, w.Body)
 	}
@@ -407,8 +431,8 @@ func TestDocumentedExample(t *testing.T) {
 }
 
 func TestResponseJSON(t *testing.T) {
-	e := embeddedEngine(t)
-	out, err := discord.ResponseJSON(e.HandleLine(t.Context(), "/position sovereignty", false))
+	e := embeddedCore(t)
+	out, err := discord.ResponseJSON(e.Line(t.Context(), "/position sovereignty", bot.Caller{Platform: "discord"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,7 +451,7 @@ func TestResponseJSON(t *testing.T) {
 }
 
 func TestNewRefuses(t *testing.T) {
-	e := embeddedEngine(t)
+	e := embeddedCore(t)
 	tests := []struct {
 		name string
 		cfg  discord.Config
@@ -457,7 +481,7 @@ func TestNewRefuses(t *testing.T) {
 
 // A server for the handler through real HTTP, as cmd/briefbot mounts it.
 func TestHandlerOverHTTP(t *testing.T) {
-	srv := httptest.NewServer(httpBot(t, embeddedEngine(t)).Handler())
+	srv := httptest.NewServer(httpBot(t, embeddedCore(t)).Handler())
 	defer srv.Close()
 	body := command("position", "issue", "sovereignty").body()
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/discord/interactions", bytes.NewReader(body))

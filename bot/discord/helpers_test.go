@@ -6,14 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"flag"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 	"unicode/utf16"
@@ -21,103 +18,64 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"briefbot/bot"
+	"briefbot/bot/bottest"
 	"briefbot/bot/discord"
-	"briefbot/briefings"
+	"briefbot/bot/discord/discordtest"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 const (
-	appID     = "1361000000000000000"
+	appID     = discordtest.AppID
 	guildID   = "290926798626357999"
 	channelID = "645027906669510667"
 	adminRole = "539082325061836999"
 	timestamp = "1744000000"
 )
 
-// day is the engine's clock in tests, so the digest preview is the same on every run.
-func day() time.Time { return time.Date(2025, 4, 7, 9, 0, 0, 0, time.UTC) }
+func day() time.Time { return bottest.Day() }
 
-// testKey is a fixed key pair: answers do not depend on it, but reruns sign the same bytes.
-func testKey() ed25519.PrivateKey {
-	return ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+func testKey() ed25519.PrivateKey { return discordtest.Key() }
+
+func embeddedCore(tb testing.TB) *bot.Core { return bottest.Core(tb, bottest.Engine(tb)) }
+
+// markdownCore serves briefings written in tests, for answers past Discord's limits.
+func markdownCore(tb testing.TB, docs ...string) *bot.Core {
+	return bottest.Core(tb, bottest.EngineFrom(tb, docs...))
 }
 
-func publicHex(k ed25519.PrivateKey) string {
-	return hex.EncodeToString(k.Public().(ed25519.PublicKey))
+// adminCore serves the embedded briefings with Discord's admin rules: server managers, and
+// members with one of roles.
+func adminCore(tb testing.TB, roles ...string) *bot.Core {
+	return bottest.Core(tb, bottest.Engine(tb, bot.Config{Access: map[string]bot.Access{"discord": {Managers: true, Roles: roles}}}))
 }
 
-func embeddedEngine(tb testing.TB) *bot.Engine {
-	tb.Helper()
-	lib, err := briefings.LoadEmbedded()
-	if err != nil {
-		tb.Fatalf("LoadEmbedded: %v", err)
-	}
-	e, err := bot.New(lib, bot.Config{Now: day})
-	if err != nil {
-		tb.Fatalf("bot.New: %v", err)
-	}
-	return e
-}
-
-// markdownEngine builds an engine over briefings written in tests, for answers past Discord's
-// limits.
-func markdownEngine(tb testing.TB, docs ...string) *bot.Engine {
-	tb.Helper()
-	var bs []*briefings.Briefing
-	for i, doc := range docs {
-		b, err := briefings.Parse("test"+string(rune('a'+i))+".md", []byte(doc))
-		if err != nil {
-			tb.Fatalf("briefings.Parse: %v", err)
-		}
-		bs = append(bs, b)
-	}
-	lib, err := briefings.NewLibrary(bs...)
-	if err != nil {
-		tb.Fatalf("NewLibrary: %v", err)
-	}
-	e, err := bot.New(lib, bot.Config{Now: day})
-	if err != nil {
-		tb.Fatalf("bot.New: %v", err)
-	}
-	return e
-}
-
-// testLogger keeps the adapter's logs in the test output.
-func testLogger(tb testing.TB) *slog.Logger {
-	return slog.New(slog.NewTextHandler(tlogWriter{tb}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-type tlogWriter struct{ tb testing.TB }
-
-func (w tlogWriter) Write(p []byte) (int, error) {
-	w.tb.Log(strings.TrimSpace(string(p)))
-	return len(p), nil
-}
+func testLogger(tb testing.TB) *slog.Logger { return bottest.Logger(tb) }
 
 // httpBot is an adapter that takes interactions over HTTP only, with the test key.
-func httpBot(tb testing.TB, e *bot.Engine, adminRoles ...string) *discord.Bot {
-	tb.Helper()
-	b, err := discord.New(discord.Config{ApplicationID: appID, PublicKey: publicHex(testKey()), AdminRoleIDs: adminRoles},
-		e, slog.New(slog.DiscardHandler))
-	if err != nil {
-		tb.Fatalf("discord.New: %v", err)
-	}
+func httpBot(tb testing.TB, core *bot.Core) *discord.Bot {
+	b, _ := httpBotFake(tb, core)
 	return b
 }
 
+// httpBotFake is httpBot with the fake Discord that takes its deferred answers' edits.
+func httpBotFake(tb testing.TB, core *bot.Core) (*discord.Bot, *discordtest.Fake) {
+	tb.Helper()
+	f := discordtest.NewFake(tb)
+	b, err := discord.New(discord.Config{ApplicationID: appID, PublicKey: discordtest.PublicKey(), APIURL: f.APIURL()},
+		core, slog.New(slog.DiscardHandler))
+	if err != nil {
+		tb.Fatalf("discord.New: %v", err)
+	}
+	tb.Cleanup(func() { b.Close() })
+	return b, f
+}
+
+// sign signs with another key, for requests Discord did not send.
 func sign(key ed25519.PrivateKey, ts string, body []byte) string {
 	return hex.EncodeToString(ed25519.Sign(key, append([]byte(ts), body...)))
 }
 
-// signed is a POST of body as Discord sends it, signed with the test key.
-func signed(body []byte) *http.Request {
-	r := httptest.NewRequest(http.MethodPost, "/discord/interactions", bytes.NewReader(body))
-	r.Header.Set("Content-Type", "application/json")
-	r.Header.Set("X-Signature-Ed25519", sign(testKey(), timestamp, body))
-	r.Header.Set("X-Signature-Timestamp", timestamp)
-	return r
-}
+// signed is a POST of body as Discord sends it.
+func signed(body []byte) *http.Request { return discordtest.Request(timestamp, body) }
 
 func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
 	w := httptest.NewRecorder()
@@ -270,6 +228,20 @@ func answer(tb testing.TB, h http.Handler, in interaction) (response, []byte) {
 	return decode(tb, w.Body.Bytes()), w.Body.Bytes()
 }
 
+// answerFollowed is answer, and for a deferred command the edit that follows it, read from the
+// fake Discord as the answer's data: what the user ends up seeing.
+func answerFollowed(tb testing.TB, core *bot.Core, in interaction) (response, []byte) {
+	tb.Helper()
+	b, f := httpBotFake(tb, core)
+	r, raw := answer(tb, b.Handler(), in)
+	if r.Type != 5 {
+		return r, raw
+	}
+	edit := <-f.Callbacks
+	raw = []byte(`{"type":4,"data":` + string(edit) + `}`)
+	return decode(tb, raw), raw
+}
+
 // units counts as Discord's limits do (UTF-16 code units; never fewer than code points).
 func units(s string) int { return len(utf16.Encode([]rune(s))) }
 
@@ -412,18 +384,5 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Fatalf("indent: %v", err)
 	}
 	pretty.WriteByte('\n')
-	path := filepath.Join("testdata", name+".golden.json")
-	if *update {
-		if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot/discord -update to create it)", err)
-	}
-	if !bytes.Equal(pretty.Bytes(), want) {
-		t.Errorf("%s differs from the golden file (rerun with -update if the change is right):\ngot:\n%s", path, pretty.Bytes())
-	}
+	bottest.Golden(t, name+".golden.json", pretty.Bytes())
 }

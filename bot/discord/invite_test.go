@@ -16,8 +16,8 @@ func TestInviteURL(t *testing.T) {
 	if u.Scheme != "https" || u.Host != "discord.com" || u.Path != "/oauth2/authorize" {
 		t.Errorf("InviteURL = %s, want https://discord.com/oauth2/authorize", u)
 	}
-	// Send Messages (1<<11) and Embed Links (1<<14).
-	if q.Get("client_id") != appID || q.Get("scope") != "bot applications.commands" || q.Get("permissions") != "18432" {
+	// View Channel (1<<10), Send Messages (1<<11), Embed Links (1<<14), Read Message History (1<<16).
+	if q.Get("client_id") != appID || q.Get("scope") != "bot applications.commands" || q.Get("permissions") != "84992" {
 		t.Errorf("InviteURL query = %v", q)
 	}
 }

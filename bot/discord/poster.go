@@ -8,6 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -17,7 +20,10 @@ import (
 // A Poster posts replies to Discord channels, as the bot.
 type Poster struct{ bot *Bot }
 
-var _ bot.Poster = (*Poster)(nil)
+var (
+	_ bot.Poster     = (*Poster)(nil)
+	_ bot.PostFinder = (*Poster)(nil)
+)
 
 // messageCreate is the body of POST /channels/{id}/messages. discordgo's MessageSend has no
 // nonce or enforce_nonce, which are what make a retried post appear once.
@@ -28,6 +34,9 @@ type messageCreate struct {
 	Nonce           string                            `json:"nonce,omitempty"`
 	EnforceNonce    bool                              `json:"enforce_nonce,omitempty"`
 }
+
+// keyMark introduces the delivery key in a posted embed's footer.
+const keyMark = "digest "
 
 // maxNonce is Discord's limit on a nonce's length.
 const maxNonce = 25
@@ -41,6 +50,11 @@ func (p *Poster) Post(ctx context.Context, channel, key string, r bot.Reply) (st
 	}
 	if !snowflake(channel) {
 		return "", &bot.PostError{Permanent: true, Code: "invalid_channel", Err: fmt.Errorf("discord: channel %q is not a numeric id", channel)}
+	}
+	if key != "" {
+		// Discord honours a nonce for a few minutes only, and history does not show it: the key
+		// also stands in the footer, where FindPost can read it back.
+		r.Footer = strings.TrimSpace(r.Footer + " · " + keyMark + key)
 	}
 	body := messageCreate{
 		Embeds:          renderEmbeds(r),
@@ -87,4 +101,64 @@ func postError(err error) *bot.PostError {
 		pe.Permanent = true
 	}
 	return pe
+}
+
+// historyPages bounds how far FindPost reads: 100 messages a page, far past a crash window.
+const historyPages = 5
+
+// discordEpoch is the first millisecond of 2015, where Discord's snowflakes count from.
+const discordEpoch = 1420070400000
+
+// FindPost looks through the channel's messages since the given time for the bot's own post whose
+// footer carries key (GET /channels/{id}/messages?after=, which needs View Channel and Read
+// Message History). Without those permissions Discord answers 403, and the error wraps
+// bot.ErrHistoryUnavailable.
+func (p *Poster) FindPost(ctx context.Context, channel, key string, since time.Time) (string, bool, error) {
+	if !snowflake(channel) {
+		return "", false, &bot.PostError{Permanent: true, Code: "invalid_channel", Err: fmt.Errorf("discord: channel %q is not a numeric id", channel)}
+	}
+	after := uint64(max(since.UnixMilli()-discordEpoch, 0)) << 22
+	mark := keyMark + key
+	for range historyPages {
+		endpoint := discordgo.EndpointChannelMessages(channel) + "?limit=100&after=" + strconv.FormatUint(after, 10)
+		raw, err := p.bot.request(ctx, http.MethodGet, endpoint, nil)
+		if err != nil {
+			var ae *apiError
+			if errors.As(err, &ae) && (ae.Status == http.StatusForbidden || ae.Code == 50001 || ae.Code == 50013) {
+				return "", false, fmt.Errorf("%w: %s", bot.ErrHistoryUnavailable, ae.code())
+			}
+			return "", false, postError(err)
+		}
+		var page []struct {
+			ID     string `json:"id"`
+			Author struct {
+				ID string `json:"id"`
+			} `json:"author"`
+			Embeds []struct {
+				Footer *struct {
+					Text string `json:"text"`
+				} `json:"footer"`
+			} `json:"embeds"`
+		}
+		if err := json.Unmarshal(raw, &page); err != nil {
+			return "", false, &bot.PostError{Err: fmt.Errorf("discord: read channel %s: unreadable answer", channel)}
+		}
+		for _, m := range page {
+			if id, err := strconv.ParseUint(m.ID, 10, 64); err == nil && id > after {
+				after = id
+			}
+			if m.Author.ID != p.bot.cfg.ApplicationID {
+				continue
+			}
+			for _, e := range m.Embeds {
+				if e.Footer != nil && strings.HasSuffix(e.Footer.Text, mark) {
+					return m.ID, true, nil
+				}
+			}
+		}
+		if len(page) < 100 {
+			return "", false, nil
+		}
+	}
+	return "", false, nil
 }

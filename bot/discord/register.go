@@ -17,7 +17,7 @@ import (
 	"briefbot/bot"
 )
 
-// Discord's limits on command registration (PLATFORMS.md).
+// Discord's limits on command registration, from its documentation.
 const (
 	maxCommands          = 100 // CHAT_INPUT commands per scope
 	maxOptions           = 25
@@ -63,16 +63,21 @@ type choiceSpec struct {
 	Value string `json:"value"`
 }
 
+// platform is this adapter's name for the engine: the key of its access rules, command names
+// and prefix.
+const platform = "discord"
+
 // commandSpecs turns the engine's command table into Discord commands, refusing what Discord
 // would refuse, so that a bad table fails at New and not at a 400 during startup.
-func commandSpecs(cmds []bot.Command) ([]commandSpec, error) {
+func commandSpecs(e *bot.Engine) ([]commandSpec, error) {
+	cmds := e.Commands()
 	if len(cmds) > maxCommands {
 		return nil, fmt.Errorf("%d commands; Discord takes at most %d", len(cmds), maxCommands)
 	}
 	seen := map[string]bool{}
 	specs := make([]commandSpec, 0, len(cmds))
 	for _, c := range cmds {
-		s, err := commandSpecOf(c)
+		s, err := commandSpecOf(e.NameOn(platform, c), c)
 		if err != nil {
 			return nil, fmt.Errorf("/%s: %w", c.Name, err)
 		}
@@ -85,9 +90,9 @@ func commandSpecs(cmds []bot.Command) ([]commandSpec, error) {
 	return specs, nil
 }
 
-func commandSpecOf(c bot.Command) (commandSpec, error) {
-	s := commandSpec{Type: chatInput, Name: c.Name}
-	if err := checkName(c.Name); err != nil {
+func commandSpecOf(name string, c bot.Command) (commandSpec, error) {
+	s := commandSpec{Type: chatInput, Name: name}
+	if err := checkName(name); err != nil {
 		return s, err
 	}
 	desc, err := description(c.Description)
@@ -138,7 +143,7 @@ func optionSpecOf(o bot.Option) (optionSpec, error) {
 	}
 	s.Description = desc
 	switch o.Kind {
-	case bot.IssueOption, bot.SectionOption, bot.BriefingOption:
+	case bot.IssueOption, bot.SectionOption, bot.BriefingOption, bot.DigestOption:
 		s.Autocomplete = true
 	case bot.ChoiceOption:
 		s.Choices, err = choices(o.Choices)
@@ -192,23 +197,28 @@ func description(d string) (string, error) {
 	return clip(d, maxDescription), nil
 }
 
-// register makes Discord's commands match ours in every scope: global, or each configured
-// guild. Discord allows 200 command creations a day per scope, and a bulk overwrite counts, so
-// it overwrites only when what Discord has differs.
-func (b *Bot) register(ctx context.Context) error {
+// Register makes Discord's commands match the engine in force, in every scope: global, or each
+// configured guild. Discord allows 200 command creations a day per scope, and a bulk overwrite
+// counts, so it overwrites only when what Discord has differs: a reload that changed no command
+// costs one GET per scope.
+func (b *Bot) Register(ctx context.Context) error {
+	specs, err := commandSpecs(b.core.Engine())
+	if err != nil {
+		return err
+	}
 	if len(b.cfg.GuildIDs) == 0 {
-		return b.registerAt(ctx, "global", discordgo.EndpointApplicationGlobalCommands(b.cfg.ApplicationID))
+		return b.registerAt(ctx, "global", discordgo.EndpointApplicationGlobalCommands(b.cfg.ApplicationID), specs)
 	}
 	var errs []error
 	for _, g := range b.cfg.GuildIDs {
-		if err := b.registerAt(ctx, "guild "+g, discordgo.EndpointApplicationGuildCommands(b.cfg.ApplicationID, g)); err != nil {
+		if err := b.registerAt(ctx, "guild "+g, discordgo.EndpointApplicationGuildCommands(b.cfg.ApplicationID, g), specs); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (b *Bot) registerAt(ctx context.Context, scope, endpoint string) error {
+func (b *Bot) registerAt(ctx context.Context, scope, endpoint string, specs []commandSpec) error {
 	raw, err := b.request(ctx, http.MethodGet, endpoint, nil)
 	if err != nil {
 		return fmt.Errorf("%s: list commands: %w", scope, err)
@@ -217,14 +227,14 @@ func (b *Bot) registerAt(ctx context.Context, scope, endpoint string) error {
 	if err := json.Unmarshal(raw, &have); err != nil {
 		return fmt.Errorf("%s: list commands: %w", scope, err)
 	}
-	if sameCommands(b.commands, have) {
-		b.logger.Info("commands unchanged", "scope", scope, "commands", len(b.commands))
+	if sameCommands(specs, have) {
+		b.logger.Info("commands unchanged", "scope", scope, "commands", len(specs))
 		return nil
 	}
-	if _, err := b.request(ctx, http.MethodPut, endpoint, b.commands); err != nil {
+	if _, err := b.request(ctx, http.MethodPut, endpoint, specs); err != nil {
 		return fmt.Errorf("%s: overwrite commands: %w", scope, err)
 	}
-	b.logger.Info("commands registered", "scope", scope, "commands", len(b.commands))
+	b.logger.Info("commands registered", "scope", scope, "commands", len(specs))
 	return nil
 }
 

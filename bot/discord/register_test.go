@@ -9,12 +9,13 @@ import (
 
 	"briefbot/bot"
 	"briefbot/bot/discord"
+	"briefbot/bot/discord/discordtest"
 )
 
-func restBot(tb testing.TB, f *fakeDiscord, e *bot.Engine, cfg discord.Config) *discord.Bot {
+func restBot(tb testing.TB, f *discordtest.Fake, core *bot.Core, cfg discord.Config) *discord.Bot {
 	tb.Helper()
-	cfg.Token, cfg.ApplicationID, cfg.APIURL = botToken, appID, f.apiURL()
-	b, err := discord.New(cfg, e, testLogger(tb))
+	cfg.Token, cfg.ApplicationID, cfg.APIURL = discordtest.Token, appID, f.APIURL()
+	b, err := discord.New(cfg, core, testLogger(tb))
 	if err != nil {
 		tb.Fatalf("discord.New: %v", err)
 	}
@@ -41,20 +42,20 @@ type registered struct {
 }
 
 func TestStartRegistersOnlyWhenChanged(t *testing.T) {
-	f := newFakeDiscord(t)
-	e := embeddedEngine(t)
+	f := discordtest.NewFake(t)
+	e := embeddedCore(t)
 	sch := loadSchemas(t)
 
 	if err := restBot(t, f, e, discord.Config{}).Start(t.Context()); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	if f.gets != 1 || f.puts != 1 || f.putPaths[0] != "/api/v10/applications/"+appID+"/commands" {
-		t.Fatalf("first Start: %d lists, %d overwrites at %v; want 1 and 1, global", f.gets, f.puts, f.putPaths)
+	if f.Gets != 1 || f.Puts != 1 || f.PutPaths[0] != "/api/v10/applications/"+appID+"/commands" {
+		t.Fatalf("first Start: %d lists, %d overwrites at %v; want 1 and 1, global", f.Gets, f.Puts, f.PutPaths)
 	}
-	t.Run("schema", func(t *testing.T) { sch.validate(t, bulkSchema, f.putBodies[0]) })
+	t.Run("schema", func(t *testing.T) { sch.validate(t, bulkSchema, f.PutBodies[0]) })
 
 	var cmds []registered
-	if err := json.Unmarshal(f.putBodies[0], &cmds); err != nil {
+	if err := json.Unmarshal(f.PutBodies[0], &cmds); err != nil {
 		t.Fatal(err)
 	}
 	var names []string
@@ -69,7 +70,7 @@ func TestStartRegistersOnlyWhenChanged(t *testing.T) {
 			t.Errorf("/%s: default_member_permissions %v", c.Name, c.DefaultMemberPermissions)
 		}
 	}
-	if want := []string{"position", "compare", "briefing", "facts", "timeline", "search", "digest", "help"}; !reflect.DeepEqual(names, want) {
+	if want := []string{"position", "compare", "briefing", "facts", "timeline", "search", "digest", "help", "briefbot"}; !reflect.DeepEqual(names, want) {
 		t.Errorf("registered %v, want %v", names, want)
 	}
 	if p := byName["digest"].DefaultMemberPermissions; p == nil || *p != 32 {
@@ -96,25 +97,25 @@ func TestStartRegistersOnlyWhenChanged(t *testing.T) {
 	if err := restBot(t, f, e, discord.Config{}).Start(t.Context()); err != nil {
 		t.Fatalf("second Start: %v", err)
 	}
-	if f.gets != 2 || f.puts != 1 {
-		t.Errorf("second Start: %d lists, %d overwrites; want 2 and still 1", f.gets, f.puts)
+	if f.Gets != 2 || f.Puts != 1 {
+		t.Errorf("second Start: %d lists, %d overwrites; want 2 and still 1", f.Gets, f.Puts)
 	}
 
 	// New parties change /position's choices: overwrite.
-	other := markdownEngine(t, doc{parties: []string{"Canada", "Mexico"}}.markdown())
+	other := markdownCore(t, doc{parties: []string{"Canada", "Mexico"}}.markdown())
 	if err := restBot(t, f, other, discord.Config{}).Start(t.Context()); err != nil {
 		t.Fatalf("Start with other parties: %v", err)
 	}
-	if f.puts != 2 {
-		t.Errorf("%d overwrites after the parties changed, want 2", f.puts)
+	if f.Puts != 2 {
+		t.Errorf("%d overwrites after the parties changed, want 2", f.Puts)
 	}
 }
 
 func TestStartPerGuild(t *testing.T) {
-	f := newFakeDiscord(t)
+	f := discordtest.NewFake(t)
 	sch := loadSchemas(t)
 	guilds := []string{guildID, "290926798626358000"}
-	b := restBot(t, f, embeddedEngine(t), discord.Config{GuildIDs: guilds})
+	b := restBot(t, f, embeddedCore(t), discord.Config{GuildIDs: guilds})
 	for range 2 {
 		if err := b.Start(t.Context()); err != nil {
 			t.Fatalf("Start: %v", err)
@@ -122,17 +123,17 @@ func TestStartPerGuild(t *testing.T) {
 	}
 	want := []string{"/api/v10/applications/" + appID + "/guilds/" + guilds[0] + "/commands",
 		"/api/v10/applications/" + appID + "/guilds/" + guilds[1] + "/commands"}
-	if !reflect.DeepEqual(f.putPaths, want) {
-		t.Errorf("overwrites at %v, want once per guild %v", f.putPaths, want)
+	if !reflect.DeepEqual(f.PutPaths, want) {
+		t.Errorf("overwrites at %v, want once per guild %v", f.PutPaths, want)
 	}
-	for i, body := range f.putBodies {
+	for i, body := range f.PutBodies {
 		t.Run("schema "+guilds[i], func(t *testing.T) { sch.validate(t, guildSchema, body) })
 	}
 }
 
 func TestStartReplacesStaleCommands(t *testing.T) {
-	f := newFakeDiscord(t)
-	e := embeddedEngine(t)
+	f := discordtest.NewFake(t)
+	e := embeddedCore(t)
 	if err := restBot(t, f, e, discord.Config{}).Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -159,17 +160,17 @@ func TestStartReplacesStaleCommands(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f.mu.Lock()
+			f.Mu.Lock()
 			var fresh []map[string]any
-			raw, _ := json.Marshal(f.commands[path])
+			raw, _ := json.Marshal(f.Commands[path])
 			json.Unmarshal(raw, &fresh)
-			f.commands[path] = tc.stale(fresh)
-			puts := f.puts
-			f.mu.Unlock()
+			f.Commands[path] = tc.stale(fresh)
+			puts := f.Puts
+			f.Mu.Unlock()
 			if err := restBot(t, f, e, discord.Config{}).Start(t.Context()); err != nil {
 				t.Fatal(err)
 			}
-			if f.puts != puts+1 {
+			if f.Puts != puts+1 {
 				t.Errorf("no overwrite of stale commands")
 			}
 		})
@@ -177,9 +178,9 @@ func TestStartReplacesStaleCommands(t *testing.T) {
 }
 
 func TestStartRefused(t *testing.T) {
-	f := newFakeDiscord(t)
-	b, err := discord.New(discord.Config{Token: "wrong-token.SECRET", ApplicationID: appID, APIURL: f.apiURL()},
-		embeddedEngine(t), slog.New(slog.DiscardHandler))
+	f := discordtest.NewFake(t)
+	b, err := discord.New(discord.Config{Token: "wrong-token.SECRET", ApplicationID: appID, APIURL: f.APIURL()},
+		embeddedCore(t), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +188,7 @@ func TestStartRefused(t *testing.T) {
 	if err == nil {
 		t.Fatal("Start with a bad token = nil error")
 	}
-	if strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), f.srv.URL) {
+	if strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), f.Server.URL) {
 		t.Errorf("error %q quotes the token or the URL", err)
 	}
 	if !strings.Contains(err.Error(), "401") {
@@ -196,16 +197,16 @@ func TestStartRefused(t *testing.T) {
 }
 
 func TestStartWithoutToken(t *testing.T) {
-	f := newFakeDiscord(t)
-	b, err := discord.New(discord.Config{ApplicationID: appID, APIURL: f.apiURL(), PublicKey: publicHex(testKey())},
-		embeddedEngine(t), nil)
+	f := discordtest.NewFake(t)
+	b, err := discord.New(discord.Config{ApplicationID: appID, APIURL: f.APIURL(), PublicKey: discordtest.PublicKey()},
+		embeddedCore(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := b.Start(t.Context()); err != nil {
 		t.Fatalf("Start without a token: %v", err)
 	}
-	if f.gets+f.puts != 0 {
-		t.Errorf("%d requests without a token", f.gets+f.puts)
+	if f.Gets+f.Puts != 0 {
+		t.Errorf("%d requests without a token", f.Gets+f.Puts)
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"briefbot/bot/textfit"
 )
 
-// Discord's message limits (PLATFORMS.md). Passing any of them gets a 400, so the renderer keeps
+// Discord's message limits, from its documentation. Passing any of them gets a 400, so the renderer keeps
 // within every one.
 const (
 	maxEmbeds           = 10

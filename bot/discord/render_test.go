@@ -219,7 +219,7 @@ func TestLimits(t *testing.T) {
 			for _, d := range tc.docs {
 				mds = append(mds, d.markdown())
 			}
-			r, raw := answer(t, httpBot(t, markdownEngine(t, mds...)).Handler(), tc.in)
+			r, raw := answerFollowed(t, markdownCore(t, mds...), tc.in)
 			checkLimits(t, r)
 			tc.check(t, r)
 			t.Run("schema", func(t *testing.T) { sch.validate(t, callbackSchema, raw) })

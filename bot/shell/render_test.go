@@ -3,51 +3,18 @@ package shell_test
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"briefbot/bot"
+	"briefbot/bot/bottest"
 	"briefbot/bot/shell"
-	"briefbot/briefings"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 func newEngine(t testing.TB) *bot.Engine {
-	t.Helper()
-	lib, err := briefings.LoadEmbedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := bot.New(lib, bot.Config{Now: func() time.Time { return time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
-}
-
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot/shell -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test ./bot/shell -update rewrites it)\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
+	return bottest.Engine(t, bot.Config{Now: func() time.Time { return time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC) }})
 }
 
 func TestRenderGolden(t *testing.T) {
@@ -72,7 +39,7 @@ func TestRenderGolden(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := shell.Render(&buf, e.HandleLine(context.Background(), tc.line, true), shell.Width); err != nil {
+			if err := shell.Render(&buf, bottest.Line(e, tc.line), shell.Width); err != nil {
 				t.Fatal(err)
 			}
 			for i, line := range strings.Split(buf.String(), "\n") {
@@ -80,7 +47,7 @@ func TestRenderGolden(t *testing.T) {
 					t.Errorf("%s: line %d is %d columns, wider than %d: %q", tc.line, i+1, n, shell.Width, line)
 				}
 			}
-			golden(t, tc.name+".golden", buf.Bytes())
+			bottest.Golden(t, tc.name+".golden", buf.Bytes())
 		})
 	}
 }
@@ -105,7 +72,7 @@ func TestRunPiped(t *testing.T) {
 	e := newEngine(t)
 	in := strings.NewReader("# a comment\n/position sovereignty\n\n/position troops mexico\nquit\n/help\n")
 	var out bytes.Buffer
-	if err := shell.Run(context.Background(), e, in, &out, false); err != nil {
+	if err := shell.Run(context.Background(), bot.NewCore(e), in, &out, false); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()
@@ -122,7 +89,7 @@ func TestRunPiped(t *testing.T) {
 
 func TestRunPrompts(t *testing.T) {
 	var out bytes.Buffer
-	if err := shell.Run(context.Background(), newEngine(t), strings.NewReader("/compare\n"), &out, true); err != nil {
+	if err := shell.Run(context.Background(), bot.NewCore(newEngine(t)), strings.NewReader("/compare\n"), &out, true); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Count(out.String(), shell.Prompt); got != 2 {

@@ -10,13 +10,15 @@ import (
 	"briefbot/bot"
 )
 
+// Caller is the local user: the operator, who may run admin commands.
+func Caller() bot.Caller { return bot.Caller{Platform: "shell"} }
+
 // Prompt is shown before each command line when a person is typing.
 const Prompt = "briefbot> "
 
-// Run answers command lines from in until it ends or the user types "quit". The local user is
-// the operator, so admin actions are allowed. A prompt is shown only when prompt is true (a
+// Run answers command lines from in until it ends or the user types "quit". A prompt is shown only when prompt is true (a
 // terminal); piped input gets answers alone, separated by blank lines.
-func Run(ctx context.Context, engine *bot.Engine, in io.Reader, out io.Writer, prompt bool) error {
+func Run(ctx context.Context, core *bot.Core, in io.Reader, out io.Writer, prompt bool) error {
 	if prompt {
 		fmt.Fprintln(out, "briefbot: type /help for commands, quit to leave.")
 	}
@@ -44,7 +46,7 @@ func Run(ctx context.Context, engine *bot.Engine, in io.Reader, out io.Writer, p
 			fmt.Fprintln(out)
 		}
 		answered++
-		if err := Render(out, engine.HandleLine(ctx, line, true), Width); err != nil {
+		if err := Render(out, core.Line(ctx, line, Caller()), Width); err != nil {
 			return err
 		}
 		if prompt {

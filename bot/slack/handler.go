@@ -41,12 +41,6 @@ func (b *Bot) Interactivity() http.Handler { return b.verified(b.serveInteractio
 // verified reads the raw body, checks Slack's signature over it and only then parses the form.
 func (b *Bot) verified(next func(http.ResponseWriter, *http.Request, form)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				b.log.Error("slack: panic recovered", "where", r.URL.Path, "panic", fmt.Sprint(v))
-				http.Error(w, "internal error", http.StatusInternalServerError)
-			}
-		}()
 		switch {
 		case r.Method == http.MethodPost:
 		case r.Method == http.MethodGet && r.URL.Query().Get("ssl_check") == "1":
@@ -150,24 +144,14 @@ func slashCommand(form form) slackapi.SlashCommand {
 // the request. A slow one that the engine does not finish within the deadline is posted to
 // response_url later; Slack gets "Working on it…" now.
 func (b *Bot) command(sc slackapi.SlashCommand) message {
-	req, slow, early := b.request(sc)
-	if early != nil {
-		return render(*early)
-	}
-	if !slow {
+	req := b.request(sc)
+	if !req.Slow() {
 		return render(b.answer(b.ctx, req))
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, lateAnswerTimeout)
 	done := make(chan bot.Reply, 1)
 	go func() {
 		defer cancel()
-		defer func() {
-			if v := recover(); v != nil {
-				b.log.Error("slack: panic recovered", "where", "engine", "command", req.Command, "panic", fmt.Sprint(v))
-				done <- bot.Reply{Status: bot.Invalid, Private: true, Title: "Something went wrong",
-					Blocks: []bot.Block{{Kind: bot.Paragraph, Text: "briefbot could not answer that. Please try again."}}}
-			}
-		}()
 		done <- b.answer(ctx, req)
 	}()
 	timer := time.NewTimer(b.deadline)
@@ -182,7 +166,7 @@ func (b *Bot) command(sc slackapi.SlashCommand) message {
 		select {
 		case r := <-done:
 			if err := b.respond(ctx, responseURL, render(r)); err != nil {
-				b.log.Warn("slack: late answer not delivered", "command", req.Command, "err", err)
+				b.log.Warn("slack: late answer not delivered", "command", req.Label(), "err", err)
 			}
 		case <-ctx.Done():
 		}
@@ -190,26 +174,12 @@ func (b *Bot) command(sc slackapi.SlashCommand) message {
 	return message{ResponseType: slackapi.ResponseTypeEphemeral, Text: workingText}
 }
 
-// request turns a slash command into an engine request and whether the command may be slow, or
-// into the answer when there is nothing to run: an unknown command, words that do not fit.
-func (b *Bot) request(sc slackapi.SlashCommand) (bot.Request, bool, *bot.Reply) {
-	admin := b.isAdmin(sc.UserID)
-	cmd, ok := b.engine.Command(sc.Command)
-	if !ok {
-		r := b.engine.HandleLine(b.ctx, "/"+strings.TrimPrefix(strings.TrimSpace(sc.Command), "/"), admin)
-		return bot.Request{}, false, &r
-	}
-	req, err := b.engine.ParseOptions(cmd, unescape(sc.Text))
-	if err != nil {
-		if ue, ok := errors.AsType[*bot.UsageError](err); ok {
-			return bot.Request{}, false, &ue.Reply
-		}
-		r := bot.Reply{Status: bot.Invalid, Private: true, Title: "Cannot read that command",
-			Blocks: []bot.Block{{Kind: bot.Paragraph, Text: "Usage: " + cmd.Usage()}}}
-		return bot.Request{}, false, &r
-	}
-	req.Admin = admin
-	return req, cmd.Slow, nil
+// request turns a slash command into an engine request, read by the engine in force. A command
+// that cannot be read becomes a request that answers with what is wrong.
+func (b *Bot) request(sc slackapi.SlashCommand) bot.Request {
+	req, _ := b.core.Engine().ParseOn(platform, sc.Command, unescape(sc.Text))
+	req.Caller = bot.Caller{Platform: platform, User: sc.UserID}
+	return req
 }
 
 func (b *Bot) serveInteraction(w http.ResponseWriter, _ *http.Request, form form) {
@@ -259,14 +229,14 @@ func (b *Bot) interact(in interaction) {
 	if in.Type != "block_actions" {
 		return
 	}
-	admin := b.isAdmin(in.User.ID)
+	caller := bot.Caller{Platform: platform, User: in.User.ID}
 	for _, a := range in.Actions {
 		if !strings.HasPrefix(a.ActionID, actionPrefix) || strings.TrimSpace(a.Value) == "" {
 			continue
 		}
 		line, responseURL := a.Value, in.ResponseURL
 		b.background(func(ctx context.Context) {
-			r := b.engine.HandleLine(ctx, line, admin)
+			r := b.core.Line(ctx, line, caller)
 			if err := b.respond(ctx, responseURL, render(r)); err != nil {
 				b.log.Warn("slack: button answer not delivered", "err", err)
 			}

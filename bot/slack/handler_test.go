@@ -204,8 +204,12 @@ var commandCases = []struct {
 	{"briefing-quote", "/briefing", "why mexico said no", memberUser, false, "Why Mexico said no"},
 	{"facts", "/facts", "", memberUser, false, "Key figures"},
 	{"timeline", "/timeline", "", memberUser, false, "Timeline"},
-	{"search", "/search", "fentanyl cartels", memberUser, false, "Search: fentanyl cartels"},
-	{"search-nothing", "/search", "zzzz", memberUser, true, "Nothing matches “zzzz”"},
+	{"search", "/brief-search", "fentanyl cartels", memberUser, false, "Search: fentanyl cartels"},
+	{"search-nothing", "/brief-search", "zzzz", memberUser, true, "Nothing matches “zzzz”"},
+	{"umbrella", "/briefbot", "position sovereignty", memberUser, false, "Sovereignty"},
+	{"umbrella-search", "/briefbot", "search fentanyl", memberUser, false, "Search: fentanyl"},
+	{"umbrella-empty", "/briefbot", "", memberUser, true, "briefbot"},
+	{"search-by-its-reserved-name", "/search", "fentanyl", memberUser, true, "Unknown command"},
 	{"digest-preview", "/digest", "", memberUser, true, "Daily briefing, Monday 7 April 2025"},
 	{"digest-now-member", "/digest", "now", memberUser, true, "Only admins can post the digest"},
 	{"digest-now-admin", "/digest", "now", adminUser, true, "No digest is configured"},
@@ -246,15 +250,9 @@ func TestCommandsGolden(t *testing.T) {
 			}
 			checkLimits(t, tc.name, m)
 
-			req, err := e.Parse(tc.command + " " + tc.text)
-			var reply bot.Reply
-			if err != nil {
-				reply = e.HandleLine(context.Background(), tc.command+" "+tc.text, tc.user == adminUser)
-			} else {
-				req.Admin = tc.user == adminUser
-				reply = e.Handle(context.Background(), req)
-			}
-			cli, err := slack.ResponseJSON(reply)
+			req, _ := e.ParseOn("slack", tc.command, tc.text)
+			req.Caller = bot.Caller{Platform: "slack", User: tc.user}
+			cli, err := slack.ResponseJSON(bot.NewCore(e).Handle(context.Background(), req))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -324,9 +322,9 @@ func TestMentionInjection(t *testing.T) {
 		{"/position", "<!channel>"},
 		{"/position", "&lt;!channel&gt;"},
 		{"/position", "<!here> mexico"},
-		{"/search", "@here <@U123>"},
-		{"/search", "&lt;@U123&gt; &lt;!everyone&gt;"},
-		{"/search", "<!subteam^S123|@team>"},
+		{"/brief-search", "@here <@U123>"},
+		{"/brief-search", "&lt;@U123&gt; &lt;!everyone&gt;"},
+		{"/brief-search", "<!subteam^S123|@team>"},
 		{"/briefing", "<https://evil.example|click here>"},
 		{"/briefing", "<#C123|general>"},
 		{"/timeline", "<!channel>"},
@@ -453,16 +451,16 @@ func TestNoLogOfSecretsOrBodies(t *testing.T) {
 	var logs safeLog
 	rs := newResponseServer(t)
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	b, err := slack.New(slack.Config{BotToken: testToken, SigningSecret: testSecret}, embeddedEngine(t), logger)
+	b, err := slack.New(slack.Config{BotToken: testToken, SigningSecret: testSecret}, bot.NewCore(embeddedEngine(t), bot.Recover(logger), bot.Log(logger)), logger)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
 	slack.SetAnswerDeadline(b, 0)
 	secretText := "sovereignty-secret-words"
-	serve(b.Commands(), signedRequest("/slack/commands", commandBody("/search", secretText, memberUser, rs.URL+"/hook-secret-path")))
-	serve(b.Commands(), signedRequest("/slack/commands", commandBody("/search", secretText, memberUser, "http://127.0.0.1:1/hook-secret-path")))
-	r := signedRequest("/slack/commands", commandBody("/search", secretText, memberUser, ""))
+	serve(b.Commands(), signedRequest("/slack/commands", commandBody("/brief-search", secretText, memberUser, rs.URL+"/hook-secret-path")))
+	serve(b.Commands(), signedRequest("/slack/commands", commandBody("/brief-search", secretText, memberUser, "http://127.0.0.1:1/hook-secret-path")))
+	r := signedRequest("/slack/commands", commandBody("/brief-search", secretText, memberUser, ""))
 	r.Header.Set("X-Slack-Signature", "v0=00")
 	serve(b.Commands(), r)
 	_ = b.Close()
@@ -480,7 +478,7 @@ func FuzzCommandText(f *testing.F) {
 	for _, s := range []string{"", "sovereignty", "troops mexico", "issue:", ":", "party:us issue:troops briefing:x",
 		"<!channel>", "&amp;&lt;&gt;", "&", strings.Repeat("é", 4000), "\x00\xff", "history us-mexico-troops"} {
 		f.Add("/position", s)
-		f.Add("/search", s)
+		f.Add("/brief-search", s)
 		f.Add("/briefing", s)
 	}
 	e := embeddedEngine(f)

@@ -2,73 +2,42 @@ package slack_test
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"briefbot/bot"
+	"briefbot/bot/bottest"
 	"briefbot/bot/slack"
-	"briefbot/briefings"
+	"briefbot/bot/slack/slacktest"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 const (
-	testSecret  = "test-signing-secret"
+	testSecret  = slacktest.Secret
 	testToken   = "xoxb-test-token"
 	adminUser   = "UADMIN01"
 	memberUser  = "UMEMBER1"
-	testChannel = "C0123TEST"
+	testChannel = slacktest.Channel
 )
 
 // digestDay fixes the engine's clock, so that the digest preview is the same on every run.
 var digestDay = time.Date(2025, 4, 7, 9, 0, 0, 0, time.UTC)
 
-// embeddedEngine answers from the briefing built into the binary.
+// embeddedEngine answers from the briefing built into the binary, with Slack's admin rule.
 func embeddedEngine(tb testing.TB) *bot.Engine {
-	tb.Helper()
-	lib, err := briefings.LoadEmbedded()
-	if err != nil {
-		tb.Fatalf("LoadEmbedded: %v", err)
-	}
-	return engineOver(tb, lib)
+	return bottest.Engine(tb, bot.Config{Now: func() time.Time { return digestDay }, Access: admins})
 }
 
-func engineOver(tb testing.TB, lib *briefings.Library) *bot.Engine {
-	tb.Helper()
-	e, err := bot.New(lib, bot.Config{Now: func() time.Time { return digestDay }})
-	if err != nil {
-		tb.Fatalf("bot.New: %v", err)
-	}
-	return e
-}
+// admins is the config's slack.admin_user_ids, as the engine takes it.
+var admins = map[string]bot.Access{"slack": {Users: []string{adminUser}}}
 
 // engineFrom builds an engine over one briefing written in Markdown.
-func engineFrom(tb testing.TB, markdown string) *bot.Engine {
-	tb.Helper()
-	b, err := briefings.Parse("test.md", []byte(markdown))
-	if err != nil {
-		tb.Fatalf("briefings.Parse: %v", err)
-	}
-	lib, err := briefings.NewLibrary(b)
-	if err != nil {
-		tb.Fatalf("briefings.NewLibrary: %v", err)
-	}
-	return engineOver(tb, lib)
-}
+func engineFrom(tb testing.TB, markdown string) *bot.Engine { return bottest.EngineFrom(tb, markdown) }
 
 // newBot builds a Bot with test credentials; cfg's zero fields get defaults. The deadline is
 // generous so that a loaded machine never sends a quick answer to response_url.
@@ -83,7 +52,7 @@ func newBot(tb testing.TB, e *bot.Engine, cfg slack.Config) *slack.Bot {
 	if cfg.AdminUserIDs == nil {
 		cfg.AdminUserIDs = []string{adminUser}
 	}
-	b, err := slack.New(cfg, e, nil)
+	b, err := slack.New(cfg, bottest.Core(tb, e), nil)
 	if err != nil {
 		tb.Fatalf("slack.New: %v", err)
 	}
@@ -92,40 +61,15 @@ func newBot(tb testing.TB, e *bot.Engine, cfg slack.Config) *slack.Bot {
 	return b
 }
 
-// sign is Slack's request signature, written out here independently of the handler.
-func sign(secret, stamp string, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte("v0:" + stamp + ":"))
-	mac.Write(body)
-	return "v0=" + hex.EncodeToString(mac.Sum(nil))
-}
+func sign(secret, stamp string, body []byte) string { return slacktest.Sign(secret, stamp, body) }
 
 // signedRequest is a POST as Slack sends it, signed now with the test secret.
 func signedRequest(path string, body []byte) *http.Request {
-	stamp := strconv.FormatInt(time.Now().Unix(), 10)
-	r := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	r.Header.Set("X-Slack-Request-Timestamp", stamp)
-	r.Header.Set("X-Slack-Signature", sign(testSecret, stamp, body))
-	return r
+	return slacktest.Request(path, body, time.Now())
 }
 
-// commandBody is the form Slack posts for a slash command.
 func commandBody(command, text, user, responseURL string) []byte {
-	return []byte(url.Values{
-		"token":        {"ignored-verification-token"},
-		"team_id":      {"T0001"},
-		"team_domain":  {"example"},
-		"channel_id":   {testChannel},
-		"channel_name": {"policy"},
-		"user_id":      {user},
-		"user_name":    {"someone"},
-		"command":      {command},
-		"text":         {text},
-		"response_url": {responseURL},
-		"trigger_id":   {"1.2.3"},
-		"api_app_id":   {"A0001"},
-	}.Encode())
+	return slacktest.CommandForm(command, text, user, responseURL)
 }
 
 // serve runs one request through h in-process.
@@ -148,20 +92,7 @@ func indent(tb testing.TB, body []byte) []byte {
 // golden compares got with testdata/name.golden.json, or rewrites it with -update.
 func golden(tb testing.TB, name string, got []byte) {
 	tb.Helper()
-	path := filepath.Join("testdata", name+".golden.json")
-	if *update {
-		if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("%v (run go test ./bot/slack -update to create it)", err)
-	}
-	if !bytes.Equal(bytes.TrimSpace(want), bytes.TrimSpace(got)) {
-		tb.Errorf("%s differs from the golden file; got:\n%s", path, got)
-	}
+	bottest.Golden(tb, name+".golden.json", append(bytes.TrimSpace(got), '\n'))
 }
 
 // A slackMessage is the JSON Slack receives, decoded for checks.
@@ -406,19 +337,4 @@ func interactionBody(tb testing.TB, user, responseURL string, pressed element) [
 }
 
 // safeLog is a writer for slog that tests can read while the bot writes.
-type safeLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *safeLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *safeLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
+type safeLog = bottest.LogBuffer

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
+	"unicode"
 
 	"briefbot/bot"
 )
@@ -79,7 +81,8 @@ const (
 // Manifest is the complete Slack app manifest for the commands, as indented JSON. With a base url
 // (https://bot.example.org) Slack sends commands and button presses to briefbot's HTTP endpoints
 // under it; without one the app uses Socket Mode and names no URL.
-func Manifest(commands []bot.Command, baseURL string) ([]byte, error) {
+func Manifest(e *bot.Engine, baseURL string) ([]byte, error) {
+	commands := e.Commands()
 	if len(commands) == 0 || len(commands) > maxSlashCommands {
 		return nil, fmt.Errorf("slack manifest: %d commands; Slack takes 1 to %d", len(commands), maxSlashCommands)
 	}
@@ -103,8 +106,10 @@ func Manifest(commands []bot.Command, baseURL string) ([]byte, error) {
 		Features: manifestFeatures{
 			BotUser: manifestBotUser{DisplayName: "briefbot"},
 		},
-		// Exactly what briefbot uses: slash commands, and posting digests and answers.
-		OAuthConfig: manifestOAuth{Scopes: manifestScopes{Bot: []string{"commands", "chat:write"}}},
+		// Exactly what briefbot uses: slash commands; posting digests and answers; and reading
+		// back a channel's history after a crash, to find a digest it may already have posted
+		// (public and private channels), so that it is never posted twice.
+		OAuthConfig: manifestOAuth{Scopes: manifestScopes{Bot: scopes}},
 		Settings: manifestSettings{
 			Interactivity:     manifestInteractivity{IsEnabled: true},
 			SocketModeEnabled: base == "",
@@ -114,9 +119,9 @@ func Manifest(commands []bot.Command, baseURL string) ([]byte, error) {
 		m.Settings.Interactivity.RequestURL = base + "/slack/interactivity"
 	}
 	for _, c := range commands {
-		name := "/" + c.Name
-		if len(c.Name) == 0 || len(name) > maxCommandName || strings.ContainsAny(c.Name, " /") {
-			return nil, fmt.Errorf("slack manifest: command name %q does not fit Slack's 2 to %d characters", name, maxCommandName)
+		name := "/" + e.NameOn(platform, c)
+		if err := CheckCommandName(name); err != nil {
+			return nil, fmt.Errorf("slack manifest: %w", err)
 		}
 		desc := strings.TrimSpace(c.Description)
 		if desc == "" || len([]rune(desc)) > maxCommandDescription {
@@ -137,4 +142,30 @@ func Manifest(commands []bot.Command, baseURL string) ([]byte, error) {
 		return nil, fmt.Errorf("slack manifest: %w", err)
 	}
 	return out, nil
+}
+
+// scopes are the bot scopes the manifest asks for.
+var scopes = []string{"commands", "chat:write", "channels:history", "groups:history"}
+
+// Reserved are Slack's built-in commands. An app cannot take them, and a manifest that names one
+// is refused whole ("the slash command has an invalid name"), so not one command would register.
+var Reserved = []string{"/status", "/me", "/join", "/away", "/dnd", "/shrug", "/remind", "/msg", "/feed",
+	"/who", "/collapse", "/expand", "/leave", "/open", "/search", "/topic", "/mute", "/pro", "/shortcuts"}
+
+// CheckCommandName applies Slack's rules for a slash command's name ("/brief-search"): 2 to 32
+// characters with the slash, lower case, no spaces or underscores, and none of Slack's own.
+func CheckCommandName(name string) error {
+	word := strings.TrimPrefix(name, "/")
+	if !strings.HasPrefix(name, "/") || word == "" || len(name) > maxCommandName {
+		return fmt.Errorf("command name %q does not fit Slack's 2 to %d characters", name, maxCommandName)
+	}
+	for _, r := range word {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r > 127 && unicode.IsLower(r)) {
+			return fmt.Errorf("command name %q: lower-case letters, digits and hyphens only", name)
+		}
+	}
+	if slices.Contains(Reserved, name) {
+		return fmt.Errorf("command name %q is one of Slack's own commands", name)
+	}
+	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"briefbot/bot"
+	"briefbot/bot/bottest"
 	"briefbot/bot/slack"
 )
 
@@ -95,7 +96,8 @@ type manifestDoc struct {
 
 func TestManifest(t *testing.T) {
 	schema := compileManifestSchema(t)
-	commands := embeddedEngine(t).Commands()
+	e := embeddedEngine(t)
+	commands := e.Commands()
 	tests := []struct {
 		name, url, golden string
 		base              string // what the URLs start with; "" for Socket Mode
@@ -106,7 +108,7 @@ func TestManifest(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			raw, err := slack.Manifest(commands, tc.url)
+			raw, err := slack.Manifest(e, tc.url)
 			if err != nil {
 				t.Fatalf("Manifest: %v", err)
 			}
@@ -128,8 +130,8 @@ func TestManifest(t *testing.T) {
 			if m.Display.Name != "briefbot" || m.Display.Description == "" || m.Features.BotUser == nil {
 				t.Errorf("display_information %+v, bot_user %v", m.Display, m.Features.BotUser)
 			}
-			if !slices.Equal(m.OAuthConfig.Scopes.Bot, []string{"commands", "chat:write"}) {
-				t.Errorf("bot scopes %q, want exactly commands and chat:write", m.OAuthConfig.Scopes.Bot)
+			if want := []string{"commands", "chat:write", "channels:history", "groups:history"}; !slices.Equal(m.OAuthConfig.Scopes.Bot, want) {
+				t.Errorf("bot scopes %q, want exactly %q", m.OAuthConfig.Scopes.Bot, want)
 			}
 			if m.Settings.SocketModeEnabled != (tc.base == "") || !m.Settings.Interactivity.IsEnabled {
 				t.Errorf("socket_mode_enabled %v, interactivity %v", m.Settings.SocketModeEnabled, m.Settings.Interactivity.IsEnabled)
@@ -149,8 +151,8 @@ func TestManifest(t *testing.T) {
 			}
 			for i, c := range commands {
 				sc := m.Features.SlashCommands[i]
-				if sc.Command != "/"+c.Name || sc.Description != c.Description {
-					t.Errorf("slash command %d = %s %q, want /%s %q", i, sc.Command, sc.Description, c.Name, c.Description)
+				if name := e.NameOn("slack", c); sc.Command != "/"+name || sc.Description != c.Description {
+					t.Errorf("slash command %d = %s %q, want /%s %q", i, sc.Command, sc.Description, name, c.Description)
 				}
 				// An empty usage_hint is against the schema: a command without options has none.
 				if want := c.Hint(); (want == "" && sc.UsageHint != nil) || (want != "" && deref(sc.UsageHint) != want) {
@@ -168,30 +170,66 @@ func TestManifest(t *testing.T) {
 }
 
 func TestManifestRefuses(t *testing.T) {
-	commands := embeddedEngine(t).Commands()
-	tooMany := slices.Repeat(commands, 7)
-	long := append(slices.Clone(commands), bot.Command{Name: strings.Repeat("x", 32), Description: "too long a name"})
-	noDesc := append(slices.Clone(commands), bot.Command{Name: "quiet"})
+	e := embeddedEngine(t)
+	prefixed := func(prefix string) *bot.Engine {
+		return bottest.Engine(t, bot.Config{Prefixes: map[string]string{"slack": prefix}})
+	}
 	tests := []struct {
-		name     string
-		commands []bot.Command
-		url      string
+		name   string
+		engine *bot.Engine
+		url    string
 	}{
-		{"no commands", nil, ""},
-		{"51 commands", tooMany, ""},
-		{"a name over 32 characters with its slash", long, ""},
-		{"no description", noDesc, ""},
-		{"not http", commands, "ftp://example.org"},
-		{"no host", commands, "https://"},
-		{"a query", commands, "https://example.org/?a=b"},
-		{"not a URL", commands, "example.org"},
+		{"a name over 32 characters with its slash", prefixed(strings.Repeat("x", 25)), ""},
+		{"an upper-case prefix", prefixed("BB-"), ""},
+		{"an underscore", prefixed("bb_"), ""},
+		{"not http", e, "ftp://example.org"},
+		{"no host", e, "https://"},
+		{"a query", e, "https://example.org/?a=b"},
+		{"not a URL", e, "example.org"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := slack.Manifest(tc.commands, tc.url); err == nil {
-				t.Errorf("Manifest(%d commands, %q) did not fail", len(tc.commands), tc.url)
+			if _, err := slack.Manifest(tc.engine, tc.url); err == nil {
+				t.Errorf("Manifest(%q) did not fail", tc.url)
 			}
 		})
+	}
+}
+
+// TestManifestNamesNoReservedCommand: Slack refuses a whole manifest that names one of its own
+// commands, so not one generated name may be on that list, with or without a prefix; and every
+// command stays reachable through the umbrella.
+func TestManifestNamesNoReservedCommand(t *testing.T) {
+	reserved := []string{"/status", "/me", "/join", "/away", "/dnd", "/shrug", "/remind", "/msg", "/feed", "/who",
+		"/collapse", "/expand", "/leave", "/open", "/search", "/topic", "/mute", "/pro", "/shortcuts"}
+	for _, prefix := range []string{"", "bb-", "brief"} {
+		e := bottest.Engine(t, bot.Config{Prefixes: map[string]string{"slack": prefix}})
+		raw, err := slack.Manifest(e, "")
+		if err != nil {
+			t.Fatalf("prefix %q: %v", prefix, err)
+		}
+		var m manifestDoc
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, c := range m.Features.SlashCommands {
+			names = append(names, c.Command)
+			if slices.Contains(reserved, c.Command) {
+				t.Errorf("prefix %q: the manifest names %s, one of Slack's own commands", prefix, c.Command)
+			}
+			if err := slack.CheckCommandName(c.Command); err != nil {
+				t.Errorf("prefix %q: %v", prefix, err)
+			}
+		}
+		if !slices.Contains(names, "/"+prefix+"briefbot") || !slices.Contains(names, "/"+prefix+"brief-search") {
+			t.Errorf("prefix %q: commands %v lack the umbrella or /brief-search", prefix, names)
+		}
+	}
+	for _, name := range reserved {
+		if err := slack.CheckCommandName(name); err == nil {
+			t.Errorf("CheckCommandName(%q) = nil; Slack reserves it", name)
+		}
 	}
 }
 
@@ -205,17 +243,19 @@ func deref(s *string) string {
 }
 
 func TestNewRefuses(t *testing.T) {
-	e := embeddedEngine(t)
+	e := bot.NewCore(embeddedEngine(t))
 	tests := []struct {
 		name   string
 		cfg    slack.Config
-		engine *bot.Engine
+		engine *bot.Core
 	}{
 		{"no engine", slack.Config{BotToken: testToken, SigningSecret: testSecret}, nil},
 		{"no way to receive", slack.Config{BotToken: testToken}, e},
 		{"a bot token as the app token", slack.Config{BotToken: testToken, AppToken: "xoxb-secret-app"}, e},
 		{"api_url not http", slack.Config{BotToken: testToken, SigningSecret: testSecret, APIURL: "slack.com/api"}, e},
 		{"api_url not a URL", slack.Config{BotToken: testToken, SigningSecret: testSecret, APIURL: "http://[::1"}, e},
+		{"api_url with a query", slack.Config{BotToken: testToken, SigningSecret: testSecret, APIURL: "https://slack.example/api?x=1"}, e},
+		{"an admin that is not a user id", slack.Config{SigningSecret: testSecret, AdminUserIDs: []string{"alice"}}, e},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

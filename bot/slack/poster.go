@@ -15,9 +15,10 @@ import (
 	"briefbot/bot"
 )
 
-// chatPoster is the one Web API call the Poster makes; *slackapi.Client has it.
+// chatPoster is what the Poster asks of the Web API; *slackapi.Client has it.
 type chatPoster interface {
 	PostMessageContext(ctx context.Context, channelID string, options ...slackapi.MsgOption) (string, string, error)
+	GetConversationHistoryContext(ctx context.Context, params *slackapi.GetConversationHistoryParameters) (*slackapi.GetConversationHistoryResponse, error)
 }
 
 // digestEventType names briefbot's deliveries in message metadata, so that a post can be traced
@@ -60,6 +61,10 @@ func (noBotToken) PostMessageContext(context.Context, string, ...slackapi.MsgOpt
 	return "", "", slackapi.SlackErrorResponse{Err: "not_authed"}
 }
 
+func (noBotToken) GetConversationHistoryContext(context.Context, *slackapi.GetConversationHistoryParameters) (*slackapi.GetConversationHistoryResponse, error) {
+	return nil, slackapi.SlackErrorResponse{Err: "not_authed"}
+}
+
 // A Poster posts replies to Slack channels with chat.postMessage.
 type Poster struct {
 	api chatPoster
@@ -68,7 +73,10 @@ type Poster struct {
 	wait func(ctx context.Context, d time.Duration) error
 }
 
-var _ bot.Poster = (*Poster)(nil)
+var (
+	_ bot.Poster     = (*Poster)(nil)
+	_ bot.PostFinder = (*Poster)(nil)
+)
 
 func newPoster(api chatPoster, logger *slog.Logger) *Poster {
 	return &Poster{api: api, log: logger, wait: sleep}
@@ -160,4 +168,38 @@ func classify(err error) *bot.PostError {
 		return &bot.PostError{Permanent: permanent, Code: strconv.Itoa(sc.Code), Err: err}
 	}
 	return &bot.PostError{Code: "network", Err: err}
+}
+
+// historyPages bounds how far FindPost reads back: a digest claimed minutes ago sits in the
+// first page of a busy channel's history; five pages of 200 is far past a crash window.
+const historyPages = 5
+
+// FindPost looks through the channel's history since the given time for the bot's own post
+// carrying key in its metadata (conversations.history with include_all_metadata). Reading history
+// needs channels:history (public channels) or groups:history (private ones): without them Slack
+// answers missing_scope, and the answer wraps bot.ErrHistoryUnavailable.
+func (p *Poster) FindPost(ctx context.Context, channel, key string, since time.Time) (string, bool, error) {
+	params := &slackapi.GetConversationHistoryParameters{ChannelID: channel, Limit: 200, IncludeAllMetadata: true,
+		Oldest: strconv.FormatInt(since.Unix(), 10) + ".000000"}
+	for range historyPages {
+		resp, err := p.api.GetConversationHistoryContext(ctx, params)
+		if err != nil {
+			perr := classify(err)
+			switch perr.Code {
+			case "missing_scope", "not_in_channel", "channel_not_found", "no_permission", "access_denied":
+				return "", false, fmt.Errorf("%w: %s", bot.ErrHistoryUnavailable, perr.Code)
+			}
+			return "", false, perr
+		}
+		for _, m := range resp.Messages {
+			if m.Metadata.EventType == digestEventType && m.Metadata.EventPayload["key"] == key {
+				return m.Timestamp, true, nil
+			}
+		}
+		if !resp.HasMore || resp.ResponseMetaData.NextCursor == "" {
+			return "", false, nil
+		}
+		params.Cursor = resp.ResponseMetaData.NextCursor
+	}
+	return "", false, nil
 }

@@ -244,7 +244,7 @@ func TestPostRateLimitCancelled(t *testing.T) {
 }
 
 func TestNoBotTokenAnswersButCannotPost(t *testing.T) {
-	b, err := slack.New(slack.Config{SigningSecret: testSecret}, embeddedEngine(t), nil)
+	b, err := slack.New(slack.Config{SigningSecret: testSecret}, bot.NewCore(embeddedEngine(t)), nil)
 	if err != nil {
 		t.Fatalf("New with only a signing secret = %v; slash commands need no bot token", err)
 	}

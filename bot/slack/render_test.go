@@ -90,8 +90,8 @@ func TestBlockLimits(t *testing.T) {
 		{"/briefing", "positions", true},
 		{"/facts", "", true},
 		{"/timeline", "", true},
-		{"/search", "paragraph", true},
-		{"/search", "position", true},
+		{"/brief-search", "paragraph", true},
+		{"/brief-search", "position", true},
 		{"/digest", "preview", true},
 		{"/help", "", false},
 	}

@@ -6,11 +6,8 @@ package slack
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -41,11 +38,10 @@ const (
 
 // A Bot serves one Slack app: its HTTP endpoints, its Socket Mode connection and its poster.
 type Bot struct {
-	engine *bot.Engine
+	core   *bot.Core
 	log    *slog.Logger
 	cfg    Config
 	secret []byte
-	admins map[string]bool
 	now    func() time.Time
 	api    *slackapi.Client
 	web    *http.Client // for response_url posts
@@ -53,7 +49,7 @@ type Bot struct {
 
 	// deadline is how long a slash command may take before the answer goes to response_url.
 	deadline time.Duration
-	// answer is the engine's Handle; tests put a slow one in its place.
+	// answer is the core's Handle; tests put a slow one in its place.
 	answer func(context.Context, bot.Request) bot.Reply
 
 	// ctx is the life of the Bot: background answers run under it, Close ends it.
@@ -66,45 +62,37 @@ type Bot struct {
 	wg         sync.WaitGroup
 }
 
-// New checks cfg and builds the adapter. It does not touch the network.
-func New(cfg Config, engine *bot.Engine, logger *slog.Logger) (*Bot, error) {
-	if engine == nil {
+// New checks cfg with Check and builds the adapter. It does not touch the network. Every request
+// is answered by the engine core holds at the time it arrives.
+func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
+	if core == nil {
 		return nil, errors.New("slack: no engine")
+	}
+	if ps := Check(cfg); len(ps) > 0 {
+		errs := make([]error, len(ps))
+		for i, p := range ps {
+			errs[i] = p
+		}
+		return nil, errors.Join(errs...)
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.SigningSecret == "" && cfg.AppToken == "" {
-		return nil, errors.New("slack: signing_secret (for HTTP) or app_token (for Socket Mode) is required")
-	}
-	if cfg.AppToken != "" && !strings.HasPrefix(cfg.AppToken, "xapp-") {
-		// A bot token here is the usual mistake; apps.connections.open would refuse it later.
-		return nil, errors.New("slack: app_token must be an app-level token (xapp-...)")
-	}
-	apiURL, err := normalizeAPIURL(cfg.APIURL)
-	if err != nil {
-		return nil, err
-	}
+	apiURL, _ := normalizeAPIURL(cfg.APIURL) // Check read it already
 	cfg.APIURL = apiURL
 
 	b := &Bot{
-		engine:   engine,
+		core:     core,
 		log:      logger,
 		cfg:      cfg,
 		secret:   []byte(cfg.SigningSecret),
-		admins:   make(map[string]bool, len(cfg.AdminUserIDs)),
 		now:      cfg.Now,
 		web:      &http.Client{Timeout: webTimeout},
 		deadline: defaultAnswerDeadline,
-		answer:   engine.Handle,
+		answer:   core.Handle,
 	}
 	if b.now == nil {
 		b.now = time.Now
-	}
-	for _, id := range cfg.AdminUserIDs {
-		if id = strings.TrimSpace(id); id != "" {
-			b.admins[id] = true
-		}
 	}
 	opts := []slackapi.Option{
 		slackapi.OptionAPIURL(apiURL),
@@ -122,21 +110,6 @@ func New(cfg Config, engine *bot.Engine, logger *slog.Logger) (*Bot, error) {
 	}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	return b, nil
-}
-
-// normalizeAPIURL gives slack-go the base it needs: absolute, ending in "/".
-func normalizeAPIURL(raw string) (string, error) {
-	if raw == "" {
-		return slackapi.APIURL, nil
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("slack: api_url %q is not an http(s) URL", raw)
-	}
-	if !strings.HasSuffix(raw, "/") {
-		raw += "/"
-	}
-	return raw, nil
 }
 
 // Poster posts digests to Slack channels.
@@ -195,16 +168,7 @@ func (b *Bot) background(fn func(ctx context.Context)) bool {
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
-		defer b.recoverPanic("background")
 		fn(b.ctx)
 	}()
 	return true
 }
-
-func (b *Bot) recoverPanic(where string) {
-	if v := recover(); v != nil {
-		b.log.Error("slack: panic recovered", "where", where, "panic", fmt.Sprint(v))
-	}
-}
-
-func (b *Bot) isAdmin(userID string) bool { return userID != "" && b.admins[userID] }

@@ -33,11 +33,11 @@ func (c *cli) ask(ctx context.Context, args []string) error {
 		fmt.Fprint(c.stderr, askUsage)
 		return usageError("unknown format %q (text, discord or slack)", *format)
 	}
-	engine, _, err := c.engine(cmd)
+	b, err := c.build(cmd)
 	if err != nil {
 		return err
 	}
-	reply := engine.HandleLine(ctx, strings.Join(words, " "), true)
+	reply := bot.NewCore(b.engine).Line(ctx, strings.Join(words, " "), shell.Caller())
 	if err := render(c, reply); err != nil {
 		return err
 	}
@@ -96,11 +96,11 @@ func (c *cli) interactive(ctx context.Context, args []string) error {
 	if cfg.Discord.Enabled() || cfg.Slack.Enabled() {
 		return c.serve(ctx, args) // loads what it needs itself
 	}
-	engine, err := newEngine(cfg)
+	b, err := newBuild(cfg, nil)
 	if err != nil {
 		return err
 	}
-	return shell.Run(ctx, engine, c.stdin, c.stdout, isTerminal(c.stdin))
+	return shell.Run(ctx, bot.NewCore(b.engine), c.stdin, c.stdout, isTerminal(c.stdin))
 }
 
 func isTerminal(r any) bool {

@@ -30,9 +30,13 @@ func (c *cli) configCmd(args []string) error {
 	if len(words) == 2 {
 		*cmd.configFile = words[1]
 	}
-	if _, _, err := c.engine(cmd); err != nil {
+	b, err := c.build(cmd)
+	if err != nil {
 		fmt.Fprintln(c.stderr, err)
 		return &exitError{code: 1}
+	}
+	for _, w := range b.cfg.Warnings {
+		fmt.Fprintln(c.stderr, w)
 	}
 	fmt.Fprintf(c.stdout, "%s: ok\n", *cmd.configFile)
 	return nil
@@ -67,11 +71,11 @@ func (c *cli) digest(ctx context.Context, args []string) error {
 			return usageError("--date %q is not YYYY-MM-DD", *date)
 		}
 	}
-	engine, _, err := c.engine(cmd)
+	b, err := c.build(cmd)
 	if err != nil {
 		return err
 	}
-	return render(c, bot.Compose(engine.DefaultBriefing(), day))
+	return render(c, bot.Compose(b.engine.DefaultBriefing(), day))
 }
 
 const manifestUsage = `Usage: briefbot manifest slack [--url https://host] [--config FILE]
@@ -95,11 +99,11 @@ func (c *cli) manifest(args []string) error {
 		fmt.Fprint(c.stderr, manifestUsage)
 		return usageError("--url %q is not an https:// URL", *base)
 	}
-	engine, _, err := c.engine(cmd)
+	b, err := c.build(cmd)
 	if err != nil {
 		return err
 	}
-	data, err := slack.Manifest(engine.Commands(), strings.TrimRight(*base, "/"))
+	data, err := slack.Manifest(b.engine, strings.TrimRight(*base, "/"))
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -21,9 +20,11 @@ import (
 	"time"
 
 	"briefbot/bot"
+	"briefbot/bot/bottest"
 	"briefbot/bot/discord"
+	"briefbot/bot/discord/discordtest"
 	"briefbot/bot/slack"
-	"briefbot/briefings"
+	"briefbot/bot/slack/slacktest"
 )
 
 // The load benchmarks send signed requests over loopback to briefbot serve and to a bare handler
@@ -174,37 +175,20 @@ func paced(b *testing.B, target loadTarget, perSecond int) {
 	b.ReportMetric(float64(p99(lat).Microseconds())/1000, "p99-ms")
 }
 
-// Discord: Ed25519 over timestamp + body.
-
-type discordSigner struct {
-	priv ed25519.PrivateKey
-	pub  ed25519.PublicKey
-}
-
-func newDiscordSigner(tb testing.TB) discordSigner {
-	pub, priv, err := ed25519.GenerateKey(nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return discordSigner{priv: priv, pub: pub}
-}
+// Discord: Ed25519 over timestamp + body, signed with discordtest's key.
 
 const positionInteraction = `{"id":"1","application_id":"123","type":2,"token":"t","version":1,"guild_id":"9","channel_id":"8",` +
 	`"member":{"user":{"id":"7","username":"u"},"roles":[],"permissions":"0"},` +
 	`"data":{"id":"5","name":"position","type":1,"options":[{"name":"issue","type":3,"value":"sovereignty"}]}}`
 
-func (s discordSigner) target(url string) loadTarget {
+func discordTarget(url string) loadTarget {
 	body := []byte(positionInteraction)
 	return func(ctx context.Context) (*http.Request, error) {
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
-		sig := ed25519.Sign(s.priv, append([]byte(ts), body...))
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 		if err != nil {
 			return nil, err
 		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(sig))
-		req.Header.Set("X-Signature-Timestamp", ts)
+		discordtest.SetHeaders(req.Header, strconv.FormatInt(time.Now().Unix(), 10), body)
 		return req, nil
 	}
 }
@@ -213,15 +197,7 @@ func (s discordSigner) target(url string) loadTarget {
 // the bare handlers send these same bytes, so the comparison measures briefbot's work (parsing,
 // the engine, rendering), not the size of what travels.
 func fixedAnswer(tb testing.TB, encode func(bot.Reply) ([]byte, error)) []byte {
-	lib, err := briefings.LoadEmbedded()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	engine, err := bot.New(lib, bot.Config{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	indented, err := encode(engine.HandleLine(context.Background(), "/position sovereignty", false))
+	indented, err := encode(bottest.LineAs(bottest.Engine(tb), "/position sovereignty", bot.Caller{Platform: "discord"}))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -247,9 +223,7 @@ func bareDiscord(pub ed25519.PublicKey, reply []byte) http.Handler {
 	})
 }
 
-// Slack: HMAC-SHA256 over "v0:" + timestamp + ":" + body.
-
-const loadSigningSecret = "8f742231b10e8888abcd99yyyzzz85a5"
+// Slack: HMAC-SHA256 over "v0:" + timestamp + ":" + body, with slacktest's secret.
 
 func slackTarget(url string) loadTarget {
 	body := []byte(url2form(map[string]string{
@@ -257,16 +231,11 @@ func slackTarget(url string) loadTarget {
 		"team_id": "T1", "response_url": "http://127.0.0.1:1/unused", "trigger_id": "1.2.3",
 	}))
 	return func(ctx context.Context) (*http.Request, error) {
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
-		mac := hmac.New(sha256.New, []byte(loadSigningSecret))
-		fmt.Fprintf(mac, "v0:%s:%s", ts, body)
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 		if err != nil {
 			return nil, err
 		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Slack-Request-Timestamp", ts)
-		req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+		slacktest.SetHeaders(req.Header, body, time.Now())
 		return req, nil
 	}
 }
@@ -284,9 +253,7 @@ func bareSlack(reply []byte) http.Handler {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
 		ts := r.Header.Get("X-Slack-Request-Timestamp")
 		sec, terr := strconv.ParseInt(ts, 10, 64)
-		mac := hmac.New(sha256.New, []byte(loadSigningSecret))
-		fmt.Fprintf(mac, "v0:%s:%s", ts, body)
-		want := "v0=" + hex.EncodeToString(mac.Sum(nil))
+		want := slacktest.Sign(slacktest.Secret, ts, body)
 		if err != nil || terr != nil || time.Since(time.Unix(sec, 0)).Abs() > 5*time.Minute ||
 			!hmac.Equal([]byte(want), []byte(r.Header.Get("X-Slack-Signature"))) {
 			http.Error(w, "invalid request signature", http.StatusUnauthorized)
@@ -298,13 +265,12 @@ func bareSlack(reply []byte) http.Handler {
 }
 
 func BenchmarkLoad(b *testing.B) {
-	signer := newDiscordSigner(b)
 	base, stop := startServe(b, fmt.Sprintf(`http: {listen: "127.0.0.1:0"}
 discord: {application_id: "123", public_key: %q}
 slack: {signing_secret: %q, bot_token: "xoxb-load"}
-`, hex.EncodeToString(signer.pub), loadSigningSecret), nil)
+`, discordtest.PublicKey(), slacktest.Secret), nil)
 	defer stop()
-	bareD := httptest.NewServer(bareDiscord(signer.pub, fixedAnswer(b, discord.ResponseJSON)))
+	bareD := httptest.NewServer(bareDiscord(discordtest.Key().Public().(ed25519.PublicKey), fixedAnswer(b, discord.ResponseJSON)))
 	defer bareD.Close()
 	bareS := httptest.NewServer(bareSlack(fixedAnswer(b, slack.ResponseJSON)))
 	defer bareS.Close()
@@ -313,7 +279,7 @@ slack: {signing_secret: %q, bot_token: "xoxb-load"}
 		name        string
 		serve, bare loadTarget
 	}{
-		{"discord", signer.target(base + "/discord/interactions"), signer.target(bareD.URL)},
+		{"discord", discordTarget(base + "/discord/interactions"), discordTarget(bareD.URL)},
 		{"slack", slackTarget(base + "/slack/commands"), slackTarget(bareS.URL)},
 	}
 	for _, p := range platforms {

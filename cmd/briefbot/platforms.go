@@ -8,12 +8,12 @@ import (
 	"briefbot/bot"
 	"briefbot/bot/discord"
 	"briefbot/bot/slack"
-	"briefbot/config"
 )
 
 // platforms are the running adapters, the routes they serve and the posters digests use.
 type platforms struct {
 	routes  serverDeps
+	discord *discord.Bot          // nil when Discord is off
 	posters map[string]bot.Poster // by config platform name
 	closers []func() error
 }
@@ -24,51 +24,46 @@ func (p *platforms) close() {
 	}
 }
 
-// startPlatforms builds every configured adapter and starts what connects out: Discord's command
-// registration and gateway, Slack's Socket Mode.
-func startPlatforms(ctx context.Context, cfg *config.Config, engine *bot.Engine, logger *slog.Logger) (*platforms, error) {
+// startPlatforms builds every configured adapter over core and starts what connects out:
+// Discord's command registration and gateway, Slack's Socket Mode.
+func startPlatforms(ctx context.Context, b *build, core *bot.Core, logger *slog.Logger) (*platforms, error) {
 	p := &platforms{posters: map[string]bot.Poster{}}
-	if d := cfg.Discord; d.Enabled() || d.Token != "" {
-		b, err := discord.New(discord.Config{
-			Token: d.Token, ApplicationID: d.ApplicationID, PublicKey: d.PublicKey, Gateway: d.Gateway,
-			GuildIDs: d.GuildIDs, APIURL: d.APIURL, AdminRoleIDs: d.AdminRoleIDs,
-		}, engine, logger)
+	if d := b.cfg.Discord; d.Enabled() || d.Token != "" {
+		db, err := discord.New(b.discord, core, logger)
 		if err != nil {
-			return nil, fmt.Errorf("discord: %w", err)
+			return nil, err
 		}
 		if d.PublicKey != "" {
-			p.routes.discord = b.Handler()
+			p.routes.discord = db.Handler()
 		}
-		if err := b.Start(ctx); err != nil {
-			b.Close()
+		if err := db.Start(ctx); err != nil {
+			db.Close()
 			return nil, fmt.Errorf("discord: %w", err)
 		}
-		p.closers = append(p.closers, b.Close)
+		p.discord = db
+		p.closers = append(p.closers, db.Close)
 		if d.Token != "" {
-			p.posters["discord"] = b.Poster()
+			p.posters["discord"] = db.Poster()
 		}
 	}
-	if s := cfg.Slack; s.Enabled() {
-		b, err := slack.New(slack.Config{
-			BotToken: s.BotToken, SigningSecret: s.SigningSecret, AppToken: s.AppToken,
-			APIURL: s.APIURL, AdminUserIDs: s.AdminUserIDs,
-		}, engine, logger)
+	if s := b.cfg.Slack; s.Enabled() {
+		sb, err := slack.New(b.slack, core, logger)
 		if err != nil {
 			p.close()
-			return nil, fmt.Errorf("slack: %w", err)
+			return nil, err
 		}
 		if s.SigningSecret != "" {
-			p.routes.slackCommands = b.Commands()
-			p.routes.slackInteractivity = b.Interactivity()
+			p.routes.slackCommands = sb.Commands()
+			p.routes.slackInteractivity = sb.Interactivity()
 		}
-		if err := b.Start(ctx); err != nil {
-			b.Close()
+		if err := sb.Start(ctx); err != nil {
+			sb.Close()
 			p.close()
 			return nil, fmt.Errorf("slack: %w", err)
 		}
-		p.closers = append(p.closers, b.Close)
+		p.closers = append(p.closers, sb.Close)
 		if s.BotToken != "" {
-			p.posters["slack"] = b.Poster()
+			p.posters["slack"] = sb.Poster()
 		}
 	}
 	return p, nil

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"briefbot/bot/discord/discordtest"
+	"briefbot/bot/slack/slacktest"
 	"context"
+	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -78,7 +81,7 @@ func TestManifestSlack(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(stdout), &m) != nil {
 		t.Fatalf("manifest slack --url = exit %d\n%s%s", code, stdout, stderr)
 	}
-	if len(m.Features.SlashCommands) != 8 || strings.Join(m.OAuth.Scopes.Bot, ",") != "commands,chat:write" || m.Settings.SocketMode {
+	if len(m.Features.SlashCommands) != 9 || strings.Join(m.OAuth.Scopes.Bot, ",") != "commands,chat:write,channels:history,groups:history" || m.Settings.SocketMode {
 		t.Errorf("manifest slack --url printed:\n%s", stdout)
 	}
 	for _, c := range m.Features.SlashCommands {
@@ -113,11 +116,10 @@ func TestInviteDiscord(t *testing.T) {
 }
 
 func TestServeAnswersSignedPlatformRequests(t *testing.T) {
-	signer := newDiscordSigner(t)
 	base, stop := startServe(t, fmt.Sprintf(`http: {listen: "127.0.0.1:0"}
 discord: {application_id: "123", public_key: %q}
 slack: {signing_secret: %q}
-`, hex.EncodeToString(signer.pub), loadSigningSecret), nil)
+`, discordtest.PublicKey(), slacktest.Secret), nil)
 	defer stop()
 	client := &http.Client{}
 
@@ -136,11 +138,19 @@ slack: {signing_secret: %q}
 		return resp.StatusCode, string(body)
 	}
 
-	if code, body := do(signer.target(base + "/discord/interactions")); code != 200 || !strings.Contains(body, "Prioritizes independence and historical context") {
+	if code, body := do(discordTarget(base + "/discord/interactions")); code != 200 || !strings.Contains(body, "Prioritizes independence and historical context") {
 		t.Errorf("signed /position over /discord/interactions = %d %s", code, body)
 	}
-	stranger := newDiscordSigner(t)
-	if code, _ := do(stranger.target(base + "/discord/interactions")); code != http.StatusUnauthorized {
+	stranger := func(ctx context.Context) (*http.Request, error) {
+		req, err := discordTarget(base + "/discord/interactions")(ctx)
+		if err == nil {
+			_, other, _ := ed25519.GenerateKey(nil)
+			ts := req.Header.Get("X-Signature-Timestamp")
+			req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(other, []byte(ts+positionInteraction))))
+		}
+		return req, err
+	}
+	if code, _ := do(stranger); code != http.StatusUnauthorized {
 		t.Errorf("interaction signed with another key = %d; want 401", code)
 	}
 	if code, body := do(slackTarget(base + "/slack/commands")); code != 200 || !strings.Contains(body, "Prioritizes independence and historical context") {

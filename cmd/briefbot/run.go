@@ -9,8 +9,6 @@ import (
 	"os"
 	"strings"
 
-	"briefbot/bot"
-	"briefbot/briefings"
 	"briefbot/config"
 )
 
@@ -70,14 +68,14 @@ Every command takes --config FILE (default: briefbot.yaml here, if it exists) an
 
 // cli is one invocation: its streams and environment, passed down instead of read from globals.
 type cli struct {
-	getenv func(string) string
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
+	lookupEnv func(string) (string, bool)
+	stdin     io.Reader
+	stdout    io.Writer
+	stderr    io.Writer
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	c := &cli{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+func run(ctx context.Context, args []string, lookupEnv func(string) (string, bool), stdin io.Reader, stdout, stderr io.Writer) error {
+	c := &cli{lookupEnv: lookupEnv, stdin: stdin, stdout: stdout, stderr: stderr}
 	name, rest := "", args
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, rest = args[0], args[1:]
@@ -151,57 +149,17 @@ func (c *cli) loadConfig(cmd *command) (*config.Config, error) {
 		}
 		path = "briefbot.yaml"
 	}
-	return config.Load(path, c.getenv)
+	return config.Load(path, c.lookupEnv)
 }
 
-// loadLibrary loads the embedded briefings and the config's folders, refusing the lot if any file
-// is bad, and checks that every briefing the config names is loaded.
-func loadLibrary(cfg *config.Config) (*briefings.Library, error) {
-	all, err := briefings.ReadFS(briefings.Embedded(), briefings.EmbeddedPrefix)
-	if err != nil {
-		return nil, err
-	}
-	for _, dir := range cfg.Briefings.Dirs {
-		bs, err := briefings.ReadFS(os.DirFS(dir), dir)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, bs...)
-	}
-	lib, err := briefings.NewLibrary(all...)
-	if err != nil {
-		return nil, err
-	}
-	var errs []error
-	if id := cfg.Briefings.Default; id != "" {
-		if _, ok := lib.ByID(id); !ok {
-			errs = append(errs, cfg.Errorf([]any{"briefings", "default"}, "briefings.default: no briefing has id %q", id))
-		}
-	}
-	for i, d := range cfg.Digests {
-		if _, ok := lib.ByID(d.Briefing); d.Briefing != "" && !ok {
-			errs = append(errs, cfg.Errorf([]any{"digests", i, "briefing"}, "digest %q: no briefing has id %q", d.Name, d.Briefing))
-		}
-	}
-	return lib, errors.Join(errs...)
-}
-
-func (c *cli) engine(cmd *command) (*bot.Engine, *config.Config, error) {
+// build reads the config (--config, or briefbot.yaml when it exists, or the built-in defaults)
+// and builds everything that answers from it.
+func (c *cli) build(cmd *command) (*build, error) {
 	cfg, err := c.loadConfig(cmd)
 	if err != nil {
-		return nil, nil, err
-	}
-	e, err := newEngine(cfg)
-	return e, cfg, err
-}
-
-// newEngine loads the briefings cfg names and builds the engine over them.
-func newEngine(cfg *config.Config) (*bot.Engine, error) {
-	lib, err := loadLibrary(cfg)
-	if err != nil {
 		return nil, err
 	}
-	return bot.New(lib, bot.Config{DefaultBriefing: cfg.Briefings.Default})
+	return newBuild(cfg, nil)
 }
 
 func (c *cli) version(args []string) error {

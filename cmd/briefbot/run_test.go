@@ -1,6 +1,7 @@
 package main
 
 import (
+	"briefbot/bot/bottest"
 	"bytes"
 	"context"
 	"errors"
@@ -19,8 +20,8 @@ import (
 func invoke(t *testing.T, stdin string, env map[string]string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	getenv := func(k string) string { return env[k] }
-	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errOut)
+	lookupEnv := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	err := run(context.Background(), args, lookupEnv, strings.NewReader(stdin), &out, &errOut)
 	code = exitCode(err, &errOut)
 	return out.String(), errOut.String(), code
 }
@@ -210,37 +211,32 @@ digests:
 	}
 }
 
-// syncBuffer lets the test read what serve logs while serve is still writing.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 var listenLine = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
 
 // startServe runs briefbot serve with a config file and returns its base URL and a stop function
 // that signals it as SIGTERM would and waits for it to return (at most once; cleanup calls it too).
 func startServe(t testing.TB, configText string, env map[string]string) (string, func() error) {
 	t.Helper()
-	path := writeFile(t, t.TempDir(), "briefbot.yaml", configText)
+	s := serveFile(t, writeFile(t, t.TempDir(), "briefbot.yaml", configText), env)
+	return s.base, s.stop
+}
+
+// A served is a briefbot serve running in the test, with its log.
+type served struct {
+	base string
+	stop func() error
+	log  *bottest.LogBuffer
+}
+
+// serveFile runs briefbot serve --config path until the test ends.
+func serveFile(t testing.TB, path string, env map[string]string) *served {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stderr := &syncBuffer{}
+	stderr := &bottest.LogBuffer{}
 	done := make(chan error, 1)
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	go func() {
-		done <- run(ctx, []string{"serve", "--config", path}, func(k string) string { return env[k] },
-			strings.NewReader(""), io.Discard, stderr)
+		done <- run(ctx, []string{"serve", "--config", path}, lookup, strings.NewReader(""), io.Discard, stderr)
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -252,7 +248,7 @@ func startServe(t testing.TB, configText string, env map[string]string) (string,
 				return err
 			}
 			t.Cleanup(func() { stop() })
-			return "http://" + m[1], stop
+			return &served{base: "http://" + m[1], stop: stop, log: stderr}
 		}
 		select {
 		case err := <-done:
@@ -290,7 +286,7 @@ func TestServeHealthAndShutdown(t *testing.T) {
 func TestServeRefusesBadConfig(t *testing.T) {
 	path := writeFile(t, t.TempDir(), "briefbot.yaml", "http: {listen: nowhere}\n")
 	var errOut bytes.Buffer
-	err := run(context.Background(), []string{"serve", "--config", path}, func(string) string { return "" },
+	err := run(context.Background(), []string{"serve", "--config", path}, func(string) (string, bool) { return "", false },
 		strings.NewReader(""), io.Discard, &errOut)
 	var ee *exitError
 	if err == nil || errors.As(err, &ee) || !strings.Contains(err.Error(), path+":1: http.listen \"nowhere\" is not host:port") {

@@ -1,0 +1,169 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+func (e *Engine) digest(ctx context.Context, req Request) Reply {
+	switch strings.ToLower(req.Option("action")) {
+	case "", DigestPreview:
+		return e.digestPreview(req)
+	case DigestNow:
+		if !e.IsAdmin(req.Caller) {
+			return Reply{Status: Forbidden, Private: true, Title: "Only admins can post the digest",
+				Blocks: []Block{{Kind: Paragraph, Text: "Who may: " + e.access[req.Caller.Platform].who() +
+					". Anyone can see it privately with /digest preview."}}}
+		}
+		return e.digestNow(ctx, req)
+	case DigestStatus:
+		return e.digestStatus(ctx, req)
+	}
+	return Reply{Status: Invalid, Private: true, Title: "Unknown digest action",
+		Blocks: []Block{{Kind: Paragraph, Text: "Use /digest preview, /digest now or /digest status."}}}
+}
+
+// noDigest answers /digest now and status when the config schedules no digest.
+func noDigest() Reply {
+	return Reply{Private: true, Title: "No digest is configured",
+		Blocks: []Block{{Kind: Paragraph, Text: "Moderators add digests under digests: in the config file."}}}
+}
+
+// namedDigest finds the digest the request names; with no name, ok is true and d is nil.
+func (e *Engine) namedDigest(req Request) (d *DigestInfo, bad *Reply) {
+	q := req.Option("name")
+	if q == "" || e.digests == nil {
+		return nil, nil
+	}
+	all := e.digests.Digests()
+	names := make([]string, len(all))
+	for i := range all {
+		if strings.EqualFold(all[i].Name, q) {
+			return &all[i], nil
+		}
+		names[i] = all[i].Name
+	}
+	r := Reply{Status: NotFound, Private: true, Title: "No digest is named " + quote(q)}
+	if len(names) > 0 {
+		r.Suggestions = names
+		r.Blocks = []Block{{Kind: Paragraph, Text: "Digests: " + strings.Join(names, ", ") + "."}}
+	}
+	return nil, &r
+}
+
+// digestPreview composes a digest privately: the named one (or the first configured) from its own
+// briefing on today's date in its own zone; with no digest configured, the default briefing's.
+func (e *Engine) digestPreview(req Request) Reply {
+	d, bad := e.namedDigest(req)
+	if bad != nil {
+		return *bad
+	}
+	if d == nil && e.digests != nil {
+		if all := e.digests.Digests(); len(all) > 0 {
+			d = &all[0]
+		}
+	}
+	b, day := e.fallback, e.now()
+	if d != nil {
+		if found, ok := e.lib.ByID(d.Briefing); ok {
+			b = found
+		}
+		if d.Zone != nil {
+			day = day.In(d.Zone)
+		}
+	}
+	r := Compose(b, day)
+	r.Private = true
+	return r
+}
+
+func (e *Engine) digestNow(ctx context.Context, req Request) Reply {
+	if e.digests == nil || len(e.digests.Digests()) == 0 {
+		return noDigest()
+	}
+	d, bad := e.namedDigest(req)
+	if bad != nil {
+		return *bad
+	}
+	name := ""
+	if d != nil {
+		name = d.Name
+	}
+	res, err := e.digests.PostNow(ctx, name, req.Caller.Actor())
+	if err != nil {
+		return Reply{Status: Invalid, Private: true, Title: "The digest could not be posted",
+			Blocks: []Block{{Kind: Paragraph, Text: err.Error()}}}
+	}
+	r := Reply{Private: true, Title: "Digest posted"}
+	add := func(label string, list []string) {
+		if len(list) > 0 {
+			r.Blocks = append(r.Blocks, Block{Kind: Item, Label: label, Text: strings.Join(list, ", ")})
+		}
+	}
+	add("Posted", res.Posted)
+	add("Already posted this minute", res.Already)
+	add("Failed", res.Failed)
+	if len(res.Posted) == 0 {
+		r.Title = "Nothing posted"
+	}
+	if len(r.Blocks) == 0 {
+		r.Blocks = []Block{{Kind: Paragraph, Text: "No channel to post to."}}
+	}
+	return r
+}
+
+func (e *Engine) digestStatus(ctx context.Context, req Request) Reply {
+	if e.digests == nil || len(e.digests.Digests()) == 0 {
+		return noDigest()
+	}
+	d, bad := e.namedDigest(req)
+	if bad != nil {
+		return *bad
+	}
+	all, err := e.digests.Status(ctx)
+	if err != nil {
+		return Reply{Status: Invalid, Private: true, Title: "The ledger cannot be read now",
+			Blocks: []Block{{Kind: Paragraph, Text: "Try again in a moment."}}}
+	}
+	r := Reply{Private: true, Title: "Digests"}
+	for _, st := range all {
+		if d != nil && st.Digest != d.Name {
+			continue
+		}
+		r.Blocks = append(r.Blocks, Block{Kind: Item, Label: st.Digest + " → " + st.Platform + " " + st.Channel,
+			Text: statusLine(st)})
+	}
+	return r
+}
+
+// statusLine says when a channel's digest runs next and how the last run went, in the channel's
+// own zone with its UTC offset, so a moderator reads the time its readers see.
+func statusLine(st ChannelStatus) string {
+	var parts []string
+	if st.Next.IsZero() {
+		parts = append(parts, "no next run")
+	} else {
+		parts = append(parts, "next "+localTime(st.Next, st.Zone))
+	}
+	if st.LastResult == "" {
+		parts = append(parts, "not run yet")
+	} else {
+		parts = append(parts, fmt.Sprintf("last %s (%s)", st.LastResult, localTime(st.LastAt, st.Zone)))
+	}
+	if st.LastError != "" {
+		parts = append(parts, fmt.Sprintf("last error %s: %s", localTime(st.LastErrorAt, st.Zone), st.LastError))
+	}
+	if st.MayBeDoubled {
+		parts = append(parts, "the last post may be doubled: the bot may not read the channel's history")
+	}
+	return strings.Join(parts, "; ")
+}
+
+func localTime(t time.Time, zone *time.Location) string {
+	if zone != nil {
+		t = t.In(zone)
+	}
+	return t.Format("Mon 2 Jan 15:04 MST (UTC-07:00)")
+}

@@ -1,0 +1,306 @@
+package discordtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Token is the bot token the fake accepts.
+const Token = "test-token.SECRET"
+
+// Fake answers the REST calls the adapter makes, with Discord's JSON shapes, status codes and
+// rate-limit headers, under /api/v10 only (so a request discordgo aimed at v9 that was not
+// rewritten fails). It also runs a minimal gateway that hands over one interaction. Tests read
+// and set its fields under Mu.
+type Fake struct {
+	t      testing.TB
+	Server *httptest.Server
+
+	Mu         sync.Mutex
+	Commands   map[string][]map[string]any // registered commands, by path
+	Gets, Puts int
+	PutPaths   []string
+	PutBodies  [][]byte
+	Attempts   int               // message POSTs, answered or not
+	Messages   []Message         // messages created
+	byNonce    map[string]string // nonce -> message id, for enforce_nonce
+	nextID     int
+	Limited    map[string]int // channel -> 429s still to answer
+	RetryAfter float64        // seconds, in the 429's JSON
+	Fail       map[string]Failure
+	Callbacks  chan []byte // interaction callbacks and edits of deferred answers, as sent
+	Expired    bool        // interaction callbacks fail as after 3 seconds
+	Identify   []byte      // the gateway's identify payload
+	GatewayIn  []byte      // the interaction the gateway dispatches after READY
+	Stray      []string    // requests outside /api/v10
+}
+
+// A Message is one message the fake created in a channel.
+type Message struct {
+	ID      string
+	Channel string
+	Body    []byte
+}
+
+// A Failure is how the fake answers every post to a channel: an HTTP status with Discord's JSON
+// error code and message.
+type Failure struct {
+	Status  int
+	Code    int
+	Message string
+}
+
+// NewFake starts a fake Discord, closed when the test ends.
+func NewFake(t testing.TB) *Fake {
+	f := &Fake{t: t, Commands: map[string][]map[string]any{}, byNonce: map[string]string{},
+		Limited: map[string]int{}, Fail: map[string]Failure{}, RetryAfter: 0.05,
+		Callbacks: make(chan []byte, 16)}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/v10/gateway", f.gateway)
+	mux.HandleFunc("GET /gateway-ws/", f.gatewaySocket) // discordgo adds the slash
+	mux.HandleFunc("GET /api/v10/applications/{app}/commands", f.listCommands)
+	mux.HandleFunc("PUT /api/v10/applications/{app}/commands", f.overwriteCommands)
+	mux.HandleFunc("GET /api/v10/applications/{app}/guilds/{guild}/commands", f.listCommands)
+	mux.HandleFunc("PUT /api/v10/applications/{app}/guilds/{guild}/commands", f.overwriteCommands)
+	mux.HandleFunc("POST /api/v10/channels/{channel}/messages", f.createMessage)
+	mux.HandleFunc("GET /api/v10/channels/{channel}/messages", f.listMessages)
+	mux.HandleFunc("POST /api/v10/interactions/{id}/{token}/callback", f.callback)
+	mux.HandleFunc("PATCH /api/v10/webhooks/{app}/{token}/messages/@original", f.callback)
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/v10/") && !strings.HasPrefix(r.URL.Path, "/gateway-ws/") {
+			f.Mu.Lock()
+			f.Stray = append(f.Stray, r.Method+" "+r.URL.Path)
+			f.Mu.Unlock()
+			writeJSON(w, http.StatusNotFound, map[string]any{"message": "404: Not Found", "code": 0})
+			return
+		}
+		// Interaction callbacks are authorized by the token in their URL, as on Discord.
+		open := strings.HasPrefix(r.URL.Path, "/gateway-ws/") || strings.HasPrefix(r.URL.Path, "/api/v10/interactions/") ||
+			strings.HasPrefix(r.URL.Path, "/api/v10/webhooks/")
+		if !open && r.Header.Get("Authorization") != "Bot "+Token {
+			writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "401: Unauthorized", "code": 0})
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
+	t.Cleanup(f.Server.Close)
+	return f
+}
+
+// APIURL is what the adapter's Config.APIURL is set to.
+func (f *Fake) APIURL() string { return f.Server.URL + "/api/v10" }
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// id is a new snowflake: the time now since Discord's epoch, then a counter, so that ids grow and
+// a history read "after" a time finds what was created since.
+func (f *Fake) id() string {
+	f.nextID++
+	return fmt.Sprint(uint64(time.Now().UnixMilli()-1420070400000)<<22 | uint64(f.nextID&0x3fffff))
+}
+
+func (f *Fake) listCommands(w http.ResponseWriter, r *http.Request) {
+	f.Mu.Lock()
+	defer f.Mu.Unlock()
+	f.Gets++
+	cmds := f.Commands[r.URL.Path]
+	if cmds == nil {
+		cmds = []map[string]any{}
+	}
+	writeJSON(w, http.StatusOK, cmds)
+}
+
+// overwriteCommands stores commands as Discord lists them back: with ids and versions, the
+// permissions as a string, and defaults for what was not sent.
+func (f *Fake) overwriteCommands(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	var in []map[string]any
+	if err := json.Unmarshal(body, &in); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "Invalid Form Body", "code": 50035})
+		return
+	}
+	f.Mu.Lock()
+	defer f.Mu.Unlock()
+	f.Puts++
+	f.PutPaths = append(f.PutPaths, r.URL.Path)
+	f.PutBodies = append(f.PutBodies, body)
+	var out []map[string]any
+	for _, c := range in {
+		id := f.id()
+		c["id"], c["application_id"], c["version"] = id, r.PathValue("app"), id
+		if c["type"] == nil {
+			c["type"] = 1
+		}
+		switch p := c["default_member_permissions"].(type) {
+		case float64:
+			c["default_member_permissions"] = fmt.Sprint(int64(p))
+		case nil:
+			c["default_member_permissions"] = nil
+		}
+		if g := r.PathValue("guild"); g != "" {
+			c["guild_id"] = g
+		} else {
+			c["dm_permission"] = true
+		}
+		c["contexts"], c["integration_types"], c["nsfw"] = nil, []int{0}, false
+		c["name_localizations"], c["description_localizations"] = nil, nil
+		out = append(out, c)
+	}
+	f.Commands[r.URL.Path] = out
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (f *Fake) createMessage(w http.ResponseWriter, r *http.Request) {
+	channel := r.PathValue("channel")
+	body, _ := io.ReadAll(r.Body)
+	f.Mu.Lock()
+	defer f.Mu.Unlock()
+	f.Attempts++
+	if fl, ok := f.Fail[channel]; ok {
+		writeJSON(w, fl.Status, map[string]any{"message": fl.Message, "code": fl.Code})
+		return
+	}
+	if f.Limited[channel] > 0 {
+		f.Limited[channel]--
+		h := w.Header()
+		h.Set("Retry-After", fmt.Sprint(int(f.RetryAfter)+1)) // whole seconds, rounded up, as Discord sends it
+		h.Set("X-RateLimit-Limit", "5")
+		h.Set("X-RateLimit-Remaining", "0")
+		h.Set("X-RateLimit-Reset-After", fmt.Sprintf("%.3f", f.RetryAfter))
+		h.Set("X-RateLimit-Bucket", "f2b5e1c0d3a4")
+		h.Set("X-RateLimit-Scope", "user")
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{"message": "You are being rate limited.", "retry_after": f.RetryAfter, "global": false})
+		return
+	}
+	var msg struct {
+		Nonce        any  `json:"nonce"`
+		EnforceNonce bool `json:"enforce_nonce"`
+	}
+	if err := json.Unmarshal(body, &msg); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "Invalid Form Body", "code": 50035})
+		return
+	}
+	nonce, _ := msg.Nonce.(string)
+	if id, seen := f.byNonce[nonce]; seen && msg.EnforceNonce {
+		writeJSON(w, http.StatusOK, map[string]any{"id": id, "channel_id": channel, "type": 0, "nonce": nonce})
+		return
+	}
+	id := f.id()
+	if nonce != "" {
+		f.byNonce[nonce] = id
+	}
+	f.Messages = append(f.Messages, Message{ID: id, Channel: channel, Body: body})
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "channel_id": channel, "type": 0, "content": "",
+		"author":    map[string]any{"id": AppID, "username": "briefbot", "bot": true},
+		"timestamp": "2025-04-07T09:00:00.000000+00:00", "nonce": nonce, "embeds": []any{}, "components": []any{}})
+}
+
+func (f *Fake) callback(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	f.Mu.Lock()
+	expired := f.Expired
+	f.Mu.Unlock()
+	if expired {
+		writeJSON(w, http.StatusNotFound, map[string]any{"message": "Unknown interaction", "code": 10062})
+		f.Callbacks <- nil
+		return
+	}
+	f.Callbacks <- body
+	if r.Method == http.MethodPatch { // an edit answers with the message
+		f.Mu.Lock()
+		id := f.id()
+		f.Mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]any{"id": id, "type": 19, "content": "", "flags": 64})
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (f *Fake) gateway(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"url": "ws" + strings.TrimPrefix(f.Server.URL, "http") + "/gateway-ws"})
+}
+
+// gatewaySocket says hello, takes the identify, sends READY and then one INTERACTION_CREATE.
+func (f *Fake) gatewaySocket(w http.ResponseWriter, r *http.Request) {
+	c, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	c.WriteJSON(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 45000}, "s": nil, "t": nil})
+	for {
+		var m struct {
+			Op int             `json:"op"`
+			D  json.RawMessage `json:"d"`
+		}
+		if err := c.ReadJSON(&m); err != nil {
+			return
+		}
+		if m.Op == 2 {
+			f.Mu.Lock()
+			f.Identify = m.D
+			f.Mu.Unlock()
+			break
+		}
+	}
+	c.WriteJSON(map[string]any{"op": 0, "s": 1, "t": "READY", "d": map[string]any{
+		"v": 10, "session_id": "fake-session", "resume_gateway_url": "ws://127.0.0.1:1",
+		"user": map[string]any{"id": AppID, "username": "briefbot", "bot": true}, "guilds": []any{},
+		"application": map[string]any{"id": AppID, "flags": 0}}})
+	f.Mu.Lock()
+	in := f.GatewayIn
+	f.Mu.Unlock()
+	if in != nil {
+		c.WriteJSON(map[string]any{"op": 0, "s": 2, "t": "INTERACTION_CREATE", "d": json.RawMessage(in)})
+	}
+	for {
+		if _, _, err := c.ReadMessage(); err != nil {
+			return
+		}
+	}
+}
+
+// listMessages answers GET /channels/{id}/messages?after=&limit= as Discord does: the newest
+// first, at most limit (default 50, at most 100), those with ids above after.
+func (f *Fake) listMessages(w http.ResponseWriter, r *http.Request) {
+	channel := r.PathValue("channel")
+	after, _ := strconv.ParseUint(r.URL.Query().Get("after"), 10, 64)
+	limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
+	if err != nil || limit < 1 || limit > 100 {
+		limit = 50
+	}
+	f.Mu.Lock()
+	defer f.Mu.Unlock()
+	if fl, ok := f.Fail[channel]; ok {
+		writeJSON(w, fl.Status, map[string]any{"message": fl.Message, "code": fl.Code})
+		return
+	}
+	out := []map[string]any{}
+	for i := len(f.Messages) - 1; i >= 0 && len(out) < limit; i-- {
+		m := f.Messages[i]
+		id, _ := strconv.ParseUint(m.ID, 10, 64)
+		if m.Channel != channel || id <= after {
+			continue
+		}
+		var body map[string]any
+		json.Unmarshal(m.Body, &body)
+		out = append(out, map[string]any{"id": m.ID, "channel_id": channel, "type": 0, "content": "",
+			"author": map[string]any{"id": AppID, "username": "briefbot", "bot": true},
+			"embeds": body["embeds"], "components": body["components"]})
+	}
+	writeJSON(w, http.StatusOK, out)
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"briefbot/bot"
+	"briefbot/bot/discord"
+	"briefbot/bot/slack"
+	"briefbot/briefings"
+	"briefbot/config"
+)
+
+// A build is everything that answers, made whole from one config: the briefings, the engine over
+// them, and each platform's settings, all checked. `config check`, `serve` and a reload make it
+// the same way, so that what one accepts the others cannot refuse; it succeeds whole or fails
+// with every FILE:LINE problem at once.
+type build struct {
+	cfg     *config.Config
+	engine  *bot.Engine
+	discord discord.Config
+	slack   slack.Config
+}
+
+// newBuild checks cfg against everything it names and builds the engine. digests is the
+// scheduler the engine asks about /digest; nil before one runs.
+func newBuild(cfg *config.Config, digests bot.Digests) (*build, error) {
+	b := &build{cfg: cfg, discord: discordSettings(cfg), slack: slackSettings(cfg)}
+	var errs []error
+	for _, p := range discord.Check(b.discord) {
+		path := []any{"discord"}
+		if p.Key != "" {
+			path = append(path, p.Key)
+		}
+		if p.Index >= 0 {
+			path = append(path, p.Index)
+		}
+		errs = append(errs, cfg.Errorf(path, "%s", p.Error()))
+	}
+	if slackConfigured(cfg.Slack) {
+		for _, p := range slack.Check(b.slack) {
+			path := []any{"slack"}
+			if p.Key != "" {
+				path = append(path, p.Key)
+			}
+			errs = append(errs, cfg.Errorf(path, "%s", p.Error()))
+		}
+	}
+	errs = append(errs, checkChannels(cfg)...)
+	lib, libErrs := loadLibrary(cfg)
+	errs = append(errs, libErrs...)
+	if lib != nil && len(libErrs) == 0 {
+		e, err := bot.New(lib, bot.Config{
+			DefaultBriefing: cfg.Briefings.Default,
+			Access: map[string]bot.Access{
+				"discord": {Managers: true, Roles: cfg.Discord.AdminRoleIDs},
+				"slack":   {Users: cfg.Slack.AdminUserIDs},
+			},
+			Prefixes: map[string]string{"slack": cfg.Slack.CommandPrefix},
+			Digests:  digests,
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", cmp.Or(cfg.File, "config"), err))
+		} else if slackConfigured(cfg.Slack) {
+			for _, c := range e.Commands() {
+				if err := slack.CheckCommandName("/" + e.NameOn("slack", c)); err != nil {
+					errs = append(errs, cfg.Errorf([]any{"slack", "command_prefix"}, "slack.command_prefix: %v", err))
+					break
+				}
+			}
+		}
+		b.engine = e
+	}
+	if err := joinByLine(errs); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func discordSettings(cfg *config.Config) discord.Config {
+	d := cfg.Discord
+	return discord.Config{Token: d.Token, ApplicationID: d.ApplicationID, PublicKey: d.PublicKey, Gateway: d.Gateway,
+		GuildIDs: d.GuildIDs, APIURL: d.APIURL, AdminRoleIDs: d.AdminRoleIDs}
+}
+
+// checkChannels: every digest channel must be an id in its platform's form, which the adapters
+// know; a name such as #general is the usual mistake.
+func checkChannels(cfg *config.Config) []error {
+	var errs []error
+	for i, d := range cfg.Digests {
+		valid, form := discord.ValidChannel, "a Discord channel id (digits)"
+		if d.Platform == "slack" {
+			valid, form = slack.ValidChannel, "a Slack channel id (C..., G... or D...)"
+		} else if d.Platform != "discord" {
+			continue // config names the platform's own problem
+		}
+		for j, ch := range d.Channels {
+			path := []any{"digests", i, "channels", j}
+			if d.Channel != "" {
+				path = []any{"digests", i, "channel"}
+			}
+			if !valid(ch) {
+				errs = append(errs, cfg.Errorf(path, "digest %q: channel %q is not %s", d.Name, ch, form))
+			}
+		}
+	}
+	return errs
+}
+
+// slackConfigured: any Slack key set means Slack is meant to run, and must be complete.
+func slackConfigured(s config.Slack) bool {
+	return s.BotToken != "" || s.SigningSecret != "" || s.AppToken != "" || s.APIURL != "" || len(s.AdminUserIDs) > 0
+}
+
+func slackSettings(cfg *config.Config) slack.Config {
+	s := cfg.Slack
+	return slack.Config{BotToken: s.BotToken, SigningSecret: s.SigningSecret, AppToken: s.AppToken,
+		APIURL: s.APIURL, AdminUserIDs: s.AdminUserIDs}
+}
+
+// loadLibrary loads the embedded briefings and the config's folders, refusing the lot if any file
+// is bad (a file on disk replaces a built-in briefing only when it says replaces: true), and checks that every briefing the config names is loaded, naming the closest one that
+// is when it is not.
+func loadLibrary(cfg *config.Config) (*briefings.Library, []error) {
+	lib, err := briefings.LoadDirs(cfg.Briefings.Dirs...)
+	if err != nil {
+		return nil, []error{err}
+	}
+	var errs []error
+	unknown := func(path []any, what, id string) error {
+		msg := fmt.Sprintf("%s: no briefing has id %q", what, id)
+		if ms := lib.Resolver().Closest(id, 1); len(ms) > 0 {
+			msg += fmt.Sprintf(" (did you mean %q?)", ms[0].Key)
+		}
+		return cfg.Errorf(path, "%s", msg)
+	}
+	if id := cfg.Briefings.Default; id != "" {
+		if _, ok := lib.ByID(id); !ok {
+			errs = append(errs, unknown([]any{"briefings", "default"}, "briefings.default", id))
+		}
+	}
+	for i, d := range cfg.Digests {
+		if _, ok := lib.ByID(d.Briefing); d.Briefing != "" && !ok {
+			errs = append(errs, unknown([]any{"digests", i, "briefing"}, fmt.Sprintf("digest %q", d.Name), d.Briefing))
+		}
+	}
+	return lib, errs
+}
+
+// joinByLine joins errors, each split into its lines, sorted by file and line number, so that a
+// moderator reads the problems in the order of the file whichever check found them.
+func joinByLine(errs []error) error {
+	var lines []string
+	for _, err := range errs {
+		if err != nil {
+			lines = append(lines, strings.Split(err.Error(), "\n")...)
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(lines, func(a, b string) int {
+		fa, la := fileLine(a)
+		fb, lb := fileLine(b)
+		return cmp.Or(strings.Compare(fa, fb), cmp.Compare(la, lb))
+	})
+	return errors.New(strings.Join(lines, "\n"))
+}
+
+// fileLine reads "FILE:LINE: message"; a message with no line sorts first in its file.
+func fileLine(msg string) (string, int) {
+	file, rest, ok := strings.Cut(msg, ":")
+	if !ok {
+		return "", 0
+	}
+	num, _, _ := strings.Cut(rest, ":")
+	n, err := strconv.Atoi(num)
+	if err != nil {
+		return file, 0
+	}
+	return file, n
+}

@@ -1,0 +1,215 @@
+package schedule
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// A Schedule is a parsed cron spec in a time zone. Its times are worked out here rather than by
+// cron, whose arithmetic skips a time inside a spring-forward gap and repeats one inside a
+// fall-back hour: a Schedule fires once in both cases.
+type Schedule struct {
+	spec                      string
+	zone                      *time.Location
+	minute, hour, dom, month  uint64
+	dow                       uint64
+	anyDayOfMonth, anyWeekday bool
+}
+
+// searchDays bounds the search for the next run: a spec for 29 February waits up to eight years
+// when the turn of a century skips a leap day.
+const searchDays = 9 * 366
+
+// Parse reads five cron fields (minute, hour, day of month, month, weekday) or a descriptor such
+// as @daily, to run in zone (UTC when nil).
+func Parse(spec string, zone *time.Location) (s Schedule, err error) {
+	spec = strings.TrimSpace(spec)
+	if spec == "" {
+		return Schedule{}, errors.New(`no schedule (five cron fields, e.g. "0 9 * * 1-5")`)
+	}
+	upper := strings.ToUpper(spec)
+	if strings.HasPrefix(upper, "TZ=") || strings.HasPrefix(upper, "CRON_TZ=") {
+		return Schedule{}, errors.New("put the time zone in timezone:, not in the schedule")
+	}
+	if strings.HasPrefix(spec, "@every") {
+		// @every counts from whenever the process started: no two replicas would agree on a slot.
+		return Schedule{}, fmt.Errorf("schedule %q: @every has no fixed times; use five fields", spec)
+	}
+	if zone == nil {
+		zone = time.UTC
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = Schedule{}, fmt.Errorf("schedule %q cannot be read", spec)
+		}
+	}()
+	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+	parsed, err := parser.Parse(spec)
+	if err != nil {
+		return Schedule{}, fmt.Errorf("schedule %q: %v", spec, err)
+	}
+	fields, ok := parsed.(*cron.SpecSchedule)
+	if !ok {
+		return Schedule{}, fmt.Errorf("schedule %q has no fixed times", spec)
+	}
+	const star = 1 << 63
+	s = Schedule{
+		spec:          spec,
+		zone:          zone,
+		minute:        fields.Minute &^ star,
+		hour:          fields.Hour &^ star,
+		dom:           fields.Dom &^ star,
+		month:         fields.Month &^ star,
+		dow:           fields.Dow &^ star,
+		anyDayOfMonth: fields.Dom&star != 0,
+		anyWeekday:    fields.Dow&star != 0,
+	}
+	if !s.everFires() {
+		return Schedule{}, fmt.Errorf("schedule %q never fires: no such day in those months", spec)
+	}
+	return s, nil
+}
+
+// Spec is the cron spec as written.
+func (s Schedule) Spec() string { return s.spec }
+
+// Zone is the time zone the spec's wall-clock times are read in.
+func (s Schedule) Zone() *time.Location { return s.zone }
+
+// IsZero reports whether s was never parsed.
+func (s Schedule) IsZero() bool { return s.zone == nil }
+
+// everFires rules out specs such as "0 9 30 2 *": with a weekday restricted too, cron runs on
+// either match, so only a day of month restricted alone can be impossible.
+func (s Schedule) everFires() bool {
+	if s.anyDayOfMonth || !s.anyWeekday {
+		return true
+	}
+	longest := [13]int{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+	for m := 1; m <= 12; m++ {
+		if s.month&(1<<m) == 0 {
+			continue
+		}
+		for d := 1; d <= longest[m]; d++ {
+			if s.dom&(1<<d) != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Next is the first run strictly after after; zero when the schedule never fires again.
+func (s Schedule) Next(after time.Time) time.Time {
+	return s.next(after).At
+}
+
+// Adjust says how a change of the clocks moved a run.
+type Adjust int
+
+const (
+	Exact    Adjust = iota // the wall time happens once that day
+	InGap                  // the wall time does not exist (clocks spring forward): runs as they jump
+	Repeated               // the wall time happens twice (clocks fall back): runs the first time only
+)
+
+// A Run is one scheduled instant and the wall-clock time the spec names for it.
+type Run struct {
+	At     time.Time // in the schedule's zone
+	Wall   string    // "02:30": the time of day as scheduled, which At differs from InGap
+	Adjust Adjust
+}
+
+func (r Run) String() string {
+	at := r.At.Format("Mon 2006-01-02 15:04 MST")
+	switch r.Adjust {
+	case InGap:
+		return at + " (" + r.Wall + " does not exist that day: clocks move forward)"
+	case Repeated:
+		return at + " (" + r.Wall + " happens twice that day: runs the first time only)"
+	}
+	return at
+}
+
+// Runs lists the next n runs after after, for a moderator's check of a schedule.
+func (s Schedule) Runs(after time.Time, n int) []Run {
+	var runs []Run
+	for len(runs) < n {
+		r := s.next(after)
+		if r.At.IsZero() {
+			break
+		}
+		runs = append(runs, r)
+		after = r.At
+	}
+	return runs
+}
+
+// Between lists the runs in (from, to], oldest first, at most limit of them (the latest ones).
+func (s Schedule) Between(from, to time.Time, limit int) []time.Time {
+	var at []time.Time
+	for t := s.Next(from); !t.IsZero() && !t.After(to); t = s.Next(t) {
+		at = append(at, t)
+		if len(at) > limit {
+			at = at[1:]
+		}
+	}
+	return at
+}
+
+// next walks wall-clock times in order from after's own. Mapping wall times to instants never
+// goes backwards, so the first candidate past after is the answer, and candidates that map to
+// the same instant (a gap, the second pass of a repeated hour) fire once.
+func (s Schedule) next(after time.Time) Run {
+	if s.zone == nil {
+		return Run{}
+	}
+	local := after.In(s.zone)
+	first := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
+	for i := range searchDays {
+		date := first.AddDate(0, 0, i)
+		if !s.onDay(date) {
+			continue
+		}
+		fromHour, fromMinute := 0, 0
+		if i == 0 {
+			fromHour, fromMinute = local.Hour(), local.Minute()
+		}
+		for h := fromHour; h < 24; h++ {
+			if s.hour&(1<<h) == 0 {
+				continue
+			}
+			m0 := 0
+			if h == fromHour {
+				m0 = fromMinute
+			}
+			for m := m0; m < 60; m++ {
+				if s.minute&(1<<m) == 0 {
+					continue
+				}
+				at, adjust := resolve(s.zone, date, h, m)
+				if at.After(after) {
+					return Run{At: at, Wall: fmt.Sprintf("%02d:%02d", h, m), Adjust: adjust}
+				}
+			}
+		}
+	}
+	return Run{}
+}
+
+// onDay follows cron: with both day fields restricted, either may match.
+func (s Schedule) onDay(date time.Time) bool {
+	if s.month&(1<<uint(date.Month())) == 0 {
+		return false
+	}
+	domOK := s.dom&(1<<uint(date.Day())) != 0
+	dowOK := s.dow&(1<<uint(date.Weekday())) != 0
+	if s.anyDayOfMonth || s.anyWeekday {
+		return domOK && dowOK
+	}
+	return domOK || dowOK
+}

@@ -1,0 +1,342 @@
+package schedule
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"briefbot/bot"
+	"briefbot/bot/store"
+)
+
+const (
+	// Temporary failures without a Retry-After wait retryBase, doubling up to retryCap, with
+	// jitter so that channels failing together do not retry together.
+	retryBase = 2 * time.Second
+	retryCap  = time.Minute
+	// historySlack widens a look at a channel's history for clocks that disagree a little
+	// between replicas and the platform.
+	historySlack = time.Minute
+	// ledgerFor bounds the writes that end a slot (Mark, Release), which run even while
+	// shutting down.
+	ledgerFor = 15 * time.Second
+)
+
+type outcome int
+
+const (
+	sent    outcome = iota // posted now, or found already posted by an earlier holder
+	already                // marked before, or another process is posting it
+	skipped
+	failed
+	stopped // shutting down: released unposted
+)
+
+type result struct {
+	outcome outcome
+	reason  string
+}
+
+var errLeaseLost = errors.New("lease lost to another process")
+
+func (j job) attrs(more ...any) []any {
+	return append([]any{"digest", j.slot.Digest, "platform", j.slot.Platform, "channel", j.slot.Channel,
+		"slot", j.slot.At, "key", j.key()}, more...)
+}
+
+// deliver works one slot in one channel through the ledger: claim, look for an earlier
+// holder's post, post with retries, mark. stop ends claiming and waiting; work ends posts and
+// ledger calls under way.
+func (s *Scheduler) deliver(stop, work context.Context, j job) result {
+	if j.missed {
+		return s.settleMissed(work, j)
+	}
+	if err := s.limits.wait(stop, j.bucket, j.booked); err != nil {
+		return result{stopped, "shutting down"}
+	}
+	release, err := s.limits.acquire(stop, j.digest.Platform)
+	if err != nil {
+		return result{stopped, "shutting down"}
+	}
+	if stop.Err() != nil {
+		release()
+		return result{stopped, "shutting down"}
+	}
+	claim, err := s.ledger.Claim(work, j.slot, s.owner, leaseFor, s.clock.Now())
+	switch {
+	case err != nil:
+		release()
+		s.log.Warn("digest claim failed; will try again", j.attrs("err", err)...)
+		s.recheckLater(j)
+		return result{failed, "the ledger did not answer"}
+	case claim.Done != nil:
+		release()
+		s.settled(j)
+		return result{already, string(claim.Done.Result)}
+	case !claim.Taken:
+		release()
+		s.recheckLater(j)
+		return result{already, "another process is posting it"}
+	}
+	h := s.hold(stop, work, j.slot)
+	defer h.stopRenewing()
+	if j.retake {
+		release()
+		var ok bool
+		if release, ok = s.resume(h, j, 0); !ok {
+			return s.giveBack(h, j)
+		}
+	}
+	return s.post(h, j, claim.Prior, release)
+}
+
+// post sends the digest while h holds the slot; release gives back the place taken under the
+// platform's concurrency bound, which is not kept while waiting to retry.
+func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) result {
+	poster := s.posters[j.digest.Platform]
+	finder, _ := poster.(bot.PostFinder)
+	// An earlier holder that claimed and never marked may have posted just before it died.
+	look, since, mayDouble := !prior.IsZero(), h.since, false
+	if look {
+		since = prior
+	}
+	var reply *bot.Reply
+	for attempt := 0; ; attempt++ {
+		var wait time.Duration
+		var code string
+		if look && finder == nil {
+			look, mayDouble = false, true
+		}
+		if look {
+			id, found, err := finder.FindPost(h.ctx, j.slot.Channel, j.key(), since.Add(-historySlack))
+			switch {
+			case err == nil && found:
+				release()
+				return s.posted(h, j, id, false)
+			case err == nil:
+				look = false
+			case errors.Is(err, bot.ErrHistoryUnavailable):
+				look, mayDouble = false, true
+				s.log.Warn("channel history unreadable: posting anyway, the digest may show twice", j.attrs()...)
+			case h.ctx.Err() != nil:
+				release()
+				return s.giveBack(h, j)
+			default:
+				wait, code = backoff(attempt), "history lookup failed"
+				s.log.Warn("channel history lookup failed; will try again", j.attrs("err", err)...)
+			}
+		}
+		if !look {
+			if reply == nil {
+				r, err := s.composeFor(j)
+				if err != nil {
+					release()
+					s.log.Error("digest not composed", j.attrs("err", err)...)
+					return s.fail(h, j, "the digest could not be composed")
+				}
+				reply = &r
+			}
+			if s.limits.pace(h.ctx, j.bucket) != nil {
+				release()
+				return s.giveBack(h, j)
+			}
+			id, err := poster.Post(h.ctx, j.slot.Channel, j.key(), *reply)
+			if err == nil {
+				release()
+				return s.posted(h, j, id, mayDouble)
+			}
+			if h.ctx.Err() != nil {
+				release()
+				return s.giveBack(h, j)
+			}
+			var pe *bot.PostError
+			isPostError := errors.As(err, &pe)
+			switch {
+			case isPostError && pe.Permanent:
+				release()
+				s.log.Error("digest post refused", j.attrs("err", err)...)
+				return s.fail(h, j, "refused: "+codeOf(pe))
+			case isPostError && (pe.RetryAfter > 0 || pe.Code == "429"):
+				// Refused for the rate: nothing went out. The whole budget waits, not just this post.
+				wait, code = pe.RetryAfter, "rate limited"
+				if wait <= 0 {
+					wait = backoff(attempt)
+				}
+				j.bucket.pause(s.clock.Now().Add(wait))
+			default:
+				// The post may have gone out before the failure: look before posting again. A
+				// poster that cannot look relies on its own key (Discord's nonce).
+				wait, code = backoff(attempt), "temporary error"
+				if isPostError {
+					code = "temporary error: " + codeOf(pe)
+				}
+				look = finder != nil
+			}
+			s.log.Info("digest post failed; will retry", j.attrs("err", err, "wait", wait)...)
+		}
+		release()
+		if s.clock.Now().Add(wait).After(j.deadline) {
+			s.log.Error("digest not posted by its deadline", j.attrs("last", code)...)
+			return s.fail(h, j, "not posted by the deadline: "+code)
+		}
+		var ok bool
+		if release, ok = s.resume(h, j, wait); !ok {
+			return s.giveBack(h, j)
+		}
+	}
+}
+
+// resume waits out a retry's delay and the rate budget, then takes a place to post again;
+// false when shutting down or the lease was lost meanwhile.
+func (s *Scheduler) resume(h *holding, j job, wait time.Duration) (release func(), ok bool) {
+	ctx, cancel := context.WithCancel(h.stop)
+	defer cancel()
+	defer context.AfterFunc(h.ctx, cancel)()
+	if sleep(ctx, s.clock, wait) != nil {
+		return nil, false
+	}
+	if s.limits.wait(ctx, j.bucket, s.limits.reserve(j.bucket)) != nil {
+		return nil, false
+	}
+	release, err := s.limits.acquire(ctx, j.digest.Platform)
+	if err != nil {
+		return nil, false
+	}
+	if ctx.Err() != nil {
+		release()
+		return nil, false
+	}
+	return release, true
+}
+
+// composeFor builds the slot's post; a compose function that panics fails the slot rather than
+// the process.
+func (s *Scheduler) composeFor(j job) (r bot.Reply, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("compose %s for %s: %v", j.digest.Name, j.slot.At, p)
+		}
+	}()
+	return s.compose(j.digest, j.slot.At.In(j.digest.Schedule.Zone())), nil
+}
+
+func codeOf(pe *bot.PostError) string {
+	if pe.Code == "" {
+		return "unknown"
+	}
+	return pe.Code
+}
+
+func backoff(attempt int) time.Duration {
+	d := retryCap
+	if attempt < 6 {
+		d = min(retryBase<<attempt, retryCap)
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+func (s *Scheduler) posted(h *holding, j job, id string, mayDouble bool) result {
+	h.stopRenewing()
+	out := store.Outcome{Result: store.Posted, MessageID: id}
+	if s.clock.Now().Sub(j.slot.At) > onTime {
+		out.Result = store.Late
+	}
+	if mayDouble {
+		out.Reason = reasonMayBeDoubled
+	}
+	s.log.Info("digest posted", j.attrs("result", out.Result, "message", id, "may_be_doubled", mayDouble)...)
+	s.mark(h, j, out)
+	return result{sent, string(out.Result)}
+}
+
+func (s *Scheduler) fail(h *holding, j job, reason string) result {
+	h.stopRenewing()
+	s.mark(h, j, store.Outcome{Result: store.Failed, Reason: reason})
+	return result{failed, reason}
+}
+
+// giveBack releases a slot left unposted, so that another process may take it at once. A lost
+// lease is another process's already.
+func (s *Scheduler) giveBack(h *holding, j job) result {
+	h.stopRenewing()
+	if h.lost() {
+		s.log.Warn("digest lease lost to another process", j.attrs()...)
+		return result{already, "another process took it over"}
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(h.work), ledgerFor)
+	defer cancel()
+	if err := s.ledger.Release(ctx, j.slot, s.owner); err != nil {
+		s.log.Warn("digest release failed; its lease will lapse", j.attrs("err", err)...)
+	}
+	return result{stopped, "shutting down"}
+}
+
+// mark records how a slot ended. When the ledger will not take it, the lease lapses and the
+// next holder finds the post in the channel's history instead of posting again.
+func (s *Scheduler) mark(h *holding, j job, out store.Outcome) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(h.work), ledgerFor)
+	defer cancel()
+	for attempt := 0; ; attempt++ {
+		err := s.ledger.Mark(ctx, j.slot, s.owner, out, s.clock.Now())
+		switch {
+		case err == nil:
+			s.settled(j)
+			return
+		case errors.Is(err, store.ErrNotHeld):
+			s.log.Warn("digest lease lost before marking: the next holder looks for the post", j.attrs()...)
+			return
+		case attempt >= 3 || ctx.Err() != nil:
+			s.log.Error("digest mark failed: left to the next holder", j.attrs("err", err)...)
+			s.recheckLater(j)
+			return
+		}
+		if sleep(ctx, s.clock, time.Second<<attempt) != nil {
+			s.recheckLater(j)
+			return
+		}
+	}
+}
+
+// settleMissed records a slot whose time has passed. One an earlier holder claimed may have
+// been posted before it died: the channel's history says so.
+func (s *Scheduler) settleMissed(work context.Context, j job) result {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(work), ledgerFor)
+	defer cancel()
+	out := store.Outcome{Result: store.Skipped, Reason: j.reason}
+	if !j.claimed {
+		if err := s.ledger.Record(ctx, j.slot, out, s.clock.Now()); err != nil {
+			s.log.Warn("recording a missed digest failed", j.attrs("err", err)...)
+			return result{failed, "the ledger did not answer"}
+		}
+		s.log.Info("digest skipped", j.attrs("reason", j.reason)...)
+		return result{skipped, j.reason}
+	}
+	claim, err := s.ledger.Claim(ctx, j.slot, s.owner, leaseFor, s.clock.Now())
+	switch {
+	case err != nil:
+		s.recheckLater(j)
+		return result{failed, "the ledger did not answer"}
+	case claim.Done != nil:
+		s.settled(j)
+		return result{already, string(claim.Done.Result)}
+	case !claim.Taken:
+		s.recheckLater(j)
+		return result{already, "another process is settling it"}
+	}
+	h := s.hold(ctx, work, j.slot)
+	defer h.stopRenewing()
+	if finder, ok := s.posters[j.digest.Platform].(bot.PostFinder); ok && !claim.Prior.IsZero() {
+		id, found, err := finder.FindPost(h.ctx, j.slot.Channel, j.key(), claim.Prior.Add(-historySlack))
+		if err == nil && found {
+			out = store.Outcome{Result: store.Posted, MessageID: id}
+			if claim.Prior.Sub(j.slot.At) > onTime {
+				out.Result = store.Late
+			}
+		}
+	}
+	s.log.Info("missed digest settled", j.attrs("result", out.Result)...)
+	s.mark(h, j, out)
+	return result{skipped, j.reason}
+}

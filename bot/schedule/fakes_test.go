@@ -1,0 +1,373 @@
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"briefbot/bot"
+	"briefbot/bot/store"
+)
+
+// bubbleClock is synctest's fake time moved to a chosen start: time passes only when every
+// goroutine of the test is blocked, so days of schedule run in an instant, in a fixed order.
+type bubbleClock struct{ offset time.Duration }
+
+func newBubbleClock(start time.Time) *bubbleClock { return &bubbleClock{offset: start.Sub(time.Now())} }
+
+func (c *bubbleClock) Now() time.Time                         { return time.Now().Add(c.offset) }
+func (c *bubbleClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// advanceTo lets time run to t, then lets everything due by t finish.
+func (c *bubbleClock) advanceTo(t time.Time) {
+	time.Sleep(t.Sub(c.Now()))
+	synctest.Wait()
+}
+
+type sentPost struct {
+	channel, key, id string
+	at               time.Time
+}
+
+// platform is a fake Discord or Slack shared by every process of a test: it keeps every post.
+type platform struct {
+	name    string
+	clock   Clock
+	latency time.Duration // how long a post takes
+
+	mu        sync.Mutex
+	posts     []sentPost
+	attempts  int
+	refused   map[string]string           // channel: permanent error code
+	storm     *rand.Rand                  // when set, answers 429s and 5xx at random
+	ambiguous bool                        // in a storm, some 5xx come after the post went out
+	history   error                       // what FindPost answers instead of looking
+	afterPost func(sentPost, *killSwitch) // runs after each post, with the posting process's switch
+}
+
+func (p *platform) post(ctx context.Context, dead *killSwitch, channel, key string) (string, error) {
+	if p.latency > 0 {
+		select {
+		case <-time.After(p.latency):
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
+	if dead.killed() {
+		return "", errKilled
+	}
+	p.mu.Lock()
+	p.attempts++
+	if code, ok := p.refused[channel]; ok {
+		p.mu.Unlock()
+		return "", &bot.PostError{Permanent: true, Code: code, Err: fmt.Errorf("%s", code)}
+	}
+	var fault error
+	if p.storm != nil {
+		switch x := p.storm.IntN(10); {
+		case x < 3:
+			retry := time.Duration(1+p.storm.IntN(5)) * time.Second
+			p.mu.Unlock()
+			return "", &bot.PostError{RetryAfter: retry, Code: "429", Err: fmt.Errorf("rate limited")}
+		case x < 5:
+			p.mu.Unlock()
+			return "", &bot.PostError{Code: "503", Err: fmt.Errorf("unavailable")}
+		case x < 6 && p.ambiguous:
+			fault = &bot.PostError{Code: "502", Err: fmt.Errorf("bad gateway after posting")}
+		}
+	}
+	sp := sentPost{channel: channel, key: key, id: fmt.Sprintf("%s-%d", p.name, len(p.posts)+1), at: p.clock.Now()}
+	p.posts = append(p.posts, sp)
+	hook := p.afterPost
+	p.mu.Unlock()
+	if hook != nil {
+		hook(sp, dead)
+	}
+	if fault != nil {
+		return "", fault
+	}
+	return sp.id, nil
+}
+
+func (p *platform) find(channel, key string, since time.Time) (string, bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.history != nil {
+		return "", false, p.history
+	}
+	for _, sp := range p.posts {
+		if sp.channel == channel && sp.key == key && !sp.at.Before(since) {
+			return sp.id, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+func (p *platform) setAfterPost(f func(sentPost, *killSwitch)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.afterPost = f
+}
+
+// sent lists the posts, by channel and key.
+func (p *platform) sent() map[string][]sentPost {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := map[string][]sentPost{}
+	for _, sp := range p.posts {
+		out[sp.channel+" "+sp.key] = append(out[sp.channel+" "+sp.key], sp)
+	}
+	return out
+}
+
+func (p *platform) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.posts)
+}
+
+// poster is one process's client of a platform; a finder can also read history.
+type poster struct {
+	p    *platform
+	dead *killSwitch
+}
+
+func (c poster) Post(ctx context.Context, channel, key string, _ bot.Reply) (string, error) {
+	return c.p.post(ctx, c.dead, channel, key)
+}
+
+type finder struct{ poster }
+
+func (c finder) FindPost(_ context.Context, channel, key string, since time.Time) (string, bool, error) {
+	if c.dead.killed() {
+		return "", false, errKilled
+	}
+	return c.p.find(channel, key, since)
+}
+
+// rig is one test's world: a clock, a ledger and the platforms that processes share.
+type rig struct {
+	t       *testing.T
+	clock   *bubbleClock
+	handle  func() store.Ledger // opens a handle on the test's ledger, one per process
+	ledger  store.Ledger        // the test's own handle, to look at
+	discord *platform
+	slack   *platform
+	// plain names the platforms whose posters cannot read history.
+	plain   map[string]bool
+	compose func(Digest, time.Time) bot.Reply
+}
+
+// A ledgerKind makes a ledger for a test and returns how to open handles on it.
+type ledgerKind func(t *testing.T) func() store.Ledger
+
+func memory(*testing.T) func() store.Ledger {
+	l := newMemLedger()
+	return func() store.Ledger { return l }
+}
+
+func sqliteFile(t *testing.T) func() store.Ledger {
+	dsn := "sqlite://" + t.TempDir() + "/l.db"
+	return func() store.Ledger {
+		l, err := store.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { l.Close() })
+		return l
+	}
+}
+
+// ledgers runs a scenario on each kind of ledger, in a bubble of its own.
+func ledgers(t *testing.T, scenario func(t *testing.T, kind ledgerKind)) {
+	for _, k := range []struct {
+		name string
+		kind ledgerKind
+	}{{"memory", memory}, {"sqlite", sqliteFile}} {
+		t.Run(k.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) { scenario(t, k.kind) })
+		})
+	}
+}
+
+func newRig(t *testing.T, start time.Time, kind ledgerKind) *rig {
+	clock := newBubbleClock(start)
+	handle := kind(t)
+	return &rig{
+		t: t, clock: clock, handle: handle, ledger: handle(),
+		discord: &platform{name: "discord", clock: clock, refused: map[string]string{}},
+		slack:   &platform{name: "slack", clock: clock, refused: map[string]string{}},
+		plain:   map[string]bool{},
+		compose: func(d Digest, day time.Time) bot.Reply {
+			return bot.Reply{Title: d.Name + " " + day.Format("2006-01-02")}
+		},
+	}
+}
+
+func (g *rig) digest(name, platform, spec, zoneName string, channels ...string) Digest {
+	s, err := Parse(spec, zone(g.t, zoneName))
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	return Digest{Name: name, Briefing: "us-mexico-troops", Platform: platform, Channels: channels, Schedule: s}
+}
+
+// logTime shows the test clock's time in logs rather than the bubble's.
+func (g *rig) logTime(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey {
+		a.Value = slog.TimeValue(g.clock.Now())
+	}
+	return a
+}
+
+// proc is one running process: its Scheduler, and the means to stop or kill it.
+type proc struct {
+	*Scheduler
+	dead   *killSwitch
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func (g *rig) scheduler(owner string, digests ...Digest) *proc {
+	dead := &killSwitch{}
+	posters := map[string]bot.Poster{}
+	for name, p := range map[string]*platform{"discord": g.discord, "slack": g.slack} {
+		posters[name] = finder{poster{p, dead}}
+		if g.plain[name] {
+			posters[name] = poster{p, dead}
+		}
+	}
+	s, err := New(Config{
+		Digests: digests, Ledger: killable{g.handle(), dead}, Posters: posters, Owner: owner, Clock: g.clock,
+		Compose: g.compose,
+		Logger:  slog.New(slog.NewTextHandler(g.t.Output(), &slog.HandlerOptions{ReplaceAttr: g.logTime})),
+	})
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	return &proc{Scheduler: s, dead: dead}
+}
+
+// start runs a process until stop or kill.
+func (g *rig) start(owner string, digests ...Digest) *proc {
+	p := g.scheduler(owner, digests...)
+	// Derived from the test's context, so that a test that fails half-way still stops it.
+	ctx, cancel := context.WithCancel(g.t.Context())
+	p.cancel, p.done = cancel, make(chan error, 1)
+	go func() { p.done <- p.Run(ctx) }()
+	synctest.Wait()
+	return p
+}
+
+// stop is a graceful shutdown, as on SIGTERM.
+func (p *proc) stop(t *testing.T) {
+	p.cancel()
+	if err := <-p.done; err != nil {
+		t.Errorf("Run = %v; want nil after cancel", err)
+	}
+}
+
+// kill cuts the process off from the ledger and the platforms at once, as SIGKILL does, then
+// lets its goroutines wind down without effect.
+func (p *proc) kill() {
+	p.dead.kill()
+	p.cancel()
+	<-p.done
+}
+
+// expectOnce checks that every channel of d got each slot in (from, to] exactly once, and
+// nothing else of d.
+func (g *rig) expectOnce(d Digest, from, to time.Time) {
+	g.t.Helper()
+	p := map[string]*platform{"discord": g.discord, "slack": g.slack}[d.Platform]
+	sent := p.sent()
+	want := 0
+	for _, at := range d.Schedule.Between(from, to, 10000) {
+		for _, ch := range d.Channels {
+			want++
+			if n := len(sent[ch+" "+d.Key(at)]); n != 1 {
+				g.t.Errorf("%s in %s at %s: posted %d times; want once", d.Name, ch, at, n)
+			}
+		}
+	}
+	got := 0
+	for _, posts := range sent {
+		for _, sp := range posts {
+			if strings.HasPrefix(sp.key, d.Name+"@") && slices.Contains(d.Channels, sp.channel) {
+				got++
+			}
+		}
+	}
+	if got != want {
+		g.t.Errorf("%s: %d posts in all; want %d", d.Name, got, want)
+	}
+}
+
+// entries lists the ledger's view of d's slots in channel, oldest first: every one in memory,
+// the last one elsewhere.
+func (g *rig) entries(d Digest, channel string) []store.Entry {
+	l, ok := g.ledger.(*memLedger)
+	if !ok {
+		last, _, err := g.ledger.Last(context.Background(), d.Name, d.Platform, channel)
+		if err != nil {
+			g.t.Fatal(err)
+		}
+		if last == nil {
+			return nil
+		}
+		return []store.Entry{*last}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []store.Entry
+	for _, m := range l.slots {
+		if m.entry.Digest == d.Name && m.entry.Channel == channel {
+			out = append(out, m.entry)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out
+}
+
+// held lists slots still claimed and unmarked with a live lease: after a graceful stop, none.
+// Only the memory ledger tells; elsewhere it is empty.
+func (g *rig) held() []store.Slot {
+	l, ok := g.ledger.(*memLedger)
+	if !ok {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []store.Slot
+	for _, m := range l.slots {
+		if m.held && m.leaseUntil.After(g.clock.Now()) {
+			out = append(out, m.entry.Slot)
+		}
+	}
+	return out
+}
+
+func at(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func channels(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s%03d", prefix, i)
+	}
+	return out
+}

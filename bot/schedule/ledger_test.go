@@ -1,0 +1,295 @@
+package schedule
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"time"
+
+	"briefbot/bot/store"
+)
+
+// memLedger is store.Ledger in memory, held to the interface's documented rules, for tests
+// that need no database.
+type memLedger struct {
+	mu       sync.Mutex
+	slots    map[slotKey]*memSlot
+	audit    []store.AuditEntry
+	roles    map[string]memRole
+	versions map[string][]store.Version
+}
+
+type memSlot struct {
+	entry      store.Entry
+	prior      time.Time // the first claim, kept across takeovers until marked
+	leaseUntil time.Time
+	held       bool // claimed, not released, not marked
+}
+
+type memRole struct {
+	owner string
+	until time.Time
+}
+
+func newMemLedger() *memLedger {
+	return &memLedger{slots: map[slotKey]*memSlot{}, roles: map[string]memRole{}, versions: map[string][]store.Version{}}
+}
+
+var _ store.Ledger = (*memLedger)(nil)
+
+func normal(s store.Slot) store.Slot {
+	s.At = s.At.UTC().Truncate(time.Second)
+	return s
+}
+
+func (l *memLedger) Claim(_ context.Context, slot store.Slot, owner string, lease time.Duration, now time.Time) (store.Claim, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	slot = normal(slot)
+	m := l.slots[keyOf(slot)]
+	switch {
+	case m == nil:
+		l.slots[keyOf(slot)] = &memSlot{
+			entry: store.Entry{Slot: slot, Owner: owner, ClaimedAt: now},
+			prior: now, leaseUntil: now.Add(lease), held: true,
+		}
+		return store.Claim{Taken: true}, nil
+	case m.entry.Result != "":
+		out := m.entry.Outcome
+		return store.Claim{Done: &out}, nil
+	case m.held && now.Before(m.leaseUntil):
+		return store.Claim{}, nil
+	}
+	m.entry.Owner, m.entry.ClaimedAt, m.leaseUntil, m.held = owner, now, now.Add(lease), true
+	return store.Claim{Taken: true, Prior: m.prior}, nil
+}
+
+func (l *memLedger) holder(slot store.Slot, owner string) (*memSlot, error) {
+	m := l.slots[keyOf(normal(slot))]
+	if m == nil || !m.held || m.entry.Owner != owner || m.entry.Result != "" {
+		return nil, store.ErrNotHeld
+	}
+	return m, nil
+}
+
+func (l *memLedger) Renew(_ context.Context, slot store.Slot, owner string, lease time.Duration, now time.Time) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m, err := l.holder(slot, owner)
+	if err == nil {
+		m.leaseUntil = now.Add(lease)
+	}
+	return err
+}
+
+func (l *memLedger) Mark(_ context.Context, slot store.Slot, owner string, out store.Outcome, now time.Time) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m, err := l.holder(slot, owner)
+	if err == nil {
+		m.entry.Outcome, m.entry.MarkedAt, m.held = out, now, false
+	}
+	return err
+}
+
+func (l *memLedger) Release(_ context.Context, slot store.Slot, owner string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m, err := l.holder(slot, owner)
+	if err == nil {
+		m.held, m.leaseUntil = false, time.Time{}
+	}
+	return err
+}
+
+func (l *memLedger) Record(_ context.Context, slot store.Slot, out store.Outcome, now time.Time) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	slot = normal(slot)
+	if l.slots[keyOf(slot)] == nil {
+		l.slots[keyOf(slot)] = &memSlot{entry: store.Entry{Slot: slot, Outcome: out, MarkedAt: now}}
+	}
+	return nil
+}
+
+func (l *memLedger) Last(_ context.Context, digest, platform, channel string) (last, lastFailed *store.Entry, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, m := range l.slots {
+		e := m.entry
+		if e.Digest != digest || e.Platform != platform || e.Channel != channel {
+			continue
+		}
+		if last == nil || e.At.After(last.At) {
+			last = &e
+		}
+		if e.Result == store.Failed && (lastFailed == nil || e.At.After(lastFailed.At)) {
+			lastFailed = &e
+		}
+	}
+	return last, lastFailed, nil
+}
+
+func (l *memLedger) Known(_ context.Context, digest string) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for k := range l.slots {
+		if k.digest == digest {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (l *memLedger) Prune(_ context.Context, cutoff time.Time) (int64, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var n int64
+	for k, m := range l.slots {
+		if m.entry.Result != "" && m.entry.At.Before(cutoff) {
+			delete(l.slots, k)
+			n++
+		}
+	}
+	kept := l.audit[:0]
+	for _, e := range l.audit {
+		if e.At.Before(cutoff) {
+			n++
+			continue
+		}
+		kept = append(kept, e)
+	}
+	l.audit = kept
+	return n, nil
+}
+
+func (l *memLedger) Lease(_ context.Context, role, owner string, ttl time.Duration, now time.Time) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if r, ok := l.roles[role]; ok && r.owner != owner && now.Before(r.until) {
+		return false, nil
+	}
+	l.roles[role] = memRole{owner: owner, until: now.Add(ttl)}
+	return true, nil
+}
+
+func (l *memLedger) Resign(_ context.Context, role, owner string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.roles[role].owner == owner {
+		delete(l.roles, role)
+	}
+	return nil
+}
+
+func (l *memLedger) Holder(_ context.Context, role string, now time.Time) (string, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if r, ok := l.roles[role]; ok && now.Before(r.until) {
+		return r.owner, nil
+	}
+	return "", nil
+}
+
+func (l *memLedger) Audit(_ context.Context, e store.AuditEntry) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.audit = append(l.audit, e)
+	return nil
+}
+
+func (l *memLedger) AuditSince(_ context.Context, since time.Time, limit int) ([]store.AuditEntry, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []store.AuditEntry
+	for i := len(l.audit) - 1; i >= 0 && len(out) < limit; i-- {
+		if !l.audit[i].At.Before(since) {
+			out = append(out, l.audit[i])
+		}
+	}
+	return out, nil
+}
+
+func (l *memLedger) SaveVersion(_ context.Context, v store.Version) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if slices.ContainsFunc(l.versions[v.Briefing], func(o store.Version) bool { return o.Version == v.Version }) {
+		return false, nil
+	}
+	l.versions[v.Briefing] = append(l.versions[v.Briefing], v)
+	return true, nil
+}
+
+func (l *memLedger) Versions(_ context.Context, briefing string, limit int) ([]store.Version, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	vs := slices.Clone(l.versions[briefing])
+	slices.Reverse(vs)
+	return vs[:min(limit, len(vs))], nil
+}
+
+func (l *memLedger) Ping(context.Context) error { return nil }
+func (l *memLedger) Close() error               { return nil }
+
+// errKilled is what a killed process's ledger and posters answer: nothing it does after the
+// kill reaches the database or the platform, as after SIGKILL.
+var errKilled = errors.New("process killed")
+
+// killable wraps a ledger for one process; kill cuts it off mid-work without a Release.
+type killable struct {
+	store.Ledger
+	dead *killSwitch
+}
+
+type killSwitch struct {
+	mu   sync.Mutex
+	dead bool
+}
+
+func (k *killSwitch) kill() {
+	k.mu.Lock()
+	k.dead = true
+	k.mu.Unlock()
+}
+
+func (k *killSwitch) killed() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.dead
+}
+
+func (k killable) Claim(ctx context.Context, s store.Slot, o string, d time.Duration, now time.Time) (store.Claim, error) {
+	if k.dead.killed() {
+		return store.Claim{}, errKilled
+	}
+	return k.Ledger.Claim(ctx, s, o, d, now)
+}
+
+func (k killable) Renew(ctx context.Context, s store.Slot, o string, d time.Duration, now time.Time) error {
+	if k.dead.killed() {
+		return errKilled
+	}
+	return k.Ledger.Renew(ctx, s, o, d, now)
+}
+
+func (k killable) Mark(ctx context.Context, s store.Slot, o string, out store.Outcome, now time.Time) error {
+	if k.dead.killed() {
+		return errKilled
+	}
+	return k.Ledger.Mark(ctx, s, o, out, now)
+}
+
+func (k killable) Release(ctx context.Context, s store.Slot, o string) error {
+	if k.dead.killed() {
+		return errKilled
+	}
+	return k.Ledger.Release(ctx, s, o)
+}
+
+func (k killable) Record(ctx context.Context, s store.Slot, out store.Outcome, now time.Time) error {
+	if k.dead.killed() {
+		return errKilled
+	}
+	return k.Ledger.Record(ctx, s, out, now)
+}

@@ -1,0 +1,195 @@
+package schedule
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// A Limit is how fast a platform takes posts from one bot.
+type Limit struct {
+	PerSecond   float64 // posts per second; 0 for no limit
+	PerChannel  bool    // the budget is each channel's (Slack), not shared by the whole bot (Discord)
+	Concurrency int     // posts under way at once; 0 for 8
+}
+
+// DefaultLimits are Discord's 50 requests per second per bot and Slack's one message per second
+// per channel. Each process keeps its own budget: replicas posting at once overrun Discord's
+// and are slowed down by its 429 answers, which pause the budget for everyone in the process.
+func DefaultLimits() map[string]Limit {
+	return map[string]Limit{
+		"discord": {PerSecond: 50, Concurrency: 16},
+		"slack":   {PerSecond: 1, PerChannel: true, Concurrency: 16},
+	}
+}
+
+// limiter hands out post times from token buckets and bounds posts under way per platform.
+type limiter struct {
+	clock  Clock
+	limits map[string]Limit
+
+	mu      sync.Mutex
+	buckets map[string]*bucket
+	slots   map[string]chan struct{}
+}
+
+func newLimiter(clock Clock, limits map[string]Limit) *limiter {
+	if limits == nil {
+		limits = DefaultLimits()
+	}
+	return &limiter{clock: clock, limits: limits, buckets: map[string]*bucket{}, slots: map[string]chan struct{}{}}
+}
+
+// bucket is the budget a post to channel draws on; nil when its platform has no limit.
+func (l *limiter) bucket(platform, channel string) *bucket {
+	limit := l.limits[platform]
+	if limit.PerSecond <= 0 {
+		return nil
+	}
+	name := platform
+	if limit.PerChannel {
+		name += ":" + channel
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[name]
+	if b == nil {
+		b = &bucket{every: time.Duration(float64(time.Second) / limit.PerSecond)}
+		l.buckets[name] = b
+	}
+	return b
+}
+
+// acquire takes one of platform's places for a post under way.
+func (l *limiter) acquire(ctx context.Context, platform string) (release func(), err error) {
+	l.mu.Lock()
+	slots := l.slots[platform]
+	if slots == nil {
+		n := l.limits[platform].Concurrency
+		if n <= 0 {
+			n = 8
+		}
+		slots = make(chan struct{}, n)
+		l.slots[platform] = slots
+	}
+	l.mu.Unlock()
+	select {
+	case slots <- struct{}{}:
+		return func() { <-slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// reserve books the next post time on b.
+func (l *limiter) reserve(b *bucket) time.Time {
+	if b == nil {
+		return time.Time{}
+	}
+	return b.reserve(l.clock.Now())
+}
+
+// wait sleeps until a post booked for at may go. A 429 since the booking pauses the bucket, and
+// a post booked before the pause ends books again behind it.
+func (l *limiter) wait(ctx context.Context, b *bucket, at time.Time) error {
+	if b == nil {
+		return ctx.Err()
+	}
+	for {
+		if err := sleep(ctx, l.clock, at.Sub(l.clock.Now())); err != nil {
+			return err
+		}
+		now := l.clock.Now()
+		if now.Before(b.resumeAt()) {
+			at = b.reserve(now)
+			continue
+		}
+		return nil
+	}
+}
+
+// pace holds a post, right before it goes, until every has passed since the bucket's previous
+// post. Bookings space the start of the work, but what happens between (a ledger call, a wait
+// for a place) delays some posts more than others and would let them bunch up.
+func (l *limiter) pace(ctx context.Context, b *bucket) error {
+	if b == nil {
+		return nil
+	}
+	for {
+		d := b.take(l.clock.Now())
+		if d <= 0 {
+			return nil
+		}
+		if err := sleep(ctx, l.clock, d); err != nil {
+			return err
+		}
+	}
+}
+
+// A bucket spaces posts evenly, one every every, without bursts: a platform that counts posts
+// in a sliding window never sees more than its rate.
+type bucket struct {
+	every time.Duration
+
+	mu        sync.Mutex
+	next      time.Time // when the next booking may go
+	pausedTil time.Time
+	lastPost  time.Time
+}
+
+func (b *bucket) reserve(now time.Time) time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	at := later(now, later(b.next, b.pausedTil))
+	b.next = at.Add(b.every)
+	return at
+}
+
+// pause holds every post back until the platform's Retry-After has passed.
+func (b *bucket) pause(until time.Time) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.pausedTil = later(b.pausedTil, until)
+	b.next = later(b.next, until)
+}
+
+// take records a post going out now, or says how much longer it must wait.
+func (b *bucket) take(now time.Time) time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	earliest := later(b.lastPost.Add(b.every), b.pausedTil)
+	if now.Before(earliest) {
+		return earliest.Sub(now)
+	}
+	b.lastPost = now
+	return 0
+}
+
+func (b *bucket) resumeAt() time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.pausedTil
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// sleep waits d on clock, or until ctx ends.
+func sleep(ctx context.Context, clock Clock, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	select {
+	case <-clock.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

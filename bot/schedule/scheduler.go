@@ -1,0 +1,312 @@
+package schedule
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"briefbot/bot"
+	"briefbot/bot/store"
+)
+
+// DefaultCatchUp is how late a missed slot is still posted when a digest names no window.
+const DefaultCatchUp = 2 * time.Hour
+
+const (
+	// leaseFor is how long a claim keeps a slot from other processes without renewal. A holder
+	// killed mid-post leaves its slots for at most this long; with recheckEvery, another process
+	// has them posted within the minute readers allow.
+	leaseFor   = 20 * time.Second
+	renewEvery = 7 * time.Second // two renewals may fail before the lease lapses
+	// recheckEvery is how often a slot held by another process is claimed again, in case that
+	// process died holding it.
+	recheckEvery = 10 * time.Second
+	// onTime is how long after its slot a post still counts as Posted rather than Late.
+	onTime = time.Minute
+	// maxLookback and maxMissed bound the catch-up after a downtime: no more than three days and
+	// a hundred slots per channel are looked at, whatever the schedule.
+	maxLookback = 72 * time.Hour
+	maxMissed   = 100
+	// drainFor bounds how long posts under way may finish once Run is cancelled.
+	drainFor = 10 * time.Second
+	// wakeAtLeast makes the loop look at the clock this often, so that a wall-clock jump (a
+	// suspended machine, an NTP step) is noticed within a minute.
+	wakeAtLeast = time.Minute
+	// postNowFor is how long /digest now keeps retrying a channel before reporting it failed.
+	postNowFor = time.Minute
+	// minRetention keeps the rows catch-up reads: Last must still find the previous slot.
+	minRetention = 7 * 24 * time.Hour
+)
+
+// reasonMayBeDoubled marks a post that went out without a look at the channel's history after
+// an earlier holder had claimed the slot: the channel may show the digest twice.
+const reasonMayBeDoubled = "posted without reading the channel's history: may be doubled"
+
+// A Digest is one digest as the scheduler runs it.
+type Digest struct {
+	Name     string
+	Briefing string // briefing id, for Compose
+	Platform string // the key into Config.Posters: "discord", "slack"
+	Channels []string
+	Schedule Schedule // read in the digest's time zone
+	// CatchUp is how late a missed slot is still posted, and how long a failing post is retried
+	// before its slot is marked Failed; 0 for DefaultCatchUp.
+	CatchUp time.Duration
+}
+
+func (d Digest) catchUp() time.Duration {
+	if d.CatchUp <= 0 {
+		return DefaultCatchUp
+	}
+	return d.CatchUp
+}
+
+// Key is the delivery key of the digest's slot at: the digest's name and the slot's Unix time,
+// such as "morning@1741514400". It is the same in every channel, on every replica and across
+// restarts; posters carry it as Discord's nonce (hashed to fit) and in Slack's metadata.
+func (d Digest) Key(at time.Time) string {
+	return d.Name + "@" + strconv.FormatInt(at.Unix(), 10)
+}
+
+// Config is what a Scheduler is built from.
+type Config struct {
+	Digests []Digest
+	Ledger  store.Ledger
+	Posters map[string]bot.Poster // by platform; one that is also a bot.PostFinder is asked first
+	// Compose builds a digest's post for day, the slot's local date in the digest's zone.
+	Compose func(d Digest, day time.Time) bot.Reply
+	Owner   string       // this process's name in the ledger; unique per process
+	Logger  *slog.Logger // nil: no logs
+	Clock   Clock        // nil: SystemClock
+	Limits  map[string]Limit
+	// Retention, when set, makes Run prune the ledger daily of slots and audit entries older
+	// than it (at least a week). Keep it longer than a digest's longest gap between runs, or
+	// catch-up forgets that digest's channels.
+	Retention time.Duration
+}
+
+// A Scheduler posts digests at their slots through the ledger. Run drives the schedule; PostNow,
+// Status and Digests serve /digest and the command line, with or without Run.
+type Scheduler struct {
+	ledger    store.Ledger
+	posters   map[string]bot.Poster
+	compose   func(Digest, time.Time) bot.Reply
+	owner     string
+	log       *slog.Logger
+	clock     Clock
+	limits    *limiter
+	retention time.Duration
+	wake      chan struct{} // the loop's plan changed: a Replan, a slot to recheck
+
+	mu       sync.Mutex
+	digests  []Digest
+	cursor   map[string]time.Time // by digest: slots up to here have been dispatched
+	running  bool
+	inflight map[slotKey]bool
+	pending  map[slotKey]pending
+}
+
+var _ bot.Digests = (*Scheduler)(nil)
+
+type slotKey struct {
+	digest, platform, channel string
+	at                        int64
+}
+
+func keyOf(s store.Slot) slotKey { return slotKey{s.Digest, s.Platform, s.Channel, s.At.Unix()} }
+
+// A pending slot was claimed by another process when this one looked; it is claimed again
+// until it is marked, in case that process died holding it.
+type pending struct {
+	retryAt  time.Time
+	forgetAt time.Time
+}
+
+// New checks cfg and returns a Scheduler ready to Run.
+func New(cfg Config) (*Scheduler, error) {
+	var errs []error
+	if cfg.Ledger == nil {
+		errs = append(errs, errors.New("no ledger"))
+	}
+	if cfg.Compose == nil {
+		errs = append(errs, errors.New("no compose function"))
+	}
+	if cfg.Owner == "" {
+		errs = append(errs, errors.New("no owner name"))
+	}
+	if cfg.Retention != 0 && cfg.Retention < minRetention {
+		errs = append(errs, fmt.Errorf("retention %s is shorter than %s", cfg.Retention, minRetention))
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = SystemClock()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Scheduler{
+		ledger: cfg.Ledger, posters: cfg.Posters, compose: cfg.Compose, owner: cfg.Owner,
+		log: cfg.Logger, clock: cfg.Clock, limits: newLimiter(cfg.Clock, cfg.Limits),
+		retention: cfg.Retention, wake: make(chan struct{}, 1),
+		cursor: map[string]time.Time{}, inflight: map[slotKey]bool{}, pending: map[slotKey]pending{},
+	}
+	if err := s.check(cfg.Digests); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("schedule: %w", err)
+	}
+	s.digests = slices.Clone(cfg.Digests)
+	return s, nil
+}
+
+func (s *Scheduler) check(digests []Digest) error {
+	var errs []error
+	names := map[string]bool{}
+	for _, d := range digests {
+		if d.Name == "" {
+			errs = append(errs, errors.New("a digest has no name"))
+		} else if names[d.Name] {
+			errs = append(errs, fmt.Errorf("digest %q is named twice", d.Name))
+		}
+		names[d.Name] = true
+		if s.posters[d.Platform] == nil {
+			errs = append(errs, fmt.Errorf("digest %q: no poster for platform %q", d.Name, d.Platform))
+		}
+		if d.Schedule.IsZero() {
+			errs = append(errs, fmt.Errorf("digest %q has no schedule", d.Name))
+		}
+		if len(d.Channels) == 0 {
+			errs = append(errs, fmt.Errorf("digest %q has no channel", d.Name))
+		}
+		channels := map[string]bool{}
+		for _, c := range d.Channels {
+			if c == "" || channels[c] {
+				errs = append(errs, fmt.Errorf("digest %q: channel %q is empty or listed twice", d.Name, c))
+			}
+			channels[c] = true
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Replan swaps in a new set of digests, as after a config reload. Digests that keep their name
+// keep their place in the schedule; new ones start from now and do not back-fill. A slot under
+// way finishes, and the ledger keeps any slot from being posted twice.
+func (s *Scheduler) Replan(digests []Digest) error {
+	if err := s.check(digests); err != nil {
+		return fmt.Errorf("schedule: %w", err)
+	}
+	now := s.clock.Now()
+	s.mu.Lock()
+	kept := map[string]time.Time{}
+	for _, d := range digests {
+		if at, ok := s.cursor[d.Name]; ok {
+			kept[d.Name] = at
+		} else {
+			kept[d.Name] = now
+		}
+	}
+	s.cursor = kept
+	s.digests = slices.Clone(digests)
+	s.mu.Unlock()
+	s.wakeLoop()
+	return nil
+}
+
+func (s *Scheduler) wakeLoop() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Scheduler) plan() []Digest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.digests
+}
+
+// Digests describes the digests being run.
+func (s *Scheduler) Digests() []bot.DigestInfo {
+	var infos []bot.DigestInfo
+	for _, d := range s.plan() {
+		infos = append(infos, bot.DigestInfo{
+			Name: d.Name, Briefing: d.Briefing, Platform: d.Platform,
+			Channels: slices.Clone(d.Channels), Zone: d.Schedule.Zone(), Schedule: d.Schedule.Spec(),
+		})
+	}
+	return infos
+}
+
+// A job is one slot in one channel to deliver, or to settle when its time has passed.
+type job struct {
+	digest   Digest
+	slot     store.Slot
+	deadline time.Time // a slot not posted by then is given up
+	bucket   *bucket   // the rate budget it posts under
+	booked   time.Time // when that budget lets it post
+	recheck  bool      // claim it again later if another process holds it
+	retake   bool      // a recheck, which mostly finds the slot done: books its post once claimed
+	missed   bool      // its time has passed: record how it ended, post nothing
+	claimed  bool      // for a missed slot: someone may hold an unmarked claim on it
+	reason   string    // for a missed slot
+}
+
+func (s *Scheduler) newJob(d Digest, channel string, at time.Time) job {
+	return job{
+		digest:   d,
+		slot:     store.Slot{Digest: d.Name, Platform: d.Platform, Channel: channel, At: at.UTC().Truncate(time.Second)},
+		deadline: at.Add(d.catchUp()),
+		recheck:  true,
+	}
+}
+
+func (j job) key() string { return j.digest.Key(j.slot.At) }
+
+// begin marks the job's slot as under way in this process, so that it is worked on once here
+// (the ledger keeps other processes off it); false when it already is.
+func (s *Scheduler) begin(j job) bool {
+	k := keyOf(j.slot)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inflight[k] {
+		return false
+	}
+	s.inflight[k] = true
+	return true
+}
+
+func (s *Scheduler) end(j job) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.inflight, keyOf(j.slot))
+}
+
+// recheckLater keeps a slot another process holds, to claim it again if that process dies.
+func (s *Scheduler) recheckLater(j job) {
+	if !j.recheck {
+		return
+	}
+	now := s.clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := keyOf(j.slot)
+	p, ok := s.pending[k]
+	if !ok {
+		p = pending{forgetAt: j.deadline.Add(10 * time.Minute)}
+	}
+	p.retryAt = now.Add(recheckEvery)
+	s.pending[k] = p
+	s.wakeLoop()
+}
+
+func (s *Scheduler) settled(j job) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.pending, keyOf(j.slot))
+}

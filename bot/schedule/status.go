@@ -1,0 +1,118 @@
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"briefbot/bot"
+	"briefbot/bot/store"
+)
+
+// PostNow posts digest name (every digest when name is "") as the slot of the current minute,
+// through the ledger: a second call within the minute, here or on another replica, posts
+// nothing and reports the channels as Already. The call and its outcome go to the audit trail.
+func (s *Scheduler) PostNow(ctx context.Context, name, actor string) (bot.NowResult, error) {
+	var chosen []Digest
+	for _, d := range s.plan() {
+		if name == "" || d.Name == name {
+			chosen = append(chosen, d)
+		}
+	}
+	if name != "" && len(chosen) == 0 {
+		return bot.NowResult{}, fmt.Errorf("no digest named %q", name)
+	}
+	now := s.clock.Now()
+	at := now.Truncate(time.Minute)
+	var jobs []job
+	for _, d := range chosen {
+		for _, channel := range d.Channels {
+			j := s.newJob(d, channel, at)
+			j.deadline, j.recheck = now.Add(postNowFor), false
+			jobs = append(jobs, j)
+		}
+	}
+	results := make([]result, len(jobs))
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		if !s.begin(j) {
+			results[i] = result{already, "being posted"}
+			continue
+		}
+		j.bucket = s.limits.bucket(j.digest.Platform, j.slot.Channel)
+		j.booked = s.limits.reserve(j.bucket)
+		wg.Go(func() {
+			defer s.end(j)
+			results[i] = s.deliver(ctx, ctx, j)
+		})
+	}
+	wg.Wait()
+
+	var res bot.NowResult
+	for i, j := range jobs {
+		where := j.slot.Platform + ":" + j.slot.Channel
+		switch results[i].outcome {
+		case sent:
+			res.Posted = append(res.Posted, where)
+		case already:
+			res.Already = append(res.Already, where)
+		default:
+			res.Failed = append(res.Failed, where+": "+results[i].reason)
+		}
+	}
+	s.audit(ctx, actor, name, res)
+	return res, nil
+}
+
+func (s *Scheduler) audit(ctx context.Context, actor, name string, res bot.NowResult) {
+	action := "digest now " + name
+	if name == "" {
+		action = "digest now (all)"
+	}
+	outcome := "ok"
+	if len(res.Failed) > 0 {
+		outcome = fmt.Sprintf("posted %d, already %d, failed %d: %s",
+			len(res.Posted), len(res.Already), len(res.Failed), strings.Join(res.Failed, "; "))
+	} else if len(res.Posted) == 0 {
+		outcome = "ok: already posted this minute"
+	}
+	e := store.AuditEntry{At: s.clock.Now(), Actor: actor, Action: action, Outcome: outcome}
+	if err := s.ledger.Audit(context.WithoutCancel(ctx), e); err != nil {
+		s.log.Error("audit entry not written", "actor", actor, "action", action, "err", err)
+	}
+}
+
+// Status reports every digest's standing in each of its channels, from the ledger, so that it
+// covers what every replica did.
+func (s *Scheduler) Status(ctx context.Context) ([]bot.ChannelStatus, error) {
+	now := s.clock.Now()
+	var out []bot.ChannelStatus
+	for _, d := range s.plan() {
+		zone := d.Schedule.Zone()
+		for _, channel := range d.Channels {
+			last, lastFailed, err := s.ledger.Last(ctx, d.Name, d.Platform, channel)
+			if err != nil {
+				return nil, fmt.Errorf("status of %s in %s:%s: %w", d.Name, d.Platform, channel, err)
+			}
+			st := bot.ChannelStatus{Digest: d.Name, Platform: d.Platform, Channel: channel, Zone: zone}
+			if next := d.Schedule.Next(now); !next.IsZero() {
+				st.Next = next.In(zone)
+			}
+			if last != nil {
+				st.LastResult, st.LastAt = string(last.Result), last.At.In(zone)
+				if last.Result == "" {
+					st.LastResult = "in progress"
+				}
+				posted := last.Result == store.Posted || last.Result == store.Late
+				st.MayBeDoubled = posted && last.Reason == reasonMayBeDoubled
+			}
+			if lastFailed != nil {
+				st.LastError, st.LastErrorAt = lastFailed.Reason, lastFailed.At.In(zone)
+			}
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}

@@ -14,6 +14,7 @@ import (
 
 	"briefbot/bot"
 	"briefbot/bot/slack"
+	"briefbot/bot/slack/slacktest"
 )
 
 // fakeWebAPI stands in for Slack's Web API: chat.postMessage answers from a script, one answer
@@ -253,5 +254,44 @@ func TestNoBotTokenAnswersButCannotPost(t *testing.T) {
 	pe, ok := errors.AsType[*bot.PostError](err)
 	if !ok || !pe.Permanent || pe.Code != "not_authed" {
 		t.Errorf("Post without a bot token = %v; want a permanent not_authed", err)
+	}
+}
+
+// TestFindPost: after a crash between posting and marking, the scheduler asks whether the post
+// is already in the channel; Slack's history shows it by the key in its metadata.
+func TestFindPost(t *testing.T) {
+	api := slacktest.NewWebAPI(t)
+	b := newBot(t, embeddedEngine(t), slack.Config{APIURL: api.URL(), BotToken: slacktest.BotToken})
+	p := b.Poster()
+	since := time.Now().Add(-time.Minute)
+	const key = "morning@1743930000"
+	ts, err := p.Post(t.Context(), testChannel, key, digestReply(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Post(t.Context(), "C0OTHER", key, digestReply(t)); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, channel, key string
+		since              time.Time
+		found              bool
+	}{
+		{"its own post", testChannel, key, since, true},
+		{"another slot", testChannel, "morning@1744016400", since, false},
+		{"another channel's post", "C0THIRD", key, since, false},
+		{"posted before since", testChannel, key, time.Now().Add(time.Hour), false},
+	}
+	for _, tc := range tests {
+		got, found, err := p.FindPost(t.Context(), tc.channel, tc.key, tc.since)
+		if err != nil || found != tc.found || (found && got != ts) {
+			t.Errorf("%s: FindPost = %q, %v, %v; want found %v (ts %s)", tc.name, got, found, err, tc.found, ts)
+		}
+	}
+	api.Mu.Lock()
+	api.NoHistory = true
+	api.Mu.Unlock()
+	if _, _, err := p.FindPost(t.Context(), testChannel, key, since); !errors.Is(err, bot.ErrHistoryUnavailable) {
+		t.Errorf("FindPost without channels:history = %v, want ErrHistoryUnavailable", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"briefbot/bot"
 	"briefbot/bot/discord"
+	"briefbot/bot/schedule"
 	"briefbot/bot/slack"
 	"briefbot/briefings"
 	"briefbot/config"
@@ -20,10 +21,13 @@ import (
 // the same way, so that what one accepts the others cannot refuse; it succeeds whole or fails
 // with every FILE:LINE problem at once.
 type build struct {
-	cfg     *config.Config
-	engine  *bot.Engine
-	discord discord.Config
-	slack   slack.Config
+	cfg          *config.Config
+	engine       *bot.Engine
+	discord      discord.Config
+	slack        slack.Config
+	digests      []schedule.Digest
+	lib          *briefings.Library
+	engineConfig bot.Config
 }
 
 // newBuild checks cfg against everything it names and builds the engine. digests is the
@@ -51,10 +55,14 @@ func newBuild(cfg *config.Config, digests bot.Digests) (*build, error) {
 		}
 	}
 	errs = append(errs, checkChannels(cfg)...)
+	var digestErrs []error
+	b.digests, digestErrs = scheduleDigests(cfg)
+	errs = append(errs, digestErrs...)
 	lib, libErrs := loadLibrary(cfg)
 	errs = append(errs, libErrs...)
 	if lib != nil && len(libErrs) == 0 {
-		e, err := bot.New(lib, bot.Config{
+		b.lib = lib
+		b.engineConfig = bot.Config{
 			DefaultBriefing: cfg.Briefings.Default,
 			Access: map[string]bot.Access{
 				"discord": {Managers: true, Roles: cfg.Discord.AdminRoleIDs},
@@ -62,7 +70,8 @@ func newBuild(cfg *config.Config, digests bot.Digests) (*build, error) {
 			},
 			Prefixes: map[string]string{"slack": cfg.Slack.CommandPrefix},
 			Digests:  digests,
-		})
+		}
+		e, err := bot.New(lib, b.engineConfig)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", cmp.Or(cfg.File, "config"), err))
 		} else if slackConfigured(cfg.Slack) {
@@ -85,6 +94,35 @@ func discordSettings(cfg *config.Config) discord.Config {
 	d := cfg.Discord
 	return discord.Config{Token: d.Token, ApplicationID: d.ApplicationID, PublicKey: d.PublicKey, Gateway: d.Gateway,
 		GuildIDs: d.GuildIDs, APIURL: d.APIURL, AdminRoleIDs: d.AdminRoleIDs}
+}
+
+// withDigests rebuilds the engine over the same briefings, asking d about /digest: the
+// scheduler, made after the adapters whose posters it needs.
+func (b *build) withDigests(d bot.Digests) error {
+	cfg := b.engineConfig
+	cfg.Digests = d
+	e, err := bot.New(b.lib, cfg)
+	if err != nil {
+		return err
+	}
+	b.engine, b.engineConfig = e, cfg
+	return nil
+}
+
+// scheduleDigests reads every digest's schedule in its zone, as the scheduler runs it.
+func scheduleDigests(cfg *config.Config) ([]schedule.Digest, []error) {
+	var out []schedule.Digest
+	var errs []error
+	for i, d := range cfg.Digests {
+		sched, err := schedule.Parse(d.Schedule, d.Location)
+		if err != nil {
+			errs = append(errs, cfg.Errorf([]any{"digests", i, "schedule"}, "digest %q: %v", d.Name, err))
+			continue
+		}
+		out = append(out, schedule.Digest{Name: d.Name, Briefing: cmp.Or(d.Briefing, cfg.Briefings.Default),
+			Platform: d.Platform, Channels: d.Channels, Schedule: sched, CatchUp: d.CatchUpTime})
+	}
+	return out, errs
 }
 
 // checkChannels: every digest channel must be an id in its platform's form, which the adapters

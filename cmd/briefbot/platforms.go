@@ -12,10 +12,11 @@ import (
 
 // platforms are the running adapters, the routes they serve and the posters digests use.
 type platforms struct {
-	routes  serverDeps
-	discord *discord.Bot          // nil when Discord is off
-	posters map[string]bot.Poster // by config platform name
-	closers []func() error
+	routes   serverDeps
+	discord  *discord.Bot          // nil when Discord is off
+	posters  map[string]bot.Poster // by config platform name
+	closers  []func() error
+	starters []starter
 }
 
 func (p *platforms) close() {
@@ -24,9 +25,9 @@ func (p *platforms) close() {
 	}
 }
 
-// startPlatforms builds every configured adapter over core and starts what connects out:
-// Discord's command registration and gateway, Slack's Socket Mode.
-func startPlatforms(ctx context.Context, b *build, core *bot.Core, logger *slog.Logger) (*platforms, error) {
+// newPlatforms builds every configured adapter over core, without touching the network: the
+// posters exist before the scheduler that needs them, and nothing is answered before start.
+func newPlatforms(b *build, core *bot.Core, logger *slog.Logger) (*platforms, error) {
 	p := &platforms{posters: map[string]bot.Poster{}}
 	if d := b.cfg.Discord; d.Enabled() || d.Token != "" {
 		db, err := discord.New(b.discord, core, logger)
@@ -36,12 +37,9 @@ func startPlatforms(ctx context.Context, b *build, core *bot.Core, logger *slog.
 		if d.PublicKey != "" {
 			p.routes.discord = db.Handler()
 		}
-		if err := db.Start(ctx); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("discord: %w", err)
-		}
 		p.discord = db
 		p.closers = append(p.closers, db.Close)
+		p.starters = append(p.starters, starter{"discord", db.Start})
 		if d.Token != "" {
 			p.posters["discord"] = db.Poster()
 		}
@@ -56,15 +54,26 @@ func startPlatforms(ctx context.Context, b *build, core *bot.Core, logger *slog.
 			p.routes.slackCommands = sb.Commands()
 			p.routes.slackInteractivity = sb.Interactivity()
 		}
-		if err := sb.Start(ctx); err != nil {
-			sb.Close()
-			p.close()
-			return nil, fmt.Errorf("slack: %w", err)
-		}
 		p.closers = append(p.closers, sb.Close)
+		p.starters = append(p.starters, starter{"slack", sb.Start})
 		if s.BotToken != "" {
 			p.posters["slack"] = sb.Poster()
 		}
 	}
 	return p, nil
+}
+
+type starter struct {
+	name  string
+	start func(context.Context) error
+}
+
+// start connects out: Discord's command registration and gateway, Slack's Socket Mode.
+func (p *platforms) start(ctx context.Context) error {
+	for _, s := range p.starters {
+		if err := s.start(ctx); err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+	}
+	return nil
 }

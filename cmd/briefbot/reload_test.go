@@ -95,6 +95,7 @@ func TestReloadOnHangUp(t *testing.T) {
 	path := writeFile(t, dir, "briefbot.yaml", `http: {listen: "127.0.0.1:0"}
 discord: {application_id: "123", public_key: "`+discordtest.PublicKey()+`"}
 briefings: {dirs: [`+folder+`]}
+store: {dsn: "sqlite://`+filepath.Join(dir, "ledger.db")+`"}
 `)
 	s := serveFile(t, path, nil)
 	target := discordTarget(s.base + "/discord/interactions")

@@ -217,7 +217,11 @@ var listenLine = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
 // that signals it as SIGTERM would and waits for it to return (at most once; cleanup calls it too).
 func startServe(t testing.TB, configText string, env map[string]string) (string, func() error) {
 	t.Helper()
-	s := serveFile(t, writeFile(t, t.TempDir(), "briefbot.yaml", configText), env)
+	dir := t.TempDir()
+	if !strings.Contains(configText, "store:") { // the ledger goes with the test, not into the package
+		configText += "store: {dsn: \"sqlite://" + filepath.Join(dir, "ledger.db") + "\"}\n"
+	}
+	s := serveFile(t, writeFile(t, dir, "briefbot.yaml", configText), env)
 	return s.base, s.stop
 }
 

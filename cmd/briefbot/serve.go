@@ -1,7 +1,9 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +16,8 @@ import (
 	"time"
 
 	"briefbot/bot"
+	"briefbot/bot/schedule"
+	"briefbot/bot/store"
 	"briefbot/config"
 )
 
@@ -48,12 +52,38 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg := b.cfg
+	ledger, err := store.Open(ctx, cfg.Store.DSN)
+	if err != nil {
+		return err
+	}
+	defer ledger.Close()
+	// Nothing is answered before the platforms start, so the engine can be completed with the
+	// scheduler, which needs the adapters' posters, before anyone asks.
 	core := bot.NewCore(b.engine, bot.Recover(logger), bot.Log(logger))
-	platforms, err := startPlatforms(ctx, b, core, logger)
+	platforms, err := newPlatforms(b, core, logger)
 	if err != nil {
 		return err
 	}
 	defer platforms.close()
+	sched, err := schedule.New(schedule.Config{
+		Digests: b.digests, Ledger: ledger, Posters: platforms.posters, Compose: composer(core),
+		Owner: owner(), Logger: logger, Retention: cfg.Store.RetentionTime,
+	})
+	if err != nil {
+		return err
+	}
+	if err := b.withDigests(sched); err != nil {
+		return err
+	}
+	core.Swap(b.engine)
+	if err := platforms.start(ctx); err != nil {
+		return err
+	}
+	scheduled := make(chan error, 1)
+	schedCtx, stopScheduling := context.WithCancel(context.Background())
+	defer stopScheduling()
+	go func() { scheduled <- sched.Run(schedCtx) }()
+	rt := &runtime{file: cfg.File, core: core, platforms: platforms, sched: sched, logger: logger}
 
 	deps := platforms.routes
 	deps.logger = logger
@@ -85,44 +115,87 @@ wait:
 		select {
 		case err := <-served:
 			return fmt.Errorf("http server: %w", err)
+		case err := <-scheduled:
+			return fmt.Errorf("scheduler: %w", err)
 		case <-hangups:
-			c.reload(ctx, cfg.File, core, platforms, logger)
+			rt.reload(ctx, c.lookupEnv)
 		case <-ctx.Done():
 			break wait
 		}
 	}
 	logger.Info("shutting down")
+	// The scheduler stops claiming at once, finishes or releases the slots it holds, and
+	// returns; requests in flight finish meanwhile.
+	stopScheduling()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	if err := <-scheduled; err != nil {
+		return fmt.Errorf("scheduler: %w", err)
+	}
 	logger.Info("stopped")
 	return nil
 }
 
+// composer builds a digest's post from the briefing it names in the library in force.
+func composer(core *bot.Core) func(schedule.Digest, time.Time) bot.Reply {
+	return func(d schedule.Digest, day time.Time) bot.Reply {
+		e := core.Engine()
+		b, ok := e.Library().ByID(d.Briefing)
+		if !ok {
+			b = e.DefaultBriefing()
+		}
+		return bot.Compose(b, day)
+	}
+}
+
+// owner names this process in the ledger's leases: unique among replicas and across restarts,
+// readable in an operator's query.
+func owner() string {
+	host, _ := os.Hostname()
+	var n [4]byte
+	rand.Read(n[:])
+	return fmt.Sprintf("%s-%d-%x", cmp.Or(host, "briefbot"), os.Getpid(), n)
+}
+
+// runtime is what a reload changes in a running serve.
+type runtime struct {
+	file      string
+	core      *bot.Core
+	platforms *platforms
+	sched     *schedule.Scheduler
+	logger    *slog.Logger
+}
+
 // reload rebuilds everything that answers from the config file and the briefing folders and puts
-// it in force at once; requests in flight finish on the engine they started with. Anything wrong
-// keeps the old in force, and the log names each problem at its FILE:LINE.
-func (c *cli) reload(ctx context.Context, file string, core *bot.Core, p *platforms, logger *slog.Logger) {
+// it in force at once; requests in flight finish on the engine they started with. Digests are
+// re-planned through the ledger, so a reload across a slot neither loses nor doubles it.
+// Anything wrong keeps the old in force, and the log names each problem at its FILE:LINE.
+func (rt *runtime) reload(ctx context.Context, lookupEnv func(string) (string, bool)) {
 	cfg := config.Default()
 	var err error
-	if file != "" {
-		cfg, err = config.Load(file, c.lookupEnv)
+	if rt.file != "" {
+		cfg, err = config.Load(rt.file, lookupEnv)
 	}
 	var b *build
 	if err == nil {
-		b, err = newBuild(cfg, nil)
+		b, err = newBuild(cfg, rt.sched)
+	}
+	if err == nil {
+		err = rt.sched.Replan(b.digests)
 	}
 	if err != nil {
-		logger.Error("reload refused: the old config and briefings stay in force", "problems", strings.Split(err.Error(), "\n"))
+		rt.logger.Error("reload refused: the old config and briefings stay in force", "problems", strings.Split(err.Error(), "\n"))
 		return
 	}
-	old := core.Swap(b.engine)
-	logger.Info("reloaded", "briefings", len(b.engine.Library().Briefings()), "before", len(old.Library().Briefings()))
-	if p.discord != nil {
-		if err := p.discord.Register(ctx); err != nil {
-			logger.Error("reload: discord commands not registered", "err", err)
+	old := rt.core.Swap(b.engine)
+	rt.logger.Info("reloaded", "briefings", len(b.engine.Library().Briefings()), "before", len(old.Library().Briefings()),
+		"digests", len(b.digests))
+	if rt.platforms.discord != nil {
+		if err := rt.platforms.discord.Register(ctx); err != nil {
+			rt.logger.Error("reload: discord commands not registered", "err", err)
 		}
 	}
 }

@@ -34,15 +34,18 @@ type Fake struct {
 	Attempts   int               // message POSTs, answered or not
 	Messages   []Message         // messages created
 	byNonce    map[string]string // nonce -> message id, for enforce_nonce
-	nextID     int
-	Limited    map[string]int // channel -> 429s still to answer
-	RetryAfter float64        // seconds, in the 429's JSON
-	Fail       map[string]Failure
-	Callbacks  chan []byte // interaction callbacks and edits of deferred answers, as sent
-	Expired    bool        // interaction callbacks fail as after 3 seconds
-	Identify   []byte      // the gateway's identify payload
-	GatewayIn  []byte      // the interaction the gateway dispatches after READY
-	Stray      []string    // requests outside /api/v10
+	// ForgetNonces makes enforce_nonce do nothing, as on Discord once a few minutes have
+	// passed: a test of exactly-once delivery must not lean on it.
+	ForgetNonces bool
+	nextID       int
+	Limited      map[string]int // channel -> 429s still to answer
+	RetryAfter   float64        // seconds, in the 429's JSON
+	Fail         map[string]Failure
+	Callbacks    chan []byte // interaction callbacks and edits of deferred answers, as sent
+	Expired      bool        // interaction callbacks fail as after 3 seconds
+	Identify     []byte      // the gateway's identify payload
+	GatewayIn    []byte      // the interaction the gateway dispatches after READY
+	Stray        []string    // requests outside /api/v10
 }
 
 // A Message is one message the fake created in a channel.
@@ -195,7 +198,7 @@ func (f *Fake) createMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	nonce, _ := msg.Nonce.(string)
-	if id, seen := f.byNonce[nonce]; seen && msg.EnforceNonce {
+	if id, seen := f.byNonce[nonce]; seen && msg.EnforceNonce && !f.ForgetNonces {
 		writeJSON(w, http.StatusOK, map[string]any{"id": id, "channel_id": channel, "type": 0, "nonce": nonce})
 		return
 	}

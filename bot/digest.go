@@ -72,4 +72,12 @@ type Digests interface {
 	// asked ("discord:123", "slack:U1", "shell"), for the audit trail.
 	PostNow(ctx context.Context, name, actor string) (NowResult, error)
 	Status(ctx context.Context) ([]ChannelStatus, error)
+	// Audit lists the latest admin actions and reloads, newest first: who, what, when, outcome.
+	Audit(ctx context.Context, limit int) ([]AuditLine, error)
+}
+
+// An AuditLine is one admin action or reload, as /digest status shows it.
+type AuditLine struct {
+	At                     time.Time
+	Actor, Action, Outcome string
 }

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -132,38 +131,46 @@ func (e *Engine) digestStatus(ctx context.Context, req Request) Reply {
 		if d != nil && st.Digest != d.Name {
 			continue
 		}
+		text, times := statusLine(st)
 		r.Blocks = append(r.Blocks, Block{Kind: Item, Label: st.Digest + " → " + st.Platform + " " + st.Channel,
-			Text: statusLine(st)})
+			Text: text, Times: times})
+	}
+	if lines, err := e.digests.Audit(ctx, 5); err == nil && len(lines) > 0 {
+		r.Blocks = append(r.Blocks, Block{Kind: Heading, Text: "Latest admin actions and reloads"})
+		for _, l := range lines {
+			text := l.Action + ": " + l.Outcome + " ("
+			r.Blocks = append(r.Blocks, Block{Kind: Item, Label: l.Actor, Text: text + ")", Times: []Stamp{{At: l.At, Pos: len(text)}}})
+		}
 	}
 	return r
 }
 
-// statusLine says when a channel's digest runs next and how the last run went, in the channel's
-// own zone with its UTC offset, so a moderator reads the time its readers see.
-func statusLine(st ChannelStatus) string {
-	var parts []string
+// statusLine says when a channel's digest runs next and how the last run went. Times are
+// stamps, which the platforms show in each reader's zone and the terminal in the channel's own.
+func statusLine(st ChannelStatus) (string, []Stamp) {
+	var sb strings.Builder
+	var times []Stamp
+	at := func(t time.Time) { times = append(times, Stamp{At: t, Zone: st.Zone, Pos: sb.Len()}) }
 	if st.Next.IsZero() {
-		parts = append(parts, "no next run")
+		sb.WriteString("no next run")
 	} else {
-		parts = append(parts, "next "+localTime(st.Next, st.Zone))
+		sb.WriteString("next ")
+		at(st.Next)
 	}
 	if st.LastResult == "" {
-		parts = append(parts, "not run yet")
+		sb.WriteString("; not run yet")
 	} else {
-		parts = append(parts, fmt.Sprintf("last %s (%s)", st.LastResult, localTime(st.LastAt, st.Zone)))
+		sb.WriteString("; last " + st.LastResult + " (")
+		at(st.LastAt)
+		sb.WriteString(")")
 	}
 	if st.LastError != "" {
-		parts = append(parts, fmt.Sprintf("last error %s: %s", localTime(st.LastErrorAt, st.Zone), st.LastError))
+		sb.WriteString("; last error ")
+		at(st.LastErrorAt)
+		sb.WriteString(": " + st.LastError)
 	}
 	if st.MayBeDoubled {
-		parts = append(parts, "the last post may be doubled: the bot may not read the channel's history")
+		sb.WriteString("; the last post may be doubled: the bot may not read the channel's history")
 	}
-	return strings.Join(parts, "; ")
-}
-
-func localTime(t time.Time, zone *time.Location) string {
-	if zone != nil {
-		t = t.In(zone)
-	}
-	return t.Format("Mon 2 Jan 15:04 MST (UTC-07:00)")
+	return sb.String(), times
 }

@@ -3,7 +3,10 @@
 // platform's events into Requests and render Replies; nothing here knows any platform.
 package bot
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // A Reply is one answer, in a shape every platform can render: an embed on Discord, Block Kit on
 // Slack, aligned columns in a terminal. Each renderer owns its platform's limits and escaping.
@@ -63,30 +66,68 @@ type Block struct {
 	// Emphasis are byte ranges of Text to show in bold, such as the words a search matched:
 	// sorted, not overlapping.
 	Emphasis []Span
+	// Times are instants shown inside Text, each at its byte position, in the platform's own
+	// way: Discord and Slack show them in each reader's time zone.
+	Times []Stamp
+}
+
+// A Stamp is an instant to show at byte Pos of a block's text. Zone is where it is meant (a
+// digest's zone), for the platforms that cannot show each reader their own time.
+type Stamp struct {
+	At   time.Time
+	Zone *time.Location
+	Pos  int
+}
+
+// StampText is how a stamp reads where the platform has no markup for time: in its zone, with
+// the offset, so a reader anywhere can place it.
+func StampText(s Stamp) string {
+	t := s.At
+	if s.Zone != nil {
+		t = t.In(s.Zone)
+	}
+	return t.Format("Mon 2 Jan 15:04 MST (UTC-07:00)")
 }
 
 // A Span is a byte range of a text, End excluded.
 type Span struct{ Start, End int }
 
 // Marked is Text escaped for a platform, with its Emphasis between open and close ("**" on
-// Discord). Each piece is escaped alone, so the markers stay markup and the text stays text.
-func (b Block) Marked(escape func(string) string, open, close string) string {
-	if len(b.Emphasis) == 0 {
+// Discord) and its Times written by stamp (nil: StampText, escaped). Each piece of text is
+// escaped alone, so the markers stay markup and the text stays text.
+func (b Block) Marked(escape func(string) string, open, close string, stamp func(Stamp) string) string {
+	if len(b.Emphasis) == 0 && len(b.Times) == 0 {
 		return escape(b.Text)
 	}
+	if stamp == nil {
+		stamp = func(s Stamp) string { return escape(StampText(s)) }
+	}
 	var sb strings.Builder
-	at := 0
+	at, times := 0, b.Times
+	// plain writes text up to end, with the stamps that fall inside it.
+	plain := func(end int) {
+		for len(times) > 0 && times[0].Pos <= end {
+			if p := times[0].Pos; p >= at {
+				sb.WriteString(escape(b.Text[at:p]))
+				at = p
+			}
+			sb.WriteString(stamp(times[0]))
+			times = times[1:]
+		}
+		sb.WriteString(escape(b.Text[at:end]))
+		at = end
+	}
 	for _, sp := range b.Emphasis {
 		if sp.Start < at || sp.End > len(b.Text) || sp.Start >= sp.End {
 			continue // a range the text cannot hold is shown plain rather than trusted
 		}
-		sb.WriteString(escape(b.Text[at:sp.Start]))
+		plain(sp.Start)
 		sb.WriteString(open)
 		sb.WriteString(escape(b.Text[sp.Start:sp.End]))
 		sb.WriteString(close)
 		at = sp.End
 	}
-	sb.WriteString(escape(b.Text[at:]))
+	plain(len(b.Text))
 	return sb.String()
 }
 

@@ -36,6 +36,14 @@ func ReadFS(fsys fs.FS, prefix string) ([]*Briefing, error) {
 		if err != nil {
 			return err
 		}
+		// Hidden entries are not briefings: an editor's lock file (.#river.md), or the ..data and
+		// ..2025_xx folders behind a Kubernetes ConfigMap, whose files show at the top as links.
+		if name != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
 		if d.IsDir() || path.Ext(name) != ".md" || strings.EqualFold(d.Name(), "README.md") {
 			return nil
 		}

@@ -80,7 +80,7 @@ func (l *loader) store() {
 		return
 	}
 	path = []any{"store", "retention"}
-	switch d, ok := parseDuration(s.Retention); {
+	switch d, ok := ParseDuration(s.Retention); {
 	case !ok:
 		l.problem(path, "store.retention %s is not a duration such as 90d or 720h", l.show(path, s.Retention))
 	case d == 0:
@@ -188,7 +188,7 @@ func (l *loader) digest(i int, first map[string]int) {
 
 	g.CatchUpTime = DefaultCatchUp
 	if g.CatchUp != "" {
-		if d, ok := parseDuration(g.CatchUp); ok {
+		if d, ok := ParseDuration(g.CatchUp); ok {
 			g.CatchUpTime = d
 		} else {
 			l.problem(at("catch_up"), "%s: catch_up %s is not a duration such as 2h, 30m or 1d", name, l.show(at("catch_up"), g.CatchUp))

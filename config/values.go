@@ -46,9 +46,9 @@ var days = regexp.MustCompile(`^(\d{1,6})d`)
 // maxDays keeps a duration within time.Duration's range (about 292 years).
 const maxDays = 100000
 
-// parseDuration reads a Go duration (90s, 2h30m) or one that starts with days (90d, 1d12h).
+// ParseDuration reads a Go duration (90s, 2h30m) or one that starts with days (90d, 1d12h).
 // Negative durations are refused.
-func parseDuration(s string) (time.Duration, bool) {
+func ParseDuration(s string) (time.Duration, bool) {
 	s = strings.TrimSpace(s)
 	var d time.Duration
 	if m := days.FindStringSubmatch(s); m != nil {

@@ -59,9 +59,9 @@ func TestParseDuration(t *testing.T) {
 		{"soon", 0, false},
 		{"", 0, false},
 	} {
-		got, ok := parseDuration(tc.in)
+		got, ok := ParseDuration(tc.in)
 		if got != tc.want || ok != tc.ok {
-			t.Errorf("parseDuration(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
 	}
 }

@@ -202,7 +202,7 @@ func describe(blocks []bot.Block) string {
 				sb.WriteString(escape(b.Label))
 				sb.WriteString("**: ")
 			}
-			sb.WriteString(b.Marked(escape, "**", "**"))
+			sb.WriteString(b.Marked(escape, "**", "**", timestamp))
 		case bot.Quote:
 			for j, line := range strings.Split(b.Text, "\n") {
 				if j > 0 {
@@ -338,3 +338,7 @@ func shorten(s string, max int) string { return discordText.Cut(s, max, textfit.
 // split breaks text into pieces of at most max characters, between blocks where it can, then
 // between lines, then between words.
 func split(s string, max int) []string { return discordText.Split(s, max) }
+
+// timestamp shows an instant as Discord's timestamp markup, which each reader sees in their own
+// time zone and language.
+func timestamp(s bot.Stamp) string { return fmt.Sprintf("<t:%d:F>", s.At.Unix()) }

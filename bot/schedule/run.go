@@ -24,6 +24,9 @@ type run struct {
 // is posted (Late) and older ones are recorded Skipped. On cancellation it claims nothing more,
 // gives posts under way a few seconds, releases what it still holds and returns nil.
 func (s *Scheduler) Run(ctx context.Context) error {
+	if s.posters == nil {
+		return errors.New("schedule: a scheduler without posters reads status only")
+	}
 	s.mu.Lock()
 	if s.running {
 		s.mu.Unlock()

@@ -77,7 +77,9 @@ func (d Digest) Key(at time.Time) string {
 type Config struct {
 	Digests []Digest
 	Ledger  store.Ledger
-	Posters map[string]bot.Poster // by platform; one that is also a bot.PostFinder is asked first
+	// Posters post by platform; one that is also a bot.PostFinder is asked first. Nil makes a
+	// scheduler that only answers Status and Audit, for the command line.
+	Posters map[string]bot.Poster
 	// Compose builds a digest's post for day, the slot's local date in the digest's zone.
 	Compose func(d Digest, day time.Time) bot.Reply
 	Owner   string       // this process's name in the ledger; unique per process
@@ -174,7 +176,7 @@ func (s *Scheduler) check(digests []Digest) error {
 			errs = append(errs, fmt.Errorf("digest %q is named twice", d.Name))
 		}
 		names[d.Name] = true
-		if s.posters[d.Platform] == nil {
+		if s.posters != nil && s.posters[d.Platform] == nil {
 			errs = append(errs, fmt.Errorf("digest %q: no poster for platform %q", d.Name, d.Platform))
 		}
 		if d.Schedule.IsZero() {

@@ -116,3 +116,16 @@ func (s *Scheduler) Status(ctx context.Context) ([]bot.ChannelStatus, error) {
 	}
 	return out, nil
 }
+
+// Audit lists the latest admin actions and reloads from the ledger, newest first.
+func (s *Scheduler) Audit(ctx context.Context, limit int) ([]bot.AuditLine, error) {
+	entries, err := s.ledger.AuditSince(ctx, time.Time{}, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bot.AuditLine, len(entries))
+	for i, e := range entries {
+		out[i] = bot.AuditLine{At: e.At, Actor: e.Actor, Action: e.Action, Outcome: e.Outcome}
+	}
+	return out, nil
+}

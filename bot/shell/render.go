@@ -78,7 +78,8 @@ func Render(w io.Writer, r bot.Reply, width int) error {
 func writeBlock(sb *strings.Builder, b bot.Block, width int) {
 	switch b.Kind {
 	case bot.Item:
-		text := b.Text
+		// No markup in a terminal: emphasis is plain, and times read in their own zone.
+		text := b.Marked(func(s string) string { return s }, "", "", nil)
 		if b.Label != "" {
 			text = b.Label + ": " + text
 		}

@@ -161,7 +161,7 @@ func bodyTexts(blocks []bot.Block) []string {
 			if l := strings.TrimSpace(b.Label); l != "" {
 				lead = "*" + escape(l) + "*: "
 			}
-			out = append(out, split(lead+strings.TrimSpace(b.Marked(escape, "*", "*")), maxSectionText)...)
+			out = append(out, split(lead+strings.TrimSpace(b.Marked(escape, "*", "*", dateToken)), maxSectionText)...)
 		case bot.Quote:
 			var lines []string
 			for _, line := range strings.Split(text, "\n") {
@@ -363,4 +363,10 @@ func sepFor(prev, next string) string {
 		return "\n"
 	}
 	return "\n\n"
+}
+
+// dateToken shows an instant as Slack's date formatting, which each reader sees in their own
+// time zone; clients that cannot read it show the fallback, the time in the digest's zone.
+func dateToken(s bot.Stamp) string {
+	return fmt.Sprintf("<!date^%d^{date_long} {time}|%s>", s.At.Unix(), escape(bot.StampText(s)))
 }

@@ -72,6 +72,13 @@ func newBuild(cfg *config.Config, digests bot.Digests) (*build, error) {
 			Digests:  digests,
 		}
 		e, err := bot.New(lib, b.engineConfig)
+		if err == nil {
+			for i := range b.digests {
+				if b.digests[i].Briefing == "" {
+					b.digests[i].Briefing = e.DefaultBriefing().ID
+				}
+			}
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", cmp.Or(cfg.File, "config"), err))
 		} else if slackConfigured(cfg.Slack) {

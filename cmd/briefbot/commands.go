@@ -3,22 +3,31 @@ package main
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
 	"briefbot/bot"
 	"briefbot/bot/discord"
+	"briefbot/bot/schedule"
+	"briefbot/bot/shell"
 	"briefbot/bot/slack"
+	"briefbot/bot/store"
+	"briefbot/config"
 )
 
-const configUsage = `Usage: briefbot config check FILE
+const configUsage = `Usage: briefbot config check FILE [--format text|json]
 
-Checks a config file and the briefings it names: exit 0, or FILE:LINE: message lines and exit 1.
+Checks a config file and the briefings it names. On success it prints what will run:
+platforms and their modes, briefings, the store, and every digest's next 5 runs in its
+zone (flagging a run in a daylight-saving gap or repeated hour), then any warnings; exit 0.
+Otherwise one FILE:LINE: message line per problem, sorted by line; exit 1.
 `
 
 func (c *cli) configCmd(args []string) error {
 	cmd := c.newCommand("config", configUsage)
+	format := cmd.fs.String("format", "text", "text or json")
 	words, err := c.parse(cmd, args)
 	if err != nil {
 		return err
@@ -27,24 +36,41 @@ func (c *cli) configCmd(args []string) error {
 		fmt.Fprint(c.stderr, configUsage)
 		return usageError("config takes: check FILE")
 	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprint(c.stderr, configUsage)
+		return usageError("unknown format %q (text or json)", *format)
+	}
 	if len(words) == 2 {
 		*cmd.configFile = words[1]
 	}
 	b, err := c.build(cmd)
 	if err != nil {
-		fmt.Fprintln(c.stderr, err)
+		if *format == "json" {
+			out := struct {
+				File     string   `json:"file"`
+				Problems []string `json:"problems"`
+			}{*cmd.configFile, strings.Split(err.Error(), "\n")}
+			enc := json.NewEncoder(c.stdout)
+			enc.SetIndent("", "  ")
+			enc.Encode(out)
+		} else {
+			fmt.Fprintln(c.stderr, err)
+		}
 		return &exitError{code: 1}
 	}
-	for _, w := range b.cfg.Warnings {
-		fmt.Fprintln(c.stderr, w)
+	report := b.report(time.Now())
+	if *format == "json" {
+		return report.writeJSON(c.stdout)
 	}
-	fmt.Fprintf(c.stdout, "%s: ok\n", *cmd.configFile)
-	return nil
+	return report.writeText(c.stdout)
 }
 
 const digestUsage = `Usage: briefbot digest preview [--date YYYY-MM-DD] [--format text|discord|slack] [--config FILE]
+       briefbot digest status [--config FILE]
 
-Prints the digest as it would be posted on that date (default: today).
+preview prints the digest as it would be posted on that date (default: today).
+status reads the delivery ledger: every digest and channel, its next run, its last result
+and its last error.
 `
 
 func (c *cli) digest(ctx context.Context, args []string) error {
@@ -55,9 +81,12 @@ func (c *cli) digest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(words) != 1 || words[0] != "preview" {
+	if len(words) != 1 || (words[0] != "preview" && words[0] != "status") {
 		fmt.Fprint(c.stderr, digestUsage)
-		return usageError("digest takes: preview")
+		return usageError("digest takes: preview or status")
+	}
+	if words[0] == "status" {
+		return c.digestStatus(ctx, cmd)
 	}
 	render, ok := rendererFor(*format)
 	if !ok {
@@ -135,4 +164,79 @@ func (c *cli) invite(args []string) error {
 	}
 	_, err = fmt.Fprintln(c.stdout, discord.InviteURL(cfg.Discord.ApplicationID))
 	return err
+}
+
+// digestStatus answers /digest status from the ledger, as the running bot would.
+func (c *cli) digestStatus(ctx context.Context, cmd *command) error {
+	b, err := c.build(cmd)
+	if err != nil {
+		return err
+	}
+	ledger, err := store.Open(ctx, b.cfg.Store.DSN)
+	if err != nil {
+		return err
+	}
+	defer ledger.Close()
+	sched, err := schedule.New(schedule.Config{Digests: b.digests, Ledger: ledger, Owner: owner(),
+		Compose: func(schedule.Digest, time.Time) bot.Reply { return bot.Reply{} }})
+	if err != nil {
+		return err
+	}
+	if err := b.withDigests(sched); err != nil {
+		return err
+	}
+	reply := bot.NewCore(b.engine).Line(ctx, "/digest status", shell.Caller())
+	if err := shell.Render(c.stdout, reply, shell.Width); err != nil {
+		return err
+	}
+	return replyStatus(reply)
+}
+
+const auditUsage = `Usage: briefbot audit [--since 7d|YYYY-MM-DD] [--config FILE]
+
+Prints the admin actions and reloads in the ledger, newest first: when, who, what, outcome.
+--since takes a duration back from now (36h, 7d) or a date (default: 7d).
+`
+
+func (c *cli) audit(ctx context.Context, args []string) error {
+	cmd := c.newCommand("audit", auditUsage)
+	since := cmd.fs.String("since", "7d", "how far back: a duration (7d, 36h) or a date (YYYY-MM-DD)")
+	words, err := c.parse(cmd, args)
+	if err != nil {
+		return err
+	}
+	if len(words) > 0 {
+		fmt.Fprint(c.stderr, auditUsage)
+		return usageError("audit takes no words, only flags")
+	}
+	from, err := time.Parse(time.DateOnly, *since)
+	if err != nil {
+		d, ok := config.ParseDuration(*since)
+		if !ok {
+			fmt.Fprint(c.stderr, auditUsage)
+			return usageError("--since %q is neither a duration such as 7d nor a date YYYY-MM-DD", *since)
+		}
+		from = time.Now().Add(-d)
+	}
+	cfg, err := c.loadConfig(cmd)
+	if err != nil {
+		return err
+	}
+	ledger, err := store.Open(ctx, cfg.Store.DSN)
+	if err != nil {
+		return err
+	}
+	defer ledger.Close()
+	entries, err := ledger.AuditSince(ctx, from, 0)
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		fmt.Fprintf(c.stdout, "No admin action or reload since %s.\n", from.Format(time.DateTime))
+		return nil
+	}
+	for _, e := range entries {
+		fmt.Fprintf(c.stdout, "%s  %s  %s: %s\n", e.At.Local().Format("2006-01-02 15:04:05 MST"), e.Actor, e.Action, e.Outcome)
+	}
+	return nil
 }

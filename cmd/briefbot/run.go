@@ -61,6 +61,8 @@ Usage:
   briefbot digest preview [--date YYYY-MM-DD] [--format text|discord|slack]
   briefbot manifest slack [--url https://host]
   briefbot invite discord
+  briefbot digest status [--config FILE]
+  briefbot audit [--since 7d|YYYY-MM-DD]  admin actions and reloads, newest first
   briefbot version
 
 Every command takes --config FILE (default: briefbot.yaml here, if it exists) and --help.
@@ -95,6 +97,8 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		return c.manifest(rest)
 	case "invite":
 		return c.invite(rest)
+	case "audit":
+		return c.audit(ctx, rest)
 	case "version":
 		return c.version(rest)
 	case "help":

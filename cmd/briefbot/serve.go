@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -83,7 +84,23 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	schedCtx, stopScheduling := context.WithCancel(context.Background())
 	defer stopScheduling()
 	go func() { scheduled <- sched.Run(schedCtx) }()
-	rt := &runtime{file: cfg.File, core: core, platforms: platforms, sched: sched, logger: logger}
+	rt := &runtime{file: cfg.File, current: b, core: core, platforms: platforms, sched: sched, ledger: ledger, logger: logger}
+	rt.folders.Store(&cfg.Briefings.Dirs)
+	// Saving the config file or a briefing is a reload, as a hang-up is.
+	saved := make(chan struct{}, 1)
+	if cfg.File != "" {
+		go func() {
+			notify := func() {
+				select {
+				case saved <- struct{}{}:
+				default:
+				}
+			}
+			if err := watchFiles(schedCtx, cfg.File, func() []string { return *rt.folders.Load() }, notify, logger); err != nil {
+				logger.Warn("files are not watched; reload with SIGHUP", "err", err)
+			}
+		}()
+	}
 
 	deps := platforms.routes
 	deps.logger = logger
@@ -118,7 +135,9 @@ wait:
 		case err := <-scheduled:
 			return fmt.Errorf("scheduler: %w", err)
 		case <-hangups:
-			rt.reload(ctx, c.lookupEnv)
+			rt.reload(ctx, c.lookupEnv, "sighup")
+		case <-saved:
+			rt.reload(ctx, c.lookupEnv, "file change")
 		case <-ctx.Done():
 			break wait
 		}
@@ -163,17 +182,21 @@ func owner() string {
 // runtime is what a reload changes in a running serve.
 type runtime struct {
 	file      string
+	current   *build // only the serve loop reads and replaces it
 	core      *bot.Core
 	platforms *platforms
 	sched     *schedule.Scheduler
+	ledger    store.Ledger
 	logger    *slog.Logger
+	folders   atomic.Pointer[[]string] // the briefing folders in force, for the file watcher
 }
 
 // reload rebuilds everything that answers from the config file and the briefing folders and puts
 // it in force at once; requests in flight finish on the engine they started with. Digests are
 // re-planned through the ledger, so a reload across a slot neither loses nor doubles it.
-// Anything wrong keeps the old in force, and the log names each problem at its FILE:LINE.
-func (rt *runtime) reload(ctx context.Context, lookupEnv func(string) (string, bool)) {
+// Anything wrong keeps the old in force, and the log names each problem at its FILE:LINE. Every
+// reload, good or refused, goes to the audit trail.
+func (rt *runtime) reload(ctx context.Context, lookupEnv func(string) (string, bool), why string) {
 	cfg := config.Default()
 	var err error
 	if rt.file != "" {
@@ -187,15 +210,32 @@ func (rt *runtime) reload(ctx context.Context, lookupEnv func(string) (string, b
 		err = rt.sched.Replan(b.digests)
 	}
 	if err != nil {
-		rt.logger.Error("reload refused: the old config and briefings stay in force", "problems", strings.Split(err.Error(), "\n"))
+		problems := strings.Split(err.Error(), "\n")
+		rt.logger.Error("reload refused: the old config and briefings stay in force", "trigger", why, "problems", problems)
+		outcome := "refused: " + problems[0]
+		if len(problems) > 1 {
+			outcome += fmt.Sprintf(" (and %d more)", len(problems)-1)
+		}
+		rt.audit(ctx, why, outcome)
 		return
 	}
-	old := rt.core.Swap(b.engine)
-	rt.logger.Info("reloaded", "briefings", len(b.engine.Library().Briefings()), "before", len(old.Library().Briefings()),
-		"digests", len(b.digests))
+	changes := describeChanges(rt.current, b)
+	rt.core.Swap(b.engine)
+	rt.current = b
+	rt.folders.Store(&cfg.Briefings.Dirs)
+	rt.logger.Info("reloaded", append([]any{"trigger", why}, changes.logArgs()...)...)
+	rt.audit(ctx, why, "ok: "+changes.summary())
 	if rt.platforms.discord != nil {
 		if err := rt.platforms.discord.Register(ctx); err != nil {
 			rt.logger.Error("reload: discord commands not registered", "err", err)
 		}
+	}
+}
+
+func (rt *runtime) audit(ctx context.Context, why, outcome string) {
+	err := rt.ledger.Audit(ctx, store.AuditEntry{At: time.Now(), Actor: "reload:" + strings.ReplaceAll(why, " ", "-"),
+		Action: "reload " + cmp.Or(rt.file, "(built-in config)"), Outcome: outcome})
+	if err != nil {
+		rt.logger.Error("audit entry not written", "err", err)
 	}
 }

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"briefbot/bot/schedule"
+	"briefbot/briefings"
+)
+
+// A checkReport is what config check says will run, for a moderator (text) or a script (JSON).
+// It holds no secret: platforms by mode only, the store without its password.
+type checkReport struct {
+	File      string           `json:"file"`
+	Platforms []platformReport `json:"platforms"`
+	Briefings []briefingReport `json:"briefings"`
+	Store     string           `json:"store"`
+	Digests   []digestReport   `json:"digests"`
+	Warnings  []string         `json:"warnings"`
+}
+
+type platformReport struct {
+	Name  string   `json:"name"`
+	Modes []string `json:"modes"`
+}
+
+type briefingReport struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Issues  int    `json:"issues"`
+	File    string `json:"file"`
+	Version string `json:"version"`
+	Default bool   `json:"default"`
+}
+
+type digestReport struct {
+	Name     string      `json:"name"`
+	Platform string      `json:"platform"`
+	Channels []string    `json:"channels"`
+	Schedule string      `json:"schedule"`
+	Zone     string      `json:"zone"`
+	Briefing string      `json:"briefing"`
+	Next     []runReport `json:"next"`
+}
+
+type runReport struct {
+	At     time.Time `json:"at"` // RFC 3339 with the zone's offset
+	Local  string    `json:"local"`
+	Gap    bool      `json:"dst_gap,omitempty"`      // the scheduled time does not exist that day
+	Repeat bool      `json:"dst_repeated,omitempty"` // the scheduled time happens twice that day
+}
+
+// report describes what b will run, with each digest's next runs after now.
+func (b *build) report(now time.Time) checkReport {
+	cfg := b.cfg
+	r := checkReport{File: cfg.File, Store: safeDSN(cfg.Store.DSN), Warnings: cfg.Warnings,
+		Platforms: []platformReport{}, Briefings: []briefingReport{}, Digests: []digestReport{}}
+	if d := cfg.Discord; d.Enabled() || d.Token != "" {
+		p := platformReport{Name: "discord"}
+		if d.PublicKey != "" {
+			p.Modes = append(p.Modes, "HTTP endpoint (/discord/interactions)")
+		}
+		if d.Gateway {
+			p.Modes = append(p.Modes, "gateway")
+		}
+		if d.Token != "" {
+			p.Modes = append(p.Modes, "posts digests")
+		}
+		r.Platforms = append(r.Platforms, p)
+	}
+	if s := cfg.Slack; s.Enabled() {
+		p := platformReport{Name: "slack"}
+		if s.SigningSecret != "" {
+			p.Modes = append(p.Modes, "HTTP endpoint (/slack/commands)")
+		}
+		if s.AppToken != "" {
+			p.Modes = append(p.Modes, "Socket Mode")
+		}
+		if s.BotToken != "" {
+			p.Modes = append(p.Modes, "posts digests")
+		}
+		r.Platforms = append(r.Platforms, p)
+	}
+	if len(r.Platforms) == 0 {
+		r.Platforms = append(r.Platforms, platformReport{Name: "shell", Modes: []string{"terminal only: no platform configured"}})
+	}
+	for _, br := range b.engine.Library().Briefings() {
+		file := br.File
+		if strings.HasPrefix(file, briefings.EmbeddedPrefix) {
+			file = "built in"
+		}
+		r.Briefings = append(r.Briefings, briefingReport{ID: br.ID, Title: br.Title, Issues: len(br.Issues),
+			File: file, Version: br.Version, Default: br == b.engine.DefaultBriefing()})
+	}
+	for _, d := range b.digests {
+		dr := digestReport{Name: d.Name, Platform: d.Platform, Channels: d.Channels, Schedule: d.Schedule.Spec(),
+			Zone: d.Schedule.Zone().String(), Briefing: d.Briefing, Next: []runReport{}}
+		for _, run := range d.Schedule.Runs(now, 5) {
+			dr.Next = append(dr.Next, runReport{At: run.At, Local: run.String(),
+				Gap: run.Adjust == schedule.InGap, Repeat: run.Adjust == schedule.Repeated})
+		}
+		r.Digests = append(r.Digests, dr)
+	}
+	return r
+}
+
+// safeDSN is the store's address without its password: the scheme, host and path.
+func safeDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unreadable)"
+	}
+	if u.Scheme == "sqlite" {
+		return "sqlite://" + u.Host + u.Path
+	}
+	return u.Scheme + "://" + u.Host + u.Path
+}
+
+func (r checkReport) writeJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+func (r checkReport) writeText(w io.Writer) error {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%s: ok\n\nPlatforms\n", r.File)
+	for _, p := range r.Platforms {
+		fmt.Fprintf(&sb, "  %-8s %s\n", p.Name, strings.Join(p.Modes, ", "))
+	}
+	sb.WriteString("\nBriefings\n")
+	for _, b := range r.Briefings {
+		def := ""
+		if b.Default {
+			def = ", the default"
+		}
+		fmt.Fprintf(&sb, "  %s: %s (%d issues, version %s%s)\n    %s\n", b.ID, b.Title, b.Issues, b.Version, def, b.File)
+	}
+	fmt.Fprintf(&sb, "\nStore\n  %s\n", r.Store)
+	if len(r.Digests) > 0 {
+		sb.WriteString("\nDigests: the next 5 runs, in each digest's zone\n")
+	}
+	for _, d := range r.Digests {
+		fmt.Fprintf(&sb, "  %s → %s %s: %q in %s, briefing %s\n", d.Name, d.Platform, strings.Join(d.Channels, ", "),
+			d.Schedule, d.Zone, d.Briefing)
+		for _, n := range d.Next {
+			fmt.Fprintf(&sb, "    %s (UTC%s)\n", n.Local, n.At.Format("-07:00"))
+		}
+	}
+	if len(r.Warnings) > 0 {
+		sb.WriteString("\nWarnings\n")
+		for _, w := range r.Warnings {
+			fmt.Fprintf(&sb, "  %s\n", w)
+		}
+	}
+	_, err := io.WriteString(w, sb.String())
+	return err
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// debounce is how long the files must be quiet before a change is acted on: an editor's save is
+// a burst of writes, renames and creates.
+const debounce = 150 * time.Millisecond
+
+// watchFiles calls changed when the content of the config file or of any file in the briefing
+// folders changes, until ctx ends. It watches folders, not files, so that editors that save by
+// renaming a new file into place and Kubernetes' ConfigMap symlink swaps are seen alike, and it
+// compares a hash of the contents rather than trusting event kinds, which differ by system.
+// folders is asked again after every change, since a reload may name other folders.
+func watchFiles(ctx context.Context, file string, folders func() []string, changed func(), logger *slog.Logger) error {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	watched := map[string]bool{}
+	sync := func() []string {
+		dirs := append([]string{filepath.Dir(file)}, folders()...)
+		for _, d := range dirs {
+			if !watched[d] {
+				if err := w.Add(d); err != nil {
+					logger.Warn("cannot watch a folder; its changes need a SIGHUP", "folder", d, "err", err)
+					continue
+				}
+				watched[d] = true
+			}
+		}
+		for d := range watched {
+			if !slices.Contains(dirs, d) {
+				w.Remove(d)
+				delete(watched, d)
+			}
+		}
+		return dirs[1:]
+	}
+	dirs := sync()
+	last := contentHash(file, dirs)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err, ok := <-w.Errors:
+			if !ok {
+				return nil
+			}
+			logger.Warn("file watcher", "err", err)
+		case _, ok := <-w.Events:
+			if !ok {
+				return nil
+			}
+			timer.Reset(debounce)
+		case <-timer.C:
+			if h := contentHash(file, dirs); h != last {
+				last = h
+				changed()
+				dirs = sync()
+				last = contentHash(file, dirs)
+			}
+		}
+	}
+}
+
+// contentHash sums the config file and every regular file in the folders, by name and content,
+// following symlinks as a reader of the files would.
+func contentHash(file string, dirs []string) [sha256.Size]byte {
+	h := sha256.New()
+	add := func(path string) {
+		f, err := os.Open(path)
+		if err != nil {
+			io.WriteString(h, path+"\x00missing\x00")
+			return
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+			return
+		}
+		io.WriteString(h, path+"\x00")
+		io.Copy(h, f)
+	}
+	add(file)
+	for _, d := range dirs {
+		entries, _ := os.ReadDir(d)
+		for _, e := range entries {
+			add(filepath.Join(d, e.Name()))
+		}
+	}
+	var sum [sha256.Size]byte
+	copy(sum[:], h.Sum(nil))
+	return sum
+}

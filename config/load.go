@@ -19,7 +19,9 @@ import (
 // map's lookup in tests; it tells a variable set to "" from one not set at all.
 //
 // The error, when there is one, is a yamlfile.Errors: every problem, one FILE:LINE: message per
-// line, sorted by line.
+// line, sorted by line. A config comes back with it when the file could be read as a whole, so
+// that the caller can check what only it can (the briefings named, the adapters' settings) and
+// report every problem at once; such a config is never to be run.
 func Load(path string, lookupEnv func(string) (string, bool)) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -104,7 +106,9 @@ func parse(file string, data []byte, lookupEnv func(string) (string, bool), mode
 	l.validate()
 	l.warn(mode)
 	if err := l.errs.Err(); err != nil {
-		return nil, err
+		// The file was read whole: the caller may still check what it names (briefings, the
+		// adapters' settings) and report every problem in one pass, but must not run it.
+		return c, err
 	}
 	l.warns.Sort()
 	for _, w := range l.warns {

@@ -30,12 +30,28 @@ type build struct {
 	engineConfig bot.Config
 }
 
-// newBuild checks cfg against everything it names and builds the engine. digests is the
-// scheduler the engine asks about /digest; nil before one runs.
-func newBuild(cfg *config.Config, digests bot.Digests) (*build, error) {
-	b := &build{cfg: cfg, discord: discordSettings(cfg), slack: slackSettings(cfg)}
+// buildFrom builds from a config as config.Load gives it. When the file itself has problems, the
+// checks that only the build can make (the adapters' settings, channel ids, briefing ids) still
+// run, so that a moderator reads every problem in one pass.
+func buildFrom(cfg *config.Config, loadErr error) (*build, error) {
+	if loadErr == nil {
+		return newBuild(cfg, nil)
+	}
+	if cfg == nil {
+		return nil, loadErr
+	}
+	errs := append([]error{loadErr}, adapterProblems(cfg)...)
+	errs = append(errs, checkChannels(cfg)...)
+	if _, libErrs := loadLibrary(cfg); len(libErrs) > 0 {
+		errs = append(errs, libErrs...)
+	}
+	return nil, joinByLine(errs)
+}
+
+// adapterProblems are the adapters' own judgements of their settings, at the config's lines.
+func adapterProblems(cfg *config.Config) []error {
 	var errs []error
-	for _, p := range discord.Check(b.discord) {
+	for _, p := range discord.Check(discordSettings(cfg)) {
 		path := []any{"discord"}
 		if p.Key != "" {
 			path = append(path, p.Key)
@@ -46,7 +62,7 @@ func newBuild(cfg *config.Config, digests bot.Digests) (*build, error) {
 		errs = append(errs, cfg.Errorf(path, "%s", p.Error()))
 	}
 	if slackConfigured(cfg.Slack) {
-		for _, p := range slack.Check(b.slack) {
+		for _, p := range slack.Check(slackSettings(cfg)) {
 			path := []any{"slack"}
 			if p.Key != "" {
 				path = append(path, p.Key)
@@ -54,6 +70,14 @@ func newBuild(cfg *config.Config, digests bot.Digests) (*build, error) {
 			errs = append(errs, cfg.Errorf(path, "%s", p.Error()))
 		}
 	}
+	return errs
+}
+
+// newBuild checks cfg against everything it names and builds the engine. digests is the
+// scheduler the engine asks about /digest; nil before one runs.
+func newBuild(cfg *config.Config, digests bot.Digests) (*build, error) {
+	b := &build{cfg: cfg, discord: discordSettings(cfg), slack: slackSettings(cfg)}
+	errs := adapterProblems(cfg)
 	errs = append(errs, checkChannels(cfg)...)
 	var digestErrs []error
 	b.digests, digestErrs = scheduleDigests(cfg)

@@ -164,3 +164,38 @@ store: {dsn: "sqlite://`+filepath.Join(dir, "ledger.db")+`"}
 		t.Errorf("digest status = exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestEveryProblemInOnePass: problems the config finds itself and those only the build can find
+// (briefing ids, channel ids, the adapters' settings) come out together, sorted by line.
+func TestEveryProblemInOnePass(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "briefbot.yaml", `slack:
+  signing_secret: s
+  bot_token: xoxb-1
+  app_token: xoxb-not-an-app-token
+digests:
+  - name: morning
+    platform: slack
+    channel: "#general"
+    shedule: "0 9 * * 1-5"
+    timezone: Mexico City
+    briefing: us-mexico-troop
+`)
+	_, stderr, code := invoke(t, "", nil, "config", "check", path)
+	want := []string{
+		path + `:4: slack.app_token: must be an app-level token`,
+		path + `:6: digest "morning": no schedule`,
+		path + `:8: digest "morning": channel "#general" is not a Slack channel id`,
+		path + `:9: unknown key "shedule" in digests[0]; did you mean "schedule"?`,
+		path + `:10: digest "morning": unknown time zone "Mexico City"; did you mean "America/Mexico_City"?`,
+		path + `:11: digest "morning": no briefing has id "us-mexico-troop" (did you mean "us-mexico-troops"?)`,
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if code != 1 || len(lines) != len(want) {
+		t.Fatalf("config check = exit %d, %d lines; want exit 1 and %d lines:\n%s", code, len(lines), len(want), stderr)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("line %d = %q\nwant it to start %q", i+1, lines[i], w)
+		}
+	}
+}

@@ -157,13 +157,9 @@ func (c *cli) loadConfig(cmd *command) (*config.Config, error) {
 }
 
 // build reads the config (--config, or briefbot.yaml when it exists, or the built-in defaults)
-// and builds everything that answers from it.
+// and builds everything that answers from it, reporting every problem at once.
 func (c *cli) build(cmd *command) (*build, error) {
-	cfg, err := c.loadConfig(cmd)
-	if err != nil {
-		return nil, err
-	}
-	return newBuild(cfg, nil)
+	return buildFrom(c.loadConfig(cmd))
 }
 
 func (c *cli) version(args []string) error {

@@ -205,6 +205,8 @@ func (rt *runtime) reload(ctx context.Context, lookupEnv func(string) (string, b
 	var b *build
 	if err == nil {
 		b, err = newBuild(cfg, rt.sched)
+	} else {
+		_, err = buildFrom(cfg, err) // every problem, for the log
 	}
 	if err == nil {
 		err = rt.sched.Replan(b.digests)

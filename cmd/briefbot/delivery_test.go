@@ -124,14 +124,21 @@ type child struct {
 
 func (f *fanOut) start(t *testing.T, name string) *child {
 	t.Helper()
+	return startChild(t, f.dir, name, f.config)
+}
+
+// startChild runs briefbot serve with config as a child process until the test ends, and waits
+// until it listens.
+func startChild(t *testing.T, dir, name, config string) *child {
+	t.Helper()
 	bin, err := builtBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := writeFile(t, f.dir, name+".yaml", f.config)
+	path := writeFile(t, dir, name+".yaml", config)
 	c := &child{cmd: exec.Command(bin, "serve", "--config", path), log: &bottest.LogBuffer{}}
 	c.cmd.Stderr = c.log
-	c.cmd.Dir = f.dir
+	c.cmd.Dir = dir
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -143,6 +150,14 @@ func (f *fanOut) start(t *testing.T, name string) *child {
 		time.Sleep(20 * time.Millisecond)
 	}
 	return c
+}
+
+// addr is where the child listens.
+func (c *child) addr() string {
+	if m := listenLine.FindStringSubmatch(c.log.String()); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // killMidFanOut waits until some but not all of the first slot's posts are out, then kills c

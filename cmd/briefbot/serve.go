@@ -102,31 +102,38 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		}()
 	}
 
-	deps := platforms.routes
-	deps.logger = logger
-	deps.ready = func(context.Context) error {
+	ready := &readiness{}
+	ready.add("briefings", func(context.Context) error {
 		if len(core.Engine().Library().Briefings()) == 0 {
 			return errors.New("no briefings loaded")
 		}
 		return nil
-	}
+	})
+	ready.add("store", ledger.Ping)
+	deps := platforms.routes
+	deps.logger = logger
+	deps.readiness = ready
 	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTP.Listen, err)
 	}
 	srv := &http.Server{
 		Handler:           NewServer(deps),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      15 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		MaxHeaderBytes:    maxHeaderBytes,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
 	}
+	// Requests are noted as they arrive, so that draining can tell when they stop coming.
+	var lastRequest atomic.Int64
+	srv.Handler = drainAware(ready, &lastRequest, srv.Handler)
 	logger.Info("listening", "addr", ln.Addr().String(), "briefings", len(b.engine.Library().Briefings()),
-		"discord", cfg.Discord.Enabled(), "slack", cfg.Slack.Enabled(), "version", version)
+		"digests", len(b.digests), "discord", cfg.Discord.Enabled(), "slack", cfg.Slack.Enabled(), "version", version)
 
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- srv.Serve(capConnections(ln, maxConnections)) }()
 wait:
 	for {
 		select {
@@ -142,10 +149,29 @@ wait:
 			break wait
 		}
 	}
-	logger.Info("shutting down")
-	// The scheduler stops claiming at once, finishes or releases the slots it holds, and
-	// returns; requests in flight finish meanwhile.
+	return drain(srv, ready, &lastRequest, stopScheduling, scheduled, logger)
+}
+
+// Draining: readiness turns 503 at once and keep-alive connections close after their next
+// answer (closing idle ones at once would race a client that has just picked one to send on); new requests are still answered while they keep coming, for at most drainGrace, so
+// that a load balancer that has not yet seen the 503 loses nothing; then the server stops
+// taking any and lets those in flight finish, for at most shutdownGrace. A second signal ends
+// the process at once (main restores the default action after the first).
+const (
+	drainGrace = 5 * time.Second
+	drainQuiet = 250 * time.Millisecond // no request for this long: the balancer has moved on
+)
+
+func drain(srv *http.Server, ready *readiness, lastRequest *atomic.Int64, stopScheduling func(),
+	scheduled <-chan error, logger *slog.Logger) error {
+	start := time.Now()
+	logger.Info("draining")
+	ready.drain()
+	// The scheduler stops claiming at once, and finishes or releases the slots it holds.
 	stopScheduling()
+	for time.Since(start) < drainGrace && time.Since(time.Unix(0, lastRequest.Load())) < drainQuiet {
+		time.Sleep(drainQuiet / 5)
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
@@ -154,8 +180,20 @@ wait:
 	if err := <-scheduled; err != nil {
 		return fmt.Errorf("scheduler: %w", err)
 	}
-	logger.Info("stopped")
+	logger.Info("stopped", "took", time.Since(start))
 	return nil
+}
+
+// drainAware notes when the last request arrived and, while draining, closes each connection
+// after its answer.
+func drainAware(ready *readiness, last *atomic.Int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		last.Store(time.Now().UnixNano())
+		if ready.draining.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // composer builds a digest's post from the briefing it names in the library in force.

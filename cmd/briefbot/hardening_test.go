@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"briefbot/bot/discord/discordtest"
+)
+
+// rss is a process's resident memory in bytes, from /proc.
+func rss(t *testing.T, pid int) int64 {
+	t.Helper()
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Skip("no /proc to read memory from")
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmRSS in /proc status")
+	return 0
+}
+
+// TestSlowHeaderSenders: a thousand clients that send most of a header and never finish it hold
+// a bounded amount of memory, and a normal request is still answered; a header past the limit
+// is refused.
+func TestSlowHeaderSenders(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process and a thousand connections")
+	}
+	dir := t.TempDir()
+	c := startChild(t, dir, "serve", `http: {listen: "127.0.0.1:0"}
+discord: {application_id: "123", public_key: "`+discordtest.PublicKey()+`"}
+store: {dsn: "sqlite://`+dir+`/ledger.db"}
+`)
+	addr := c.addr()
+	before := rss(t, c.cmd.Process.Pid)
+	var conns []net.Conn
+	defer func() {
+		for _, conn := range conns {
+			conn.Close()
+		}
+	}()
+	partial := "POST /discord/interactions HTTP/1.1\r\nHost: x\r\nX-Filler: " + strings.Repeat("a", 7<<10)
+	for range 1000 {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatalf("dial: %v", err)
+		}
+		conns = append(conns, conn)
+		if _, err := io.WriteString(conn, partial); err != nil {
+			t.Fatalf("write: %v", err)
+		}
+	}
+	time.Sleep(500 * time.Millisecond) // let the server read what was sent
+	during := rss(t, c.cmd.Process.Pid)
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get("http://" + addr + "/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("a normal request during the attack: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	t.Logf("RSS %d MB before, %d MB with 1,000 slow senders", before>>20, during>>20)
+	if during > 64<<20 {
+		t.Errorf("RSS %d MB with 1,000 slow header senders; want under 64 MB", during>>20)
+	}
+
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	go io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: "+strings.Repeat("b", 1<<20)+"\r\n\r\n")
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	status, _ := bufio.NewReader(conn).ReadString('\n')
+	if !strings.Contains(status, "431") {
+		t.Errorf("a complete 1 MiB header was answered %q; want 431", strings.TrimSpace(status))
+	}
+}
+
+// TestDrainUnderKeepAliveLoad: on SIGTERM readiness turns 503 at once, and no request sent
+// before it did fails; the process exits 0.
+func TestDrainUnderKeepAliveLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process under load")
+	}
+	dir := t.TempDir()
+	c := startChild(t, dir, "serve", `http: {listen: "127.0.0.1:0"}
+discord: {application_id: "123", public_key: "`+discordtest.PublicKey()+`"}
+store: {dsn: "sqlite://`+dir+`/ledger.db"}
+`)
+	base := "http://" + c.addr()
+	var notReadyAt atomic.Int64 // when readiness was first seen 503, unix nanoseconds
+	var failedBefore, sent atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}, Timeout: 5 * time.Second}
+			target := discordTarget(base + "/discord/interactions")
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				req, _ := target(t.Context())
+				at := time.Now().UnixNano()
+				resp, err := client.Do(req)
+				sent.Add(1)
+				ok := err == nil && resp.StatusCode == http.StatusOK
+				if resp != nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				if nr := notReadyAt.Load(); !ok && (nr == 0 || at < nr) {
+					failedBefore.Add(1)
+				}
+			}
+		})
+	}
+	time.Sleep(300 * time.Millisecond)
+	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); notReadyAt.Load() == 0; time.Sleep(time.Millisecond) {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+		}
+		if err != nil || resp.StatusCode == http.StatusServiceUnavailable {
+			notReadyAt.Store(time.Now().UnixNano())
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("readiness never turned 503 after SIGTERM")
+		}
+	}
+	time.Sleep(200 * time.Millisecond) // the balancer takes a moment to stop sending
+	close(stop)
+	wg.Wait()
+	waited := make(chan error, 1)
+	go func() { waited <- c.cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Errorf("briefbot serve after SIGTERM: %v (want exit 0)\n%s", err, c.log.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("briefbot serve did not exit within 20 s of SIGTERM")
+	}
+	if sent.Load() == 0 || failedBefore.Load() != 0 {
+		t.Errorf("%d of %d requests sent before readiness turned 503 failed", failedBefore.Load(), sent.Load())
+	}
+}

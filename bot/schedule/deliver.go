@@ -68,6 +68,7 @@ func (s *Scheduler) deliver(stop, work context.Context, j job) result {
 	switch {
 	case err != nil:
 		release()
+		s.observe.LedgerFailed("claim")
 		s.log.Warn("digest claim failed; will try again", j.attrs("err", err)...)
 		s.recheckLater(j)
 		return result{failed, "the ledger did not answer"}
@@ -160,6 +161,7 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 				return s.fail(h, j, "refused: "+codeOf(pe))
 			case isPostError && (pe.RetryAfter > 0 || pe.Code == "429"):
 				// Refused for the rate: nothing went out. The whole budget waits, not just this post.
+				s.observe.RateLimited(j.slot.Platform)
 				wait, code = pe.RetryAfter, "rate limited"
 				if wait <= 0 {
 					wait = backoff(attempt)
@@ -282,12 +284,14 @@ func (s *Scheduler) mark(h *holding, j job, out store.Outcome) {
 		err := s.ledger.Mark(ctx, j.slot, s.owner, out, s.clock.Now())
 		switch {
 		case err == nil:
+			s.observe.Marked(j.slot.Platform, out.Result)
 			s.settled(j)
 			return
 		case errors.Is(err, store.ErrNotHeld):
 			s.log.Warn("digest lease lost before marking: the next holder looks for the post", j.attrs()...)
 			return
 		case attempt >= 3 || ctx.Err() != nil:
+			s.observe.LedgerFailed("mark")
 			s.log.Error("digest mark failed: left to the next holder", j.attrs("err", err)...)
 			s.recheckLater(j)
 			return
@@ -316,6 +320,7 @@ func (s *Scheduler) settleMissed(work context.Context, j job) result {
 	claim, err := s.ledger.Claim(ctx, j.slot, s.owner, leaseFor, s.clock.Now())
 	switch {
 	case err != nil:
+		s.observe.LedgerFailed("claim")
 		s.recheckLater(j)
 		return result{failed, "the ledger did not answer"}
 	case claim.Done != nil:

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -90,7 +91,23 @@ type Config struct {
 	// than it (at least a week). Keep it longer than a digest's longest gap between runs, or
 	// catch-up forgets that digest's channels.
 	Retention time.Duration
+	// Observer is told how slots end, for metrics; nil for none.
+	Observer Observer
 }
+
+// An Observer is told what the scheduler does: how each slot ended, each rate limit met, each
+// ledger call that failed.
+type Observer interface {
+	Marked(platform string, result store.Result)
+	RateLimited(platform string)
+	LedgerFailed(op string)
+}
+
+type noObserver struct{}
+
+func (noObserver) Marked(string, store.Result) {}
+func (noObserver) RateLimited(string)          {}
+func (noObserver) LedgerFailed(string)         {}
 
 // A Scheduler posts digests at their slots through the ledger. Run drives the schedule; PostNow,
 // Status and Digests serve /digest and the command line, with or without Run.
@@ -103,6 +120,7 @@ type Scheduler struct {
 	clock     Clock
 	limits    *limiter
 	retention time.Duration
+	observe   Observer
 	wake      chan struct{} // the loop's plan changed: a Replan, a slot to recheck
 
 	mu       sync.Mutex
@@ -153,7 +171,7 @@ func New(cfg Config) (*Scheduler, error) {
 	s := &Scheduler{
 		ledger: cfg.Ledger, posters: cfg.Posters, compose: cfg.Compose, owner: cfg.Owner,
 		log: cfg.Logger, clock: cfg.Clock, limits: newLimiter(cfg.Clock, cfg.Limits),
-		retention: cfg.Retention, wake: make(chan struct{}, 1),
+		retention: cfg.Retention, observe: cmp.Or[Observer](cfg.Observer, noObserver{}), wake: make(chan struct{}, 1),
 		cursor: map[string]time.Time{}, inflight: map[slotKey]bool{}, pending: map[slotKey]pending{},
 	}
 	if err := s.check(cfg.Digests); err != nil {

@@ -103,8 +103,8 @@ func (c *cli) interactive(ctx context.Context, args []string) error {
 	return shell.Run(ctx, bot.NewCore(b.engine), c.stdin, c.stdout, isTerminal(c.stdin))
 }
 
-func isTerminal(r any) bool {
-	f, ok := r.(*os.File)
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	if !ok {
 		return false
 	}

@@ -166,3 +166,46 @@ store: {dsn: "sqlite://`+dir+`/ledger.db"}
 		t.Errorf("%d of %d requests sent before readiness turned 503 failed", failedBefore.Load(), sent.Load())
 	}
 }
+
+// TestHealthCommand: briefbot health is 0 against a ready server and 1 otherwise.
+func TestHealthCommand(t *testing.T) {
+	base, stop := startServe(t, `http: {listen: "127.0.0.1:0"}`+"\n", nil)
+	if stdout, stderr, code := invoke(t, "", nil, "health", "--url", base); code != 0 || !strings.Contains(stdout, "ready") {
+		t.Errorf("health against a ready server = exit %d\n%s%s", code, stdout, stderr)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := invoke(t, "", nil, "health", "--url", base); code != 1 || !strings.Contains(stderr, "not ready") {
+		t.Errorf("health against a stopped server = exit %d\n%s", code, stderr)
+	}
+}
+
+// TestMetrics: /metrics counts commands by their names in the table, never by what was typed.
+func TestMetrics(t *testing.T) {
+	base, _ := startServe(t, `http: {listen: "127.0.0.1:0"}
+discord: {application_id: "123", public_key: "`+discordtest.PublicKey()+`"}
+`, nil)
+	for _, line := range []string{"position sovereignty", "dance-typed-by-someone", "search secret-words"} {
+		askServe(t, base, line)
+	}
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	text := string(raw)
+	for _, want := range []string{`briefbot_commands_total{command="position",outcome="answered",platform="discord"} 1`,
+		`briefbot_commands_total{command="unknown",outcome="invalid",platform="discord"} 1`,
+		`briefbot_command_duration_seconds_bucket{command="search"`, `briefbot_build_info{`, "go_goroutines"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	for _, typed := range []string{"dance-typed-by-someone", "secret-words", "sovereignty"} {
+		if strings.Contains(text, typed) {
+			t.Errorf("/metrics holds typed text %q", typed)
+		}
+	}
+}

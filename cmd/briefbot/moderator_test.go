@@ -199,3 +199,15 @@ digests:
 		}
 	}
 }
+
+// TestShippedConfigsPass: the commented example and the compose deployment's config pass
+// config check as shipped, given their secrets.
+func TestShippedConfigsPass(t *testing.T) {
+	env := map[string]string{"DISCORD_BOT_TOKEN": "token.SECRET", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
+		"POSTGRES_PASSWORD": "p", "DISCORD_APPLICATION_ID": "123", "DISCORD_PUBLIC_KEY": discordtest.PublicKey()}
+	for _, path := range []string{"../../config/example.yaml", "../../deploy/briefbot.yaml"} {
+		if stdout, stderr, code := invoke(t, "", env, "config", "check", path); code != 0 {
+			t.Errorf("config check %s = exit %d\n%s%s", path, code, stdout, stderr)
+		}
+	}
+}

@@ -63,6 +63,7 @@ Usage:
   briefbot invite discord
   briefbot digest status [--config FILE]
   briefbot audit [--since 7d|YYYY-MM-DD]  admin actions and reloads, newest first
+  briefbot health [--url http://127.0.0.1:8080]  exit 0 when the running bot is ready
   briefbot version
 
 Every command takes --config FILE (default: briefbot.yaml here, if it exists) and --help.
@@ -99,6 +100,8 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		return c.invite(rest)
 	case "audit":
 		return c.audit(ctx, rest)
+	case "health":
+		return c.health(ctx, rest)
 	case "version":
 		return c.version(rest)
 	case "help":

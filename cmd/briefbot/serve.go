@@ -47,12 +47,13 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	signal.Notify(hangups, syscall.SIGHUP)
 	defer signal.Stop(hangups)
 
-	logger := slog.New(slog.NewJSONHandler(c.stderr, nil))
 	b, err := c.build(cmd)
 	if err != nil {
 		return err
 	}
 	cfg := b.cfg
+	logger := newLogger(c.stderr, cfg.Log)
+	m := newMetrics()
 	ledger, err := store.Open(ctx, cfg.Store.DSN)
 	if err != nil {
 		return err
@@ -60,7 +61,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	defer ledger.Close()
 	// Nothing is answered before the platforms start, so the engine can be completed with the
 	// scheduler, which needs the adapters' posters, before anyone asks.
-	core := bot.NewCore(b.engine, bot.Recover(logger), bot.Log(logger))
+	core := bot.NewCore(b.engine, bot.Recover(logger), bot.Log(logger), m.middleware())
 	platforms, err := newPlatforms(b, core, logger)
 	if err != nil {
 		return err
@@ -68,7 +69,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	defer platforms.close()
 	sched, err := schedule.New(schedule.Config{
 		Digests: b.digests, Ledger: ledger, Posters: platforms.posters, Compose: composer(core),
-		Owner: owner(), Logger: logger, Retention: cfg.Store.RetentionTime,
+		Owner: owner(), Logger: logger, Retention: cfg.Store.RetentionTime, Observer: m,
 	})
 	if err != nil {
 		return err
@@ -84,7 +85,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	schedCtx, stopScheduling := context.WithCancel(context.Background())
 	defer stopScheduling()
 	go func() { scheduled <- sched.Run(schedCtx) }()
-	rt := &runtime{file: cfg.File, current: b, core: core, platforms: platforms, sched: sched, ledger: ledger, logger: logger}
+	rt := &running{file: cfg.File, current: b, core: core, platforms: platforms, sched: sched, ledger: ledger,
+		logger: logger, metrics: m}
 	rt.folders.Store(&cfg.Briefings.Dirs)
 	// Saving the config file or a briefing is a reload, as a hang-up is.
 	saved := make(chan struct{}, 1)
@@ -110,9 +112,19 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return nil
 	})
 	ready.add("store", ledger.Ping)
+	go m.watchReadiness(schedCtx, ready, 10*time.Second)
 	deps := platforms.routes
 	deps.logger = logger
 	deps.readiness = ready
+	if cfg.Metrics.Listen == "" {
+		deps.metrics = m.handler()
+	} else {
+		stopMetrics, err := serveMetrics(cfg.Metrics.Listen, m.handler(), logger)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
 	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTP.Listen, err)
@@ -217,8 +229,8 @@ func owner() string {
 	return fmt.Sprintf("%s-%d-%x", cmp.Or(host, "briefbot"), os.Getpid(), n)
 }
 
-// runtime is what a reload changes in a running serve.
-type runtime struct {
+// running is what a reload changes in a running serve.
+type running struct {
 	file      string
 	current   *build // only the serve loop reads and replaces it
 	core      *bot.Core
@@ -226,6 +238,7 @@ type runtime struct {
 	sched     *schedule.Scheduler
 	ledger    store.Ledger
 	logger    *slog.Logger
+	metrics   *metrics
 	folders   atomic.Pointer[[]string] // the briefing folders in force, for the file watcher
 }
 
@@ -234,7 +247,7 @@ type runtime struct {
 // re-planned through the ledger, so a reload across a slot neither loses nor doubles it.
 // Anything wrong keeps the old in force, and the log names each problem at its FILE:LINE. Every
 // reload, good or refused, goes to the audit trail.
-func (rt *runtime) reload(ctx context.Context, lookupEnv func(string) (string, bool), why string) {
+func (rt *running) reload(ctx context.Context, lookupEnv func(string) (string, bool), why string) {
 	cfg := config.Default()
 	var err error
 	if rt.file != "" {
@@ -251,20 +264,22 @@ func (rt *runtime) reload(ctx context.Context, lookupEnv func(string) (string, b
 	}
 	if err != nil {
 		problems := strings.Split(err.Error(), "\n")
-		rt.logger.Error("reload refused: the old config and briefings stay in force", "trigger", why, "problems", problems)
 		outcome := "refused: " + problems[0]
 		if len(problems) > 1 {
 			outcome += fmt.Sprintf(" (and %d more)", len(problems)-1)
 		}
 		rt.audit(ctx, why, outcome)
+		rt.metrics.reloads.WithLabelValues("refused").Inc()
+		rt.logger.Error("reload refused: the old config and briefings stay in force", "trigger", why, "problems", problems)
 		return
 	}
 	changes := describeChanges(rt.current, b)
 	rt.core.Swap(b.engine)
 	rt.current = b
 	rt.folders.Store(&cfg.Briefings.Dirs)
-	rt.logger.Info("reloaded", append([]any{"trigger", why}, changes.logArgs()...)...)
 	rt.audit(ctx, why, "ok: "+changes.summary())
+	rt.metrics.reloads.WithLabelValues("ok").Inc()
+	rt.logger.Info("reloaded", append([]any{"trigger", why}, changes.logArgs()...)...)
 	if rt.platforms.discord != nil {
 		if err := rt.platforms.discord.Register(ctx); err != nil {
 			rt.logger.Error("reload: discord commands not registered", "err", err)
@@ -272,10 +287,30 @@ func (rt *runtime) reload(ctx context.Context, lookupEnv func(string) (string, b
 	}
 }
 
-func (rt *runtime) audit(ctx context.Context, why, outcome string) {
+// audit writes the reload to the trail before it is logged, and even while the process stops,
+// so that a reader of the log finds it in the trail too.
+func (rt *running) audit(ctx context.Context, why, outcome string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
 	err := rt.ledger.Audit(ctx, store.AuditEntry{At: time.Now(), Actor: "reload:" + strings.ReplaceAll(why, " ", "-"),
 		Action: "reload " + cmp.Or(rt.file, "(built-in config)"), Outcome: outcome})
 	if err != nil {
 		rt.logger.Error("audit entry not written", "err", err)
 	}
+}
+
+// serveMetrics serves /metrics on a listener of its own (metrics.listen), bounded as the main
+// one is, and returns what stops it.
+func serveMetrics(addr string, h http.Handler, logger *slog.Logger) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: listen on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{Handler: mux, MaxHeaderBytes: maxHeaderBytes, ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout: readTimeout, WriteTimeout: writeTimeout, IdleTimeout: idleTimeout}
+	go srv.Serve(capConnections(ln, 64))
+	logger.Info("metrics listening", "addr", ln.Addr().String())
+	return func() { srv.Close() }, nil
 }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -236,15 +235,4 @@ func hostPort(listen string) string {
 		host = "127.0.0.1"
 	}
 	return net.JoinHostPort(host, port)
-}
-
-// isLoopbackURL reports whether u names this machine.
-func isLoopbackURL(u string) bool {
-	rest := strings.TrimPrefix(strings.TrimPrefix(u, "http://"), "https://")
-	host, _, err := net.SplitHostPort(strings.SplitN(rest, "/", 2)[0])
-	if err != nil {
-		host = strings.SplitN(rest, "/", 2)[0]
-	}
-	ip := net.ParseIP(host)
-	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }

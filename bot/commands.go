@@ -17,6 +17,7 @@ const (
 	BriefingOption                   // a loaded briefing
 	ChoiceOption                     // one of Choices
 	DigestOption                     // a configured digest
+	CommandOption                    // one of the engine's commands, as /help explains it
 )
 
 // An Option is one argument of a command.
@@ -30,7 +31,8 @@ type Option struct {
 
 // Autocomplete reports whether platforms should complete this option as the user types.
 func (o Option) Autocomplete() bool {
-	return o.Kind == IssueOption || o.Kind == SectionOption || o.Kind == BriefingOption || o.Kind == DigestOption
+	return o.Kind == IssueOption || o.Kind == SectionOption || o.Kind == BriefingOption || o.Kind == DigestOption ||
+		o.Kind == CommandOption
 }
 
 // A Command is one slash command, declared as data: the same table drives routing, /help, Discord
@@ -143,11 +145,17 @@ func commandTable() []Command {
 		{
 			Name:        "search",
 			Names:       map[string]string{"slack": "brief-search"},
-			Description: "Passages that mention all the words",
+			Description: "Passages that match the words, best first, across their forms",
 			Options: []Option{
 				{Name: "words", Description: "What to look for", Kind: TextOption, Required: true},
 			},
 			handle: (*Engine).search,
+		},
+		{
+			Name:        "changes",
+			Description: "What moved since the briefing's previous version",
+			Options:     []Option{briefingOption},
+			handle:      (*Engine).changes,
 		},
 		{
 			Name:        "digest",
@@ -163,8 +171,11 @@ func commandTable() []Command {
 		},
 		{
 			Name:        "help",
-			Description: "Commands and loaded briefings",
-			handle:      (*Engine).help,
+			Description: "Commands and loaded briefings, or one command explained with examples",
+			Options: []Option{
+				{Name: "command", Description: "The command to explain, e.g. position", Kind: CommandOption},
+			},
+			handle: (*Engine).help,
 		},
 		{
 			Name:        UmbrellaName,
@@ -175,7 +186,7 @@ func commandTable() []Command {
 			Umbrella: true,
 			// Parse replaces an umbrella request with the command it names; one that names none
 			// is answered with help.
-			handle: (*Engine).help,
+			handle: (*Engine).overview,
 		},
 	}
 }

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"briefbot/briefings"
@@ -27,6 +29,52 @@ func Compose(b *briefings.Briefing, day time.Time) Reply {
 	}
 	r.Actions = []Action{{Label: "Full comparison", Command: "/compare briefing:" + b.ID}}
 	return sourced(r, b)
+}
+
+// digestChanges is how many changes the digest shows before pointing to /changes.
+const digestChanges = 3
+
+// ComposeChanged is Compose opened by what changed since previous, the version of the briefing
+// the channel last received, so that its readers learn of an edit once, in their next digest:
+// how many changes of each kind, and the first few. With no previous version, or one that says
+// the same, it is exactly Compose.
+func ComposeChanged(b *briefings.Briefing, day time.Time, previous *briefings.Briefing) Reply {
+	r := Compose(b, day)
+	if previous == nil || previous.Version == b.Version {
+		return r
+	}
+	c := briefings.Diff(previous, b)
+	if c.Empty() {
+		return r
+	}
+	groups := changeGroups(c, b)
+	head := []Block{
+		{Kind: Heading, Text: "Changed since the last digest"},
+		{Kind: Paragraph, Text: countChanges(groups) + "."},
+	}
+	shown, total := 0, 0
+	for _, g := range groups {
+		kind := strings.ToUpper(g.one[:1]) + g.one[1:]
+		for _, en := range g.entries {
+			total++
+			if shown == digestChanges {
+				continue
+			}
+			shown++
+			if en.Label != "" {
+				en.Label = kind + ": " + en.Label
+			} else {
+				en.Label = kind
+			}
+			head = append(head, en)
+		}
+	}
+	if more := total - shown; more > 0 {
+		head = append(head, Block{Kind: Paragraph, Text: fmt.Sprintf("and %d more.", more)})
+	}
+	r.Blocks = append(head, r.Blocks...)
+	r.Actions = append(r.Actions, Action{Label: "What changed", Command: "/changes briefing:" + b.ID})
+	return r
 }
 
 func daysSinceEpoch(day time.Time) int {

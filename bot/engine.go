@@ -21,6 +21,7 @@ type Engine struct {
 	access   map[string]Access
 	prefixes map[string]string
 	digests  Digests
+	versions Versions
 }
 
 // Config is what the engine needs beyond the library.
@@ -37,6 +38,9 @@ type Config struct {
 	Prefixes map[string]string
 	// Digests is the scheduler; nil when no digest is configured.
 	Digests Digests
+	// Versions finds a briefing's earlier versions, for /changes; nil answers that no earlier
+	// version is known.
+	Versions Versions
 }
 
 // New returns an engine over lib.
@@ -46,7 +50,8 @@ func New(lib *briefings.Library, cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("no briefings loaded")
 	}
 	e := &Engine{lib: lib, fallback: all[0], commands: commandTable(), now: cfg.Now,
-		access: map[string]Access{"shell": {Everyone: true}}, prefixes: cfg.Prefixes, digests: cfg.Digests}
+		access: map[string]Access{"shell": {Everyone: true}}, prefixes: cfg.Prefixes, digests: cfg.Digests,
+		versions: cfg.Versions}
 	for platform, a := range cfg.Access {
 		if platform != "shell" {
 			e.access[platform] = a
@@ -151,6 +156,9 @@ func (e *Engine) Handle(ctx context.Context, req Request) Reply {
 			return Usage("Missing "+o.Name, e.usageOn(req.Caller.Platform, cmd))
 		}
 	}
+	if bad := e.unknownValue(cmd, req); bad != nil {
+		return *bad
+	}
 	return cmd.handle(e, ctx, req)
 }
 
@@ -181,18 +189,6 @@ func (e *Engine) briefingFor(req Request) (*briefings.Briefing, *Reply) {
 	return nil, &r
 }
 
-// notFound is the short private answer to a topic that matched nothing, naming the closest ones.
-func notFound(what, typed string, closest []briefings.Match) Reply {
-	r := Reply{Status: NotFound, Private: true, Title: "No " + what + " matches " + quote(typed)}
-	for _, m := range closest {
-		r.Suggestions = append(r.Suggestions, m.Label)
-	}
-	if len(r.Suggestions) > 0 {
-		r.Blocks = []Block{{Kind: Paragraph, Text: "Closest: " + strings.Join(r.Suggestions, ", ") + "."}}
-	}
-	return r
-}
-
 // maxEcho bounds how much of what a user typed an answer repeats.
 const maxEcho = 60
 
@@ -208,8 +204,17 @@ func quote(typed string) string { return "“" + clip(typed) + "”" }
 
 func sourced(r Reply, b *briefings.Briefing) Reply {
 	r.Briefing = b.Title
-	r.Footer = b.SourceLine()
+	r.Footer = footer(b)
 	return r
+}
+
+// footer is the source line with the briefing's version, so that two answers from different
+// edits of one briefing say so, in the words /changes uses. The date is the source line's own.
+func footer(b *briefings.Briefing) string {
+	if b.Version == "" {
+		return b.SourceLine()
+	}
+	return b.SourceLine() + " · version " + b.Version
 }
 
 func (e *Engine) position(_ context.Context, req Request) Reply {
@@ -396,24 +401,4 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-func (e *Engine) help(_ context.Context, req Request) Reply {
-	r := Reply{Title: "briefbot", Private: true}
-	for _, c := range e.commands {
-		text := c.Description
-		if c.Admin {
-			text += " (parts for admins)"
-		}
-		r.Blocks = append(r.Blocks, Block{Kind: Item, Label: e.usageOn(req.Caller.Platform, c), Text: text})
-	}
-	r.Blocks = append(r.Blocks, Block{Kind: Heading, Text: "Briefings"})
-	for _, b := range e.lib.Briefings() {
-		text := fmt.Sprintf("%s (%d issues; %s)", b.Title, len(b.Issues), b.SourceLine())
-		if b == e.fallback {
-			text += ", the default"
-		}
-		r.Blocks = append(r.Blocks, Block{Kind: Item, Label: b.ID, Text: text})
-	}
-	return r
 }

@@ -55,7 +55,7 @@ func TestHandle(t *testing.T) {
 		{"/search", bot.Invalid, true, "Missing words", nil},
 		{"/digest", bot.Answered, true, "Daily briefing, Tuesday 24 November 2026", nil},
 		{"/digest status", bot.Answered, true, "No digest is configured", nil},
-		{"/digest sometime", bot.Invalid, true, "Unknown digest action", nil},
+		{"/digest sometime", bot.NotFound, true, "No action matches “sometime”", []string{"Closest: "}},
 		{"/help", bot.Answered, true, "briefbot", []string{"/position <issue> [party] [briefing]", "us-mexico-troops"}},
 		{"/POSITION Sovereignty", bot.Answered, false, "Sovereignty", nil},
 		{"/dance", bot.Invalid, true, "Unknown command", []string{"/position"}},

@@ -142,7 +142,7 @@ func (e *Engine) assignPositional(platform string, cmd Command, req *Request, wo
 	}
 	first := open[0]
 	switch first.Kind {
-	case ChoiceOption, PartyOption, BriefingOption, DigestOption:
+	case ChoiceOption, PartyOption, BriefingOption, DigestOption, CommandOption:
 		if len(words) > 1 {
 			return &UsageError{Reply: Usage("Too many words", e.usageOn(platform, cmd))}
 		}
@@ -209,6 +209,15 @@ func (e *Engine) Complete(req Request, option, typed string, limit int) []Choice
 		ms = b.PartyResolver().Rank(typed, limit)
 	case DigestOption:
 		return e.completeDigest(typed, limit)
+	case CommandOption:
+		ms = e.names.Rank(strings.TrimPrefix(typed, "/"), limit)
+		out := make([]Choice, 0, len(ms))
+		for _, m := range ms {
+			if c, ok := e.Command(m.Key); ok {
+				out = append(out, Choice{Name: "/" + e.NameOn(req.Caller.Platform, c), Value: c.Name})
+			}
+		}
+		return out
 	default:
 		return nil
 	}

@@ -19,8 +19,10 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 
 	"briefbot/bot"
+	"briefbot/bot/recent"
 )
 
 // Config is what the adapter needs, as plain values from the config file.
@@ -32,6 +34,8 @@ type Config struct {
 	GuildIDs      []string // register per guild instead of globally
 	APIURL        string   // REST base; "" means https://discord.com/api/v10
 	AdminRoleIDs  []string
+	// Now is the clock for the replay window and for Health; nil means time.Now.
+	Now func() time.Time
 }
 
 // DefaultAPIURL is the REST base used when Config.APIURL is empty.
@@ -40,6 +44,10 @@ const DefaultAPIURL = "https://discord.com/api/v10"
 // restTimeout bounds one REST call, so that a stalled proxy cannot hold a digest forever.
 const restTimeout = 20 * time.Second
 
+// handshakeTimeout bounds opening the gateway's websocket. discordgo holds its session lock
+// while it dials, so an unbounded dial would hold Close up as long.
+const handshakeTimeout = 10 * time.Second
+
 // A Bot answers Discord interactions with an engine.
 type Bot struct {
 	cfg     Config
@@ -47,13 +55,30 @@ type Bot struct {
 	logger  *slog.Logger
 	key     ed25519.PublicKey // nil when the HTTP endpoint is off
 	session *discordgo.Session
+	now     func() time.Time
+	recent  *recent.Set // interactions answered lately, so that none is answered twice
+	health  health
+	// sleep waits between retries; the tests record the waits instead.
+	sleep func(ctx context.Context, d time.Duration) error
 
-	mu       sync.Mutex
-	handlers bool // the gateway handler is added
-	open     bool // the gateway is open
-	closed   bool // Close was called: no new gateway answers
-	// inflight counts gateway answers under way, so that Close lets them finish.
+	// life ends at Close; retries in the background run under it.
+	life context.Context
+	end  context.CancelFunc
+
+	mu          sync.Mutex
+	started     bool // Start was called: a failed Register is retried in the background
+	closed      bool // Close was called: no new gateway answers, no more retries
+	registering bool // a retry of the registration is under way
+	opening     bool // a retry of the gateway's opening is under way
+	// inflight counts gateway answers, follow-ups and retries under way, so that Close lets
+	// them finish.
 	inflight sync.WaitGroup
+
+	// gw serializes opening and closing the gateway, which take seconds: mu stays free for the
+	// answers meanwhile.
+	gw       sync.Mutex
+	handlers bool // the gateway handlers are added
+	open     bool // the gateway is open; discordgo keeps it open from then on
 }
 
 // New checks cfg with Check and prepares the adapter. It does no network I/O: Start does. Every
@@ -72,7 +97,11 @@ func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	b := &Bot{cfg: cfg, core: core, logger: logger.With("platform", "discord")}
+	b := &Bot{cfg: cfg, core: core, logger: logger.With("platform", "discord"), now: cfg.Now,
+		recent: recent.New(recentSpan, recentLimit), sleep: sleep}
+	if b.now == nil {
+		b.now = time.Now
+	}
 	if cfg.PublicKey != "" {
 		key, _ := hex.DecodeString(strings.TrimSpace(cfg.PublicKey)) // Check read it already
 		b.key = ed25519.PublicKey(key)
@@ -86,56 +115,73 @@ func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.life, b.end = context.WithCancel(context.Background())
+	routeLibraryLog(b.logger)
 	return b, nil
 }
 
 // Start registers the commands (only when they differ from what Discord has) and opens the
 // gateway when it is configured. Without a token there is nothing to register.
+//
+// Neither has to succeed for the process to run: the HTTP endpoint answers with the commands
+// Discord already has. A failure that may pass (Discord unreachable, a 5xx, a 429) is logged,
+// shown in Health and retried in the background with capped exponential backoff until it
+// succeeds or Close. Discord refusing the token (401) fails Start, since nothing would ever
+// work with it; other refusals (403, 404, 400) are logged and shown, not retried.
 func (b *Bot) Start(ctx context.Context) error {
 	if b.cfg.Token == "" {
 		b.logger.Info("no token: commands are not registered and nothing can be posted")
 		return nil
 	}
+	b.mu.Lock()
+	closed := b.closed
+	b.started = true
+	b.mu.Unlock()
+	if closed {
+		return errors.New("discord: start after close")
+	}
 	if err := b.Register(ctx); err != nil {
-		return fmt.Errorf("discord: register commands: %w", err)
+		if unauthorized(err) {
+			return fmt.Errorf("discord: register commands: %w", err)
+		}
+		b.logger.Warn("commands not registered", "err", err, "retried", retryable(err))
 	}
 	if !b.cfg.Gateway {
 		return nil
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed {
-		return errors.New("discord: start after close")
+	if err := b.openGateway(ctx); err != nil {
+		if unauthorized(err) {
+			return fmt.Errorf("discord: open gateway: %w", err)
+		}
+		b.logger.Warn("gateway not open", "err", err, "retried", retryable(err))
+		if retryable(err) {
+			b.keepTrying("gateway", &b.opening, err, b.openGateway)
+		}
 	}
-	if b.open {
-		return nil
-	}
-	if !b.handlers {
-		b.session.AddHandler(b.onInteractionCreate)
-		b.handlers = true
-	}
-	if err := b.session.Open(); err != nil {
-		return fmt.Errorf("discord: open gateway: %w", err)
-	}
-	b.open = true
-	b.logger.Info("gateway open")
 	return nil
 }
 
-// Close closes the gateway and waits for the answers under way, each bounded by Discord's
-// 3-second deadline: an interaction received before shutdown is still answered.
+// Close stops the retries, closes the gateway and waits for the answers under way, each
+// bounded by Discord's 3-second deadline: an interaction received before shutdown is still
+// answered.
 func (b *Bot) Close() error {
 	b.mu.Lock()
-	open := b.open
-	b.open, b.closed = false, true
+	b.closed = true
 	b.mu.Unlock()
+	b.end()
+	b.gw.Lock()
+	open := b.open
+	b.open = false
+	b.gw.Unlock()
 	var err error
 	if open {
 		if cerr := b.session.Close(); cerr != nil {
 			err = fmt.Errorf("discord: close gateway: %w", cerr)
 		}
 	}
+	b.health.closed(b.now())
 	b.inflight.Wait()
+	unrouteLibraryLog(b.logger)
 	return err
 }
 
@@ -161,5 +207,10 @@ func newSession(token string, api *url.URL) (*discordgo.Session, error) {
 	// Slash commands need no intents, and the adapter reads nothing from the state cache.
 	s.Identify.Intents = discordgo.IntentsNone
 	s.StateEnabled = false
+	dialer := *websocket.DefaultDialer
+	dialer.HandshakeTimeout = handshakeTimeout
+	s.Dialer = &dialer
+	// Above warnings discordgo logs whole gateway payloads; liblog.go says where its lines go.
+	s.LogLevel = discordgo.LogWarning
 	return s, nil
 }

@@ -57,6 +57,11 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
+	if !b.fresh(timestamp) {
+		b.logger.Debug("interaction refused: timestamp outside the replay window")
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
 	// The signed message is timestamp + raw body; reading straight after the timestamp saves
 	// a copy of the body.
 	msg := bytes.NewBuffer(make([]byte, 0, len(timestamp)+1024))
@@ -80,6 +85,13 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not an interaction", http.StatusBadRequest)
 		return
 	}
+	// Only now, with the signature checked, may the request take a place in the recent set:
+	// an unsigned one could otherwise fill it with ids Discord has yet to send.
+	if !b.firstTime(in, timestamp, sig) {
+		b.logger.Debug("interaction refused: already answered")
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), answerDeadline)
 	defer cancel()
 	resp, later := b.respond(ctx, in)
@@ -97,77 +109,14 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// wireInteraction is what the HTTP endpoint reads of an interaction: its type, the member's
-// roles and permissions, and its data. Decoding into discordgo.Interaction instead fills dozens
-// of fields briefbot never reads and parses data twice, a fifth of every request; the gateway
-// still hands over discordgo's own, and both reach respond as the same type.
-type wireInteraction struct {
-	Type          discordgo.InteractionType `json:"type"`
-	ID            string                    `json:"id"`
-	ApplicationID string                    `json:"application_id"`
-	Token         string                    `json:"token"`
-	Member        *struct {
-		User        *wireUser `json:"user"`
-		Roles       []string  `json:"roles"`
-		Permissions int64     `json:"permissions,string"`
-	} `json:"member"`
-	User *wireUser       `json:"user"` // in a DM, where there is no member
-	Data json.RawMessage `json:"data"`
-}
-
-type wireUser struct {
-	ID string `json:"id"`
-}
-
-func decodeInteraction(body []byte) (*discordgo.Interaction, error) {
-	var wire wireInteraction
-	if err := json.Unmarshal(body, &wire); err != nil {
-		return nil, err
-	}
-	in := &discordgo.Interaction{Type: wire.Type, ID: wire.ID, AppID: wire.ApplicationID, Token: wire.Token}
-	if m := wire.Member; m != nil {
-		in.Member = &discordgo.Member{Roles: m.Roles, Permissions: m.Permissions}
-		if m.User != nil {
-			in.Member.User = &discordgo.User{ID: m.User.ID}
-		}
-	}
-	if wire.User != nil {
-		in.User = &discordgo.User{ID: wire.User.ID}
-	}
-	var err error
-	switch wire.Type {
-	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
-		var data discordgo.ApplicationCommandInteractionData
-		err = json.Unmarshal(wire.Data, &data)
-		in.Data = data
-	case discordgo.InteractionMessageComponent:
-		var data discordgo.MessageComponentInteractionData
-		err = json.Unmarshal(wire.Data, &data)
-		in.Data = data
-	case discordgo.InteractionModalSubmit:
-		var data discordgo.ModalSubmitInteractionData
-		err = json.Unmarshal(wire.Data, &data)
-		in.Data = data
-	}
-	if err != nil {
-		return nil, err
-	}
-	return in, nil
-}
-
-func knownType(t discordgo.InteractionType) bool {
-	switch t {
-	case discordgo.InteractionPing, discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent,
-		discordgo.InteractionApplicationCommandAutocomplete, discordgo.InteractionModalSubmit:
-		return true
-	}
-	return false
-}
-
 // onInteractionCreate answers an interaction from the gateway. The answer goes over REST, as
 // Discord requires for gateway-delivered interactions.
 func (b *Bot) onInteractionCreate(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 	if ic == nil || ic.Interaction == nil {
+		return
+	}
+	// A resumed session may deliver an interaction again; the first delivery answered it.
+	if !b.firstTime(ic.Interaction, "", nil) {
 		return
 	}
 	b.mu.Lock()

@@ -155,6 +155,7 @@ func TestAnswers(t *testing.T) {
 		// /digest may post to channels: it is deferred, and answered in an edit (TestAdmin).
 		{"digest-preview", command("digest", "action", "preview"), 5, "", true},
 		{"digest-now-admin", admin, 5, "", true},
+		{"changes", command("changes"), 4, "No earlier version is known", true},
 		{"umbrella", command("briefbot", "command", "position sovereignty"), 4, "Sovereignty", false},
 		{"umbrella-search", command("briefbot", "command", "search fentanyl"), 4, "Search: fentanyl", false},
 		{"umbrella-unknown", command("briefbot", "command", "dance"), 4, "Unknown command", true},
@@ -226,8 +227,8 @@ func TestAnswerShapes(t *testing.T) {
 		if e.Author == nil || e.Author.Name != "Mexico rejects U.S. troops plan" {
 			t.Errorf("author = %+v, want the briefing's title", e.Author)
 		}
-		if e.Footer == nil || e.Footer.Text != "Source: USnewsSphere.com / apn, April 2025" {
-			t.Errorf("footer = %+v, want the source line", e.Footer)
+		if e.Footer == nil || !strings.HasPrefix(e.Footer.Text, "Source: USnewsSphere.com / apn, April 2025 · version ") {
+			t.Errorf("footer = %+v, want the source line and the briefing's version", e.Footer)
 		}
 		b := r.Data.Components[0].Components[0]
 		if b.Type != 2 || b.Style != 2 || b.CustomID != "/compare briefing:us-mexico-troops" || b.Label != "Full comparison" {
@@ -364,7 +365,7 @@ func TestOddInteractions(t *testing.T) {
 		kind int
 	}{
 		{"command without data", `{"type":2,"id":"1","token":"t","data":null}`, 4},
-		{"command with empty data", `{"type":2,"id":"1","token":"t","data":{}}`, 4},
+		{"command with empty data", `{"type":2,"id":"2","token":"t","data":{}}`, 4},
 		{"null options", `{"type":2,"data":{"name":"position","options":[null,{"name":"issue","type":3,"value":"sovereignty"}]}}`, 4},
 		{"option of another type", `{"type":2,"data":{"name":"position","options":[{"name":"issue","type":4,"value":42}]}}`, 4},
 		{"option with an object value", `{"type":2,"data":{"name":"position","options":[{"name":"issue","type":3,"value":{"a":1}}]}}`, 4},

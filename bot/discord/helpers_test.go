@@ -60,7 +60,7 @@ func httpBot(tb testing.TB, core *bot.Core) *discord.Bot {
 func httpBotFake(tb testing.TB, core *bot.Core) (*discord.Bot, *discordtest.Fake) {
 	tb.Helper()
 	f := discordtest.NewFake(tb)
-	b, err := discord.New(discord.Config{ApplicationID: appID, PublicKey: discordtest.PublicKey(), APIURL: f.APIURL()},
+	b, err := discord.New(discord.Config{ApplicationID: appID, PublicKey: discordtest.PublicKey(), APIURL: f.APIURL(), Now: signedAt},
 		core, slog.New(slog.DiscardHandler))
 	if err != nil {
 		tb.Fatalf("discord.New: %v", err)
@@ -76,6 +76,10 @@ func sign(key ed25519.PrivateKey, ts string, body []byte) string {
 
 // signed is a POST of body as Discord sends it.
 func signed(body []byte) *http.Request { return discordtest.Request(timestamp, body) }
+
+// signedAt is the clock of the bots the tests send signed requests to: the time the requests
+// say they were signed, so that they are inside the replay window.
+func signedAt() time.Time { return time.Unix(1744000000, 0) }
 
 func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
 	w := httptest.NewRecorder()
@@ -113,7 +117,8 @@ func button(customID string) interaction { return interaction{kind: 3, customID:
 
 func (in interaction) body() []byte {
 	m := map[string]any{
-		"type": in.kind, "id": "1361000000000000001", "application_id": appID, "token": "A_UNIQUE_TOKEN",
+		// Each body its own id: the adapter answers an interaction id once.
+		"type": in.kind, "id": discordtest.InteractionID(), "application_id": appID, "token": "A_UNIQUE_TOKEN",
 		"version": 1, "locale": "en-US", "app_permissions": "442368",
 	}
 	user := map[string]any{"id": "53908232506183680", "username": "Mason", "discriminator": "1337", "avatar": nil}

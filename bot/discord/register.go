@@ -143,7 +143,7 @@ func optionSpecOf(o bot.Option) (optionSpec, error) {
 	}
 	s.Description = desc
 	switch o.Kind {
-	case bot.IssueOption, bot.SectionOption, bot.BriefingOption, bot.DigestOption:
+	case bot.IssueOption, bot.SectionOption, bot.BriefingOption, bot.DigestOption, bot.CommandOption:
 		s.Autocomplete = true
 	case bot.ChoiceOption:
 		s.Choices, err = choices(o.Choices)
@@ -201,7 +201,27 @@ func description(d string) (string, error) {
 // configured guild. Discord allows 200 command creations a day per scope, and a bulk overwrite
 // counts, so it overwrites only when what Discord has differs: a reload that changed no command
 // costs one GET per scope.
+//
+// The outcome shows in Health. Once the Bot is started, a failure that may pass is also retried
+// in the background (see Start), whoever called: Start, or a reload.
 func (b *Bot) Register(ctx context.Context) error {
+	err := b.register(ctx)
+	if ctx.Err() != nil {
+		return err // the caller gave up (Close, shutdown): that says nothing of Discord
+	}
+	b.health.registered(err, retryable(err), b.now())
+	if err != nil && retryable(err) {
+		b.mu.Lock()
+		started := b.started
+		b.mu.Unlock()
+		if started {
+			b.keepTrying("command registration", &b.registering, err, b.Register)
+		}
+	}
+	return err
+}
+
+func (b *Bot) register(ctx context.Context) error {
 	specs, err := commandSpecs(b.core.Engine())
 	if err != nil {
 		return err

@@ -15,6 +15,9 @@ import (
 func restBot(tb testing.TB, f *discordtest.Fake, core *bot.Core, cfg discord.Config) *discord.Bot {
 	tb.Helper()
 	cfg.Token, cfg.ApplicationID, cfg.APIURL = discordtest.Token, appID, f.APIURL()
+	if cfg.Now == nil {
+		cfg.Now = signedAt
+	}
 	b, err := discord.New(cfg, core, testLogger(tb))
 	if err != nil {
 		tb.Fatalf("discord.New: %v", err)
@@ -70,7 +73,7 @@ func TestStartRegistersOnlyWhenChanged(t *testing.T) {
 			t.Errorf("/%s: default_member_permissions %v", c.Name, c.DefaultMemberPermissions)
 		}
 	}
-	if want := []string{"position", "compare", "briefing", "facts", "timeline", "search", "digest", "help", "briefbot"}; !reflect.DeepEqual(names, want) {
+	if want := []string{"position", "compare", "briefing", "facts", "timeline", "search", "changes", "digest", "help", "briefbot"}; !reflect.DeepEqual(names, want) {
 		t.Errorf("registered %v, want %v", names, want)
 	}
 	if p := byName["digest"].DefaultMemberPermissions; p == nil || *p != 32 {

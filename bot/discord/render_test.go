@@ -314,3 +314,22 @@ func TestLimitsBeyondBriefings(t *testing.T) {
 		t.Errorf("components %+v: a cut custom_id would run another command", r.Data.Components)
 	}
 }
+
+// TestTitleEscaped: a title quotes what users typed ("No issue matches …") and Discord renders
+// Markdown in it: it is escaped as descriptions and fields are, mentions defused.
+func TestTitleEscaped(t *testing.T) {
+	raw, err := discord.ResponseJSON(bot.Reply{Title: "*bold* _it_ `code` ~~x~~ @everyone @here <@123> <@&4> <#5>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := decode(t, raw)
+	const want = "\\*bold\\* \\_it\\_ \\`code\\` \\~\\~x\\~\\~ @\u200beveryone @\u200bhere \\<@123> \\<@&4> \\<#5>"
+	if got := r.Data.Embeds[0].Title; got != want {
+		t.Errorf("title %q, want %q", got, want)
+	}
+	// What is no mention stays as it was.
+	raw, _ = discord.ResponseJSON(bot.Reply{Title: "Usage: /position <issue> for someone@example.org"})
+	if got := decode(t, raw).Data.Embeds[0].Title; got != "Usage: /position <issue> for someone@example.org" {
+		t.Errorf("title %q: changed text that is no mention", got)
+	}
+}

@@ -220,12 +220,12 @@ func TestPrune(t *testing.T) {
 func TestComposeThatPanicsFailsTheSlotOnly(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		g := newRig(t, at(t, "2025-04-01T08:00:00Z"), memory)
-		g.compose = func(d Digest, day time.Time) bot.Reply {
+		g.compose = func(d Digest, day time.Time, since string) (bot.Reply, string) {
 			if d.Name == "broken" {
 				var sections []string
 				_ = sections[0]
 			}
-			return bot.Reply{Title: d.Name}
+			return bot.Reply{Title: d.Name}, "v1"
 		}
 		broken := g.digest("broken", "slack", "0 9 * * *", "UTC", "C1")
 		fine := g.digest("fine", "slack", "0 9 * * *", "UTC", "C2")

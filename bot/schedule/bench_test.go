@@ -114,7 +114,7 @@ func fanOutOnce(b *testing.B, ledgerKind, platform string, p *limitedPlatform, d
 	}
 	s, err := New(Config{
 		Digests: ds, Ledger: ledger, Posters: map[string]bot.Poster{platform: p}, Owner: "bench", Clock: clock,
-		Compose: func(Digest, time.Time) bot.Reply { return bot.Reply{Title: "digest"} },
+		Compose: func(Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{Title: "digest"}, "v1" },
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {

@@ -104,6 +104,7 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 		since = prior
 	}
 	var reply *bot.Reply
+	var version string // of the briefing in reply
 	for attempt := 0; ; attempt++ {
 		var wait time.Duration
 		var code string
@@ -115,7 +116,7 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 			switch {
 			case err == nil && found:
 				release()
-				return s.posted(h, j, id, false)
+				return s.posted(h, j, id, false, "")
 			case err == nil:
 				look = false
 			case errors.Is(err, bot.ErrHistoryUnavailable):
@@ -131,13 +132,13 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 		}
 		if !look {
 			if reply == nil {
-				r, err := s.composeFor(j)
+				r, v, err := s.composeFor(h.ctx, j)
 				if err != nil {
 					release()
 					s.log.Error("digest not composed", j.attrs("err", err)...)
 					return s.fail(h, j, "the digest could not be composed")
 				}
-				reply = &r
+				reply, version = &r, v
 			}
 			if s.limits.pace(h.ctx, j.bucket) != nil {
 				release()
@@ -146,7 +147,7 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 			id, err := poster.Post(h.ctx, j.slot.Channel, j.key(), *reply)
 			if err == nil {
 				release()
-				return s.posted(h, j, id, mayDouble)
+				return s.posted(h, j, id, mayDouble, version)
 			}
 			if h.ctx.Err() != nil {
 				release()
@@ -213,15 +214,20 @@ func (s *Scheduler) resume(h *holding, j job, wait time.Duration) (release func(
 	return release, true
 }
 
-// composeFor builds the slot's post; a compose function that panics fails the slot rather than
-// the process.
-func (s *Scheduler) composeFor(j job) (r bot.Reply, err error) {
+// composeFor builds the slot's post for its channel, which last got the briefing's version that
+// the ledger kept; a compose function that panics fails the slot rather than the process.
+func (s *Scheduler) composeFor(ctx context.Context, j job) (r bot.Reply, version string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("compose %s for %s: %v", j.digest.Name, j.slot.At, p)
 		}
 	}()
-	return s.compose(j.digest, j.slot.At.In(j.digest.Schedule.Zone())), nil
+	since := ""
+	if last, err := s.ledger.LastPosted(ctx, j.digest.Name, j.slot.Platform, j.slot.Channel); err == nil && last != nil {
+		since = last.Version
+	}
+	r, version = s.compose(j.digest, j.slot.At.In(j.digest.Schedule.Zone()), since)
+	return r, version, nil
 }
 
 func codeOf(pe *bot.PostError) string {
@@ -239,9 +245,11 @@ func backoff(attempt int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-func (s *Scheduler) posted(h *holding, j job, id string, mayDouble bool) result {
+// posted marks a slot's post, with the briefing version it carried ("" when an earlier holder
+// posted it and only the platform's history told).
+func (s *Scheduler) posted(h *holding, j job, id string, mayDouble bool, version string) result {
 	h.stopRenewing()
-	out := store.Outcome{Result: store.Posted, MessageID: id}
+	out := store.Outcome{Result: store.Posted, MessageID: id, Version: version}
 	if s.clock.Now().Sub(j.slot.At) > onTime {
 		out.Result = store.Late
 	}

@@ -163,7 +163,7 @@ type rig struct {
 	slack   *platform
 	// plain names the platforms whose posters cannot read history.
 	plain   map[string]bool
-	compose func(Digest, time.Time) bot.Reply
+	compose func(Digest, time.Time, string) (bot.Reply, string)
 }
 
 // A ledgerKind makes a ledger for a test and returns how to open handles on it.
@@ -206,8 +206,8 @@ func newRig(t *testing.T, start time.Time, kind ledgerKind) *rig {
 		discord: &platform{name: "discord", clock: clock, refused: map[string]string{}},
 		slack:   &platform{name: "slack", clock: clock, refused: map[string]string{}},
 		plain:   map[string]bool{},
-		compose: func(d Digest, day time.Time) bot.Reply {
-			return bot.Reply{Title: d.Name + " " + day.Format("2006-01-02")}
+		compose: func(d Digest, day time.Time, since string) (bot.Reply, string) {
+			return bot.Reply{Title: d.Name + " " + day.Format("2006-01-02")}, "v1"
 		},
 	}
 }

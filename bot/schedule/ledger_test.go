@@ -131,6 +131,20 @@ func (l *memLedger) Last(_ context.Context, digest, platform, channel string) (l
 	return last, lastFailed, nil
 }
 
+func (l *memLedger) LastPosted(_ context.Context, digest, platform, channel string) (*store.Entry, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var last *store.Entry
+	for _, m := range l.slots {
+		e := m.entry
+		if e.Digest == digest && e.Platform == platform && e.Channel == channel &&
+			(e.Result == store.Posted || e.Result == store.Late) && (last == nil || e.At.After(last.At)) {
+			last = &e
+		}
+	}
+	return last, nil
+}
+
 func (l *memLedger) Known(_ context.Context, digest string) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -81,8 +81,10 @@ type Config struct {
 	// Posters post by platform; one that is also a bot.PostFinder is asked first. Nil makes a
 	// scheduler that only answers Status and Audit, for the command line.
 	Posters map[string]bot.Poster
-	// Compose builds a digest's post for day, the slot's local date in the digest's zone.
-	Compose func(d Digest, day time.Time) bot.Reply
+	// Compose builds a digest's post for day, the slot's local date in the digest's zone, for a
+	// channel that last got the briefing at version since ("" when unknown), and says which
+	// version the post carries, so that the next one can say what changed in between.
+	Compose func(d Digest, day time.Time, since string) (bot.Reply, string)
 	Owner   string       // this process's name in the ledger; unique per process
 	Logger  *slog.Logger // nil: no logs
 	Clock   Clock        // nil: SystemClock
@@ -114,7 +116,7 @@ func (noObserver) LedgerFailed(string)         {}
 type Scheduler struct {
 	ledger    store.Ledger
 	posters   map[string]bot.Poster
-	compose   func(Digest, time.Time) bot.Reply
+	compose   func(d Digest, day time.Time, since string) (bot.Reply, string)
 	owner     string
 	log       *slog.Logger
 	clock     Clock

@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -291,5 +292,36 @@ func TestKilledMidFanOutIsTakenOver(t *testing.T) {
 			t.Errorf("last post %s after the slot; want within a minute (a held %d at the kill)", late, held)
 		}
 		t.Logf("a held %d slots when killed; the last post went out %s after the slot", held, latest.Sub(at(t, "2025-04-01T09:00:00Z")))
+	})
+}
+
+// TestComposeKnowsWhatTheChannelLastGot: each post records the briefing version it carried, and
+// the channel's next post is composed knowing it, so that it can say what changed in between.
+func TestComposeKnowsWhatTheChannelLastGot(t *testing.T) {
+	ledgers(t, func(t *testing.T, kind ledgerKind) {
+		start := at(t, "2025-04-01T08:00:00Z")
+		g := newRig(t, start, kind)
+		var mu sync.Mutex
+		version, seen := "v1", map[string][]string{} // day -> the since each post was composed with
+		g.compose = func(d Digest, day time.Time, since string) (bot.Reply, string) {
+			mu.Lock()
+			defer mu.Unlock()
+			seen[day.Format(time.DateOnly)] = append(seen[day.Format(time.DateOnly)], since)
+			return bot.Reply{Title: d.Name}, version
+		}
+		d := g.digest("morning", "slack", "0 9 * * *", "UTC", "C1", "C2")
+		p := g.start("a", d)
+		g.clock.advanceTo(at(t, "2025-04-01T12:00:00Z"))
+		mu.Lock()
+		version = "v2"
+		mu.Unlock()
+		g.clock.advanceTo(at(t, "2025-04-03T12:00:00Z"))
+		p.stop(t)
+		want := map[string][]string{"2025-04-01": {"", ""}, "2025-04-02": {"v1", "v1"}, "2025-04-03": {"v2", "v2"}}
+		for day, w := range want {
+			if got := seen[day]; len(got) != len(w) || got[0] != w[0] || got[1] != w[1] {
+				t.Errorf("%s: composed with since %q; want %q", day, got, w)
+			}
+		}
 	})
 }

@@ -18,3 +18,7 @@ func SetAnswer(b *Bot, answer func(context.Context, bot.Request) bot.Reply) { b.
 
 // SetPosterWait replaces the Poster's sleep for a rate limit, to record it instead.
 func SetPosterWait(p *Poster, wait func(context.Context, time.Duration) error) { p.wait = wait }
+
+// SetPingTimeout changes how long a Socket Mode connection may go without a ping from Slack.
+// Call it before Start.
+func SetPingTimeout(b *Bot, d time.Duration) { b.pingTimeout = d }

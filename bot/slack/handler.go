@@ -62,7 +62,9 @@ func (b *Bot) verified(next func(http.ResponseWriter, *http.Request, form)) http
 			return
 		}
 		if err := b.verify(r.Header, body); err != nil {
-			b.log.Warn("slack: refused unverified request", "path", r.URL.Path, "reason", err)
+			// The server's request log has the 401 already; the reason is for debugging a
+			// signing secret or a clock, and a flood of forgeries must not flood the log.
+			b.log.Debug("slack: refused unverified request", "path", r.URL.Path, "reason", err)
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
@@ -73,6 +75,18 @@ func (b *Bot) verified(next func(http.ResponseWriter, *http.Request, form)) http
 		}
 		next(w, r, form)
 	})
+}
+
+// firstTime reports whether a verified request arrives for the first time, and remembers it:
+// a replay inside the signature window runs nothing. It is known by its trigger_id, else by its
+// timestamp and signature, which only Slack can make. Called after verify, so that only signed
+// requests take a place in the recent set.
+func (b *Bot) firstTime(triggerID string, h http.Header) bool {
+	key := "trigger:" + triggerID
+	if triggerID == "" {
+		key = "signed:" + h.Get("X-Slack-Request-Timestamp") + ":" + h.Get("X-Slack-Signature")
+	}
+	return b.recent.First(key, b.now())
 }
 
 // verify checks Slack's request signature: HMAC-SHA256 over "v0:" + timestamp + ":" + body with
@@ -110,10 +124,15 @@ func (b *Bot) verify(h http.Header, body []byte) error {
 	return nil
 }
 
-func (b *Bot) serveCommand(w http.ResponseWriter, _ *http.Request, form form) {
+func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request, form form) {
 	sc := slashCommand(form)
 	if sc.Command == "" {
 		http.Error(w, "not a slash command", http.StatusBadRequest)
+		return
+	}
+	if !b.firstTime(sc.TriggerID, r.Header) {
+		b.log.Debug("slack: refused a request answered already", "path", r.URL.Path)
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return
 	}
 	body, err := encode(b.command(sc))
@@ -150,10 +169,11 @@ func (b *Bot) command(sc slackapi.SlashCommand) message {
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, lateAnswerTimeout)
 	done := make(chan bot.Reply, 1)
-	go func() {
-		defer cancel()
-		done <- b.answer(ctx, req)
-	}()
+	// Tracked like any background work, so that Close waits for a command it let in.
+	if !b.background(func(context.Context) { defer cancel(); done <- b.answer(ctx, req) }) {
+		cancel()
+		return render(bot.Failed())
+	}
 	timer := time.NewTimer(b.deadline)
 	defer timer.Stop()
 	select {
@@ -182,7 +202,7 @@ func (b *Bot) request(sc slackapi.SlashCommand) bot.Request {
 	return req
 }
 
-func (b *Bot) serveInteraction(w http.ResponseWriter, _ *http.Request, form form) {
+func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, form form) {
 	payload := form.Get("payload")
 	if payload == "" {
 		http.Error(w, "no payload", http.StatusBadRequest)
@@ -191,6 +211,11 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, _ *http.Request, form form
 	in, err := parseInteraction([]byte(payload))
 	if err != nil {
 		http.Error(w, "cannot parse payload", http.StatusBadRequest)
+		return
+	}
+	if !b.firstTime(in.TriggerID, r.Header) {
+		b.log.Debug("slack: refused a request answered already", "path", r.URL.Path)
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return
 	}
 	// Slack wants only an empty 200 here; the answer goes to response_url.
@@ -206,6 +231,7 @@ type interaction struct {
 		ID string `json:"id"`
 	} `json:"user"`
 	ResponseURL string `json:"response_url"`
+	TriggerID   string `json:"trigger_id"`
 	Actions     []struct {
 		ActionID string `json:"action_id"`
 		Value    string `json:"value"`

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -444,32 +443,6 @@ func TestSlowAnswerClose(t *testing.T) {
 	})
 	serve(b.Commands(), signedRequest("/slack/commands", commandBody("/digest", "status", memberUser, rs.URL)))
 	rs.none(t, b)
-}
-
-// TestNoLogOfSecretsOrBodies: whatever happens, the log holds no secret, token or message text.
-func TestNoLogOfSecretsOrBodies(t *testing.T) {
-	var logs safeLog
-	rs := newResponseServer(t)
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	b, err := slack.New(slack.Config{BotToken: testToken, SigningSecret: testSecret}, bot.NewCore(embeddedEngine(t), bot.Recover(logger), bot.Log(logger)), logger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	slack.SetAnswerDeadline(b, 0)
-	secretText := "sovereignty-secret-words"
-	serve(b.Commands(), signedRequest("/slack/commands", commandBody("/brief-search", secretText, memberUser, rs.URL+"/hook-secret-path")))
-	serve(b.Commands(), signedRequest("/slack/commands", commandBody("/brief-search", secretText, memberUser, "http://127.0.0.1:1/hook-secret-path")))
-	r := signedRequest("/slack/commands", commandBody("/brief-search", secretText, memberUser, ""))
-	r.Header.Set("X-Slack-Signature", "v0=00")
-	serve(b.Commands(), r)
-	_ = b.Close()
-	out := logs.String()
-	for _, s := range []string{testSecret, testToken, secretText, "hook-secret-path"} {
-		if strings.Contains(out, s) {
-			t.Errorf("log holds %q:\n%s", s, out)
-		}
-	}
 }
 
 // FuzzCommandText: no text a user can type makes the handler fail, panic, ping anyone or break a

@@ -320,7 +320,7 @@ func interactionBody(tb testing.TB, user, responseURL string, pressed element) [
 		"api_app_id":   "A0001",
 		"token":        "ignored-verification-token",
 		"container":    map[string]any{"type": "message", "message_ts": "1700000000.000100", "channel_id": testChannel, "is_ephemeral": false},
-		"trigger_id":   "1.2.3",
+		"trigger_id":   slacktest.TriggerID(),
 		"team":         map[string]any{"id": "T0001", "domain": "example"},
 		"channel":      map[string]any{"id": testChannel, "name": "policy"},
 		"response_url": responseURL,

@@ -8,12 +8,14 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
 
 	"briefbot/bot"
+	"briefbot/bot/recent"
 )
 
 // Config is what the adapter needs from the config file.
@@ -46,6 +48,12 @@ type Bot struct {
 	api    *slackapi.Client
 	web    *http.Client // for response_url posts
 	poster *Poster
+
+	recent *recent.Set // requests answered lately, so that none is answered twice
+	socket socketHealth
+	// pingTimeout is how long a Socket Mode connection may go without a ping from Slack before
+	// slack-go replaces it.
+	pingTimeout time.Duration
 
 	// deadline is how long a slash command may take before the answer goes to response_url.
 	deadline time.Duration
@@ -90,6 +98,9 @@ func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
 		web:      &http.Client{Timeout: webTimeout},
 		deadline: defaultAnswerDeadline,
 		answer:   core.Handle,
+		recent:   recent.New(recentSpan, recentLimit),
+
+		pingTimeout: defaultPingTimeout,
 	}
 	if b.now == nil {
 		b.now = time.Now
@@ -97,7 +108,7 @@ func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
 	opts := []slackapi.Option{
 		slackapi.OptionAPIURL(apiURL),
 		slackapi.OptionHTTPClient(&http.Client{Timeout: webTimeout}),
-		slackapi.OptionLog(slog.NewLogLogger(logger.Handler(), slog.LevelDebug)),
+		slackapi.OptionLog(libraryLog{logger}),
 	}
 	if cfg.AppToken != "" {
 		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))
@@ -110,6 +121,16 @@ func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
 	}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	return b, nil
+}
+
+// libraryLog carries slack-go's lines into the adapter's logger as debug records, one line a
+// record, never as raw text beside the JSON log. slack-go writes only in its debug mode, which
+// briefbot leaves off, since its debug lines quote payloads.
+type libraryLog struct{ log *slog.Logger }
+
+func (l libraryLog) Output(_ int, line string) error {
+	l.log.Debug("slack-go", "line", strings.TrimSpace(line))
+	return nil
 }
 
 // Poster posts digests to Slack channels.
@@ -154,6 +175,7 @@ func (b *Bot) Close() error {
 	b.cancel()
 	b.mu.Unlock()
 	b.wg.Wait()
+	b.socket.to(false, "closed", b.now())
 	return nil
 }
 

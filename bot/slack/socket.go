@@ -4,22 +4,27 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
+	"fmt"
+	"time"
 
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 )
 
 // runSocket keeps a Socket Mode connection until ctx ends. slack-go reconnects after a dropped
-// connection and retries a failed one with backoff; it returns only when Slack refuses the app
-// token (or the app is gone), which is logged.
+// connection, replaces one that Slack has not pinged for pingTimeout, and retries a failed one
+// with backoff; it returns only when Slack refuses the app token (or the app is gone), which
+// is logged. When ctx ends, slack-go closes the connection, so that Slack stops sending it a
+// share of the events.
 func (b *Bot) runSocket(ctx context.Context) {
-	client := socketmode.New(b.api, socketmode.OptionLog(slog.NewLogLogger(b.log.Handler(), slog.LevelDebug)))
+	client := socketmode.New(b.api, socketmode.OptionLog(libraryLog{b.log}),
+		socketmode.OptionPingInterval(b.pingTimeout), socketmode.OptionDialer(b.dialer()))
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
 		if err := client.RunContext(ctx); !errors.Is(err, context.Canceled) {
 			b.log.Error("slack: socket mode stopped", "err", err)
+			b.socket.to(false, "stopped: "+err.Error(), b.now())
 		}
 	}()
 	for {
@@ -42,6 +47,10 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 			return
 		}
 		envelope := evt.Request.EnvelopeID
+		if !b.firstDelivery(sc.TriggerID, envelope) {
+			b.ack(ctx, client, envelope, nil)
+			return
+		}
 		// Each command answers on its own goroutine so that a slow one holds up no other.
 		started := b.background(func(context.Context) {
 			b.ackCommand(ctx, client, envelope, sc.ResponseURL, b.command(sc))
@@ -59,7 +68,9 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 			b.log.Warn("slack: unreadable interaction", "err", err)
 			return
 		}
-		b.interact(in)
+		if b.firstDelivery(in.TriggerID, evt.Request.EnvelopeID) {
+			b.interact(in)
+		}
 	case socketmode.EventTypeEventsAPI:
 		if evt.Request != nil {
 			b.ack(ctx, client, evt.Request.EnvelopeID, nil)
@@ -82,20 +93,28 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 		}
 		b.ack(ctx, client, env.EnvelopeID, nil)
 		if env.Type == socketmode.RequestTypeInteractive {
-			if in, err := parseInteraction(env.Payload); err == nil {
+			if in, err := parseInteraction(env.Payload); err == nil && b.firstDelivery(in.TriggerID, env.EnvelopeID) {
 				b.interact(in)
 			}
 		}
 	case socketmode.EventTypeConnecting:
 		b.log.Debug("slack: socket mode connecting")
+		b.socket.to(false, "connecting", b.now())
 	case socketmode.EventTypeConnected:
 		b.log.Info("slack: socket mode connected")
+		b.socket.to(true, "connected", b.now())
 	case socketmode.EventTypeConnectionError:
 		if ce, ok := evt.Data.(*slackapi.ConnectionErrorEvent); ok {
 			b.log.Warn("slack: socket mode connection failed", "attempt", ce.Attempt, "backoff", ce.Backoff, "err", ce.ErrorObj)
+			b.socket.to(false, fmt.Sprintf("connection failed, retrying in %s: %v", ce.Backoff.Round(time.Millisecond), ce.ErrorObj), b.now())
 		}
+	case socketmode.EventTypeDisconnect:
+		// slack-go handles Slack's request to reconnect itself; should it pass one on, the
+		// connection is going.
+		b.socket.to(false, "Slack asked to reconnect", b.now())
 	case socketmode.EventTypeInvalidAuth:
 		b.log.Error("slack: socket mode refused the app token")
+		b.socket.to(false, "Slack refused the app token", b.now())
 	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
 		b.log.Warn("slack: socket mode i/o error", "event", string(evt.Type))
 	}
@@ -123,4 +142,16 @@ func (b *Bot) ack(ctx context.Context, client *socketmode.Client, envelope strin
 	if err := client.AckCtx(ctx, envelope, payload); err != nil && ctx.Err() == nil {
 		b.log.Warn("slack: socket mode ack failed", "err", err)
 	}
+}
+
+// firstDelivery reports whether a Socket Mode request arrives for the first time, and
+// remembers it. Slack delivers an envelope again when its ack comes late; a second delivery is
+// acknowledged and otherwise ignored, so that a slow /digest now posts once. It is known by
+// its trigger_id, else by its envelope id.
+func (b *Bot) firstDelivery(triggerID, envelope string) bool {
+	key := "trigger:" + triggerID
+	if triggerID == "" {
+		key = "envelope:" + envelope
+	}
+	return b.recent.First(key, b.now())
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"briefbot/bot/slack"
+	"briefbot/bot/slack/slacktest"
 )
 
 const testAppToken = "xapp-1-A0001-test"
@@ -27,17 +28,22 @@ type fakeSocketMode struct {
 	send  chan any             // envelopes to the bot
 	acks  chan json.RawMessage // what the bot sent back
 	opens chan string          // the Authorization header of each apps.connections.open
+	ends  chan struct{}        // one for each connection the bot closed or dropped
 	// failOpens is how many apps.connections.open calls to fail before one succeeds.
 	failOpens atomic.Int32
 }
 
 func newFakeSocketMode(tb testing.TB) *fakeSocketMode {
 	tb.Helper()
-	f := &fakeSocketMode{send: make(chan any), acks: make(chan json.RawMessage, 16), opens: make(chan string, 16)}
+	f := &fakeSocketMode{send: make(chan any), acks: make(chan json.RawMessage, 16), opens: make(chan string, 16),
+		ends: make(chan struct{}, 16)}
 	upgrader := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /apps.connections.open", func(w http.ResponseWriter, r *http.Request) {
-		f.opens <- r.Header.Get("Authorization")
+		select {
+		case f.opens <- r.Header.Get("Authorization"):
+		default: // a test that counts no opens
+		}
 		w.Header().Set("Content-Type", "application/json")
 		if f.failOpens.Add(-1) >= 0 {
 			w.WriteHeader(http.StatusServiceUnavailable)
@@ -58,6 +64,12 @@ func newFakeSocketMode(tb testing.TB) *fakeSocketMode {
 		closed := make(chan struct{})
 		go func() {
 			defer close(closed)
+			defer func() {
+				select {
+				case f.ends <- struct{}{}:
+				default:
+				}
+			}()
 			for {
 				_, msg, err := conn.ReadMessage()
 				if err != nil {
@@ -167,7 +179,7 @@ func TestSocketMode(t *testing.T) {
 		"envelope_id": "env-button", "type": "interactive", "accepts_response_payload": false,
 		"payload": map[string]any{
 			"type": "block_actions", "user": map[string]any{"id": memberUser}, "team": map[string]any{"id": "T0001"},
-			"response_url": rs.URL + "/actions/1", "trigger_id": "1.2.3", "api_app_id": "A0001",
+			"response_url": rs.URL + "/actions/1", "trigger_id": slacktest.TriggerID(), "api_app_id": "A0001",
 			"actions": []map[string]any{{"type": "button", "block_id": "briefbot-actions-0",
 				"action_id": btns[0].ActionID, "value": btns[0].Value, "action_ts": "1.2"}},
 		},
@@ -206,6 +218,7 @@ func TestSocketMode(t *testing.T) {
 	command["envelope_id"] = "env-admin"
 	payloadFields := command["payload"].(map[string]any)
 	payloadFields["user_id"], payloadFields["command"], payloadFields["text"] = adminUser, "/digest", "now"
+	payloadFields["trigger_id"] = slacktest.TriggerID()
 	fake.deliver(t, command)
 	if got := decode(t, fake.ack(t, "env-admin")["payload"]).header(); got != "No digest is configured" {
 		t.Errorf("/digest now by an admin over Socket Mode: %q", got)

@@ -19,6 +19,7 @@ func testLedger(t *testing.T, fresh backend) {
 		{"outcome kept", testOutcomeKept},
 		{"bad arguments refused", testBadArguments},
 		{"last", testLast},
+		{"last posted and its version", testLastPosted},
 		{"known", testKnown},
 		{"prune", testPrune},
 		{"role leases", testRoleLeases},
@@ -259,6 +260,29 @@ func day(n int) Slot {
 	s := slot0
 	s.At = t0.AddDate(0, 0, n)
 	return s
+}
+
+func testLastPosted(t *testing.T, fresh backend) {
+	l := mustOpen(t, fresh(t))
+	if e, err := l.LastPosted(ctx, "morning", "slack", "C0123"); err != nil || e != nil {
+		t.Fatalf("LastPosted on an empty ledger = %v, %v; want nil", e, err)
+	}
+	mustClaim(t, l, day(1), "a", day(1).At)
+	if err := l.Mark(ctx, day(1), "a", Outcome{Result: Posted, MessageID: "1", Version: "aaaaaaaaaaaa"}, day(1).At); err != nil {
+		t.Fatal(err)
+	}
+	mustClaim(t, l, day(2), "a", day(2).At)
+	if err := l.Mark(ctx, day(2), "a", Outcome{Result: Late, MessageID: "2", Version: "bbbbbbbbbbbb"}, day(2).At); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Record(ctx, day(3), Outcome{Result: Skipped, Reason: "missed"}, day(3).At); err != nil {
+		t.Fatal(err)
+	}
+	mustClaim(t, l, day(4), "a", day(4).At) // claimed, not posted yet
+	e, err := l.LastPosted(ctx, "morning", "slack", "C0123")
+	if err != nil || e == nil || e.At != day(2).At || e.Version != "bbbbbbbbbbbb" || e.MessageID != "2" {
+		t.Errorf("LastPosted = %+v, %v; want the late day-2 post with its version", e, err)
+	}
 }
 
 func testLast(t *testing.T, fresh backend) {

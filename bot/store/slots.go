@@ -92,8 +92,8 @@ func (l *sqlLedger) Mark(ctx context.Context, slot Slot, owner string, out Outco
 		return fmt.Errorf("store: mark %v: unknown result %q", slot, out.Result)
 	}
 	return l.update(ctx, "mark", slot,
-		`UPDATE slots SET result = $6, message_id = $7, reason = $8, marked_at = $9, lease_expires = NULL WHERE `+heldBy,
-		slotArgs(slot, owner, string(out.Result), out.MessageID, out.Reason, now.UnixMilli()))
+		`UPDATE slots SET result = $6, message_id = $7, reason = $8, marked_at = $9, version = $10, lease_expires = NULL WHERE `+heldBy,
+		slotArgs(slot, owner, string(out.Result), out.MessageID, out.Reason, now.UnixMilli(), out.Version))
 }
 
 func (l *sqlLedger) Release(ctx context.Context, slot Slot, owner string) error {
@@ -122,10 +122,10 @@ func (l *sqlLedger) Record(ctx context.Context, slot Slot, out Outcome, now time
 		return fmt.Errorf("store: record %v: unknown result %q", slot, out.Result)
 	}
 	_, err := l.db.ExecContext(ctx, `
-INSERT INTO slots (digest, platform, channel, at, result, message_id, reason, marked_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO slots (digest, platform, channel, at, result, message_id, reason, marked_at, version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (digest, platform, channel, at) DO NOTHING`,
-		slotArgs(slot, string(out.Result), out.MessageID, out.Reason, now.UnixMilli())...)
+		slotArgs(slot, string(out.Result), out.MessageID, out.Reason, now.UnixMilli(), out.Version)...)
 	if err != nil {
 		return fmt.Errorf("store: record %v: %w", slot, err)
 	}
@@ -133,7 +133,7 @@ ON CONFLICT (digest, platform, channel, at) DO NOTHING`,
 }
 
 const selectEntry = `
-SELECT digest, platform, channel, at, owner, result, message_id, reason, claimed_at, marked_at
+SELECT digest, platform, channel, at, owner, result, message_id, reason, claimed_at, marked_at, version
 FROM slots WHERE digest = $1 AND platform = $2 AND channel = $3`
 
 func (l *sqlLedger) Last(ctx context.Context, digest, platform, channel string) (last, lastFailed *Entry, err error) {
@@ -152,6 +152,11 @@ func (l *sqlLedger) Last(ctx context.Context, digest, platform, channel string) 
 	return last, lastFailed, nil
 }
 
+func (l *sqlLedger) LastPosted(ctx context.Context, digest, platform, channel string) (*Entry, error) {
+	return l.entry(ctx, selectEntry+` AND result IN ($4, $5) ORDER BY at DESC LIMIT 1`,
+		digest, platform, channel, string(Posted), string(Late))
+}
+
 // entry returns the one slot query finds, nil when none.
 func (l *sqlLedger) entry(ctx context.Context, query string, args ...any) (*Entry, error) {
 	var (
@@ -161,7 +166,7 @@ func (l *sqlLedger) entry(ctx context.Context, query string, args ...any) (*Entr
 		claimedAt, markedAt sql.NullInt64
 	)
 	err := l.db.QueryRowContext(ctx, query, args...).Scan(&e.Digest, &e.Platform, &e.Channel, &at,
-		&e.Owner, &result, &e.MessageID, &e.Reason, &claimedAt, &markedAt)
+		&e.Owner, &result, &e.MessageID, &e.Reason, &claimedAt, &markedAt, &e.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -37,6 +37,7 @@ type Outcome struct {
 	Result    Result
 	MessageID string // the platform's id of the post, for Posted and Late
 	Reason    string // for Failed and Skipped: short, safe to show (no secrets, no message text)
+	Version   string // the version of the briefing the post carried, for Posted and Late
 }
 
 // A Claim is the answer to Ledger.Claim.
@@ -106,6 +107,9 @@ type Ledger interface {
 	// Last returns the most recent slot of digest on platform and channel, and the most recent
 	// one that failed, if any.
 	Last(ctx context.Context, digest, platform, channel string) (last, lastFailed *Entry, err error)
+	// LastPosted returns the most recent slot of digest on platform and channel that was posted
+	// (Posted or Late), with the briefing version it carried; nil when none was.
+	LastPosted(ctx context.Context, digest, platform, channel string) (*Entry, error)
 	// Known reports whether the ledger has any slot of digest: a digest new to the ledger never
 	// back-fills the slots it missed before it existed.
 	Known(ctx context.Context, digest string) (bool, error)

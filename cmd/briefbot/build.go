@@ -127,11 +127,12 @@ func discordSettings(cfg *config.Config) discord.Config {
 		GuildIDs: d.GuildIDs, APIURL: d.APIURL, AdminRoleIDs: d.AdminRoleIDs}
 }
 
-// withDigests rebuilds the engine over the same briefings, asking d about /digest: the
-// scheduler, made after the adapters whose posters it needs.
-func (b *build) withDigests(d bot.Digests) error {
+// withServices rebuilds the engine over the same briefings, asking d about /digest (the
+// scheduler, made after the adapters whose posters it needs) and v about earlier versions of
+// the briefings (the ledger).
+func (b *build) withServices(d bot.Digests, v bot.Versions) error {
 	cfg := b.engineConfig
-	cfg.Digests = d
+	cfg.Digests, cfg.Versions = d, v
 	e, err := bot.New(b.lib, cfg)
 	if err != nil {
 		return err

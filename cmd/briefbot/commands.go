@@ -178,11 +178,11 @@ func (c *cli) digestStatus(ctx context.Context, cmd *command) error {
 	}
 	defer ledger.Close()
 	sched, err := schedule.New(schedule.Config{Digests: b.digests, Ledger: ledger, Owner: owner(),
-		Compose: func(schedule.Digest, time.Time) bot.Reply { return bot.Reply{} }})
+		Compose: func(schedule.Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{}, "" }})
 	if err != nil {
 		return err
 	}
-	if err := b.withDigests(sched); err != nil {
+	if err := b.withServices(sched, versionHistory(ledger)); err != nil {
 		return err
 	}
 	reply := bot.NewCore(b.engine).Line(ctx, "/digest status", shell.Caller())

@@ -177,13 +177,17 @@ func paced(b *testing.B, target loadTarget, perSecond int) {
 
 // Discord: Ed25519 over timestamp + body, signed with discordtest's key.
 
-const positionInteraction = `{"id":"1","application_id":"123","type":2,"token":"t","version":1,"guild_id":"9","channel_id":"8",` +
-	`"member":{"user":{"id":"7","username":"u"},"roles":[],"permissions":"0"},` +
-	`"data":{"id":"5","name":"position","type":1,"options":[{"name":"issue","type":3,"value":"sovereignty"}]}}`
+// positionInteraction is /position sovereignty as Discord sends it, with an interaction id of
+// its own each time: briefbot answers an id once.
+func positionInteraction() []byte {
+	return []byte(`{"id":"` + discordtest.InteractionID() + `","application_id":"123","type":2,"token":"t","version":1,"guild_id":"9","channel_id":"8",` +
+		`"member":{"user":{"id":"7","username":"u"},"roles":[],"permissions":"0"},` +
+		`"data":{"id":"5","name":"position","type":1,"options":[{"name":"issue","type":3,"value":"sovereignty"}]}}`)
+}
 
 func discordTarget(url string) loadTarget {
-	body := []byte(positionInteraction)
 	return func(ctx context.Context) (*http.Request, error) {
+		body := positionInteraction()
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 		if err != nil {
 			return nil, err
@@ -226,11 +230,11 @@ func bareDiscord(pub ed25519.PublicKey, reply []byte) http.Handler {
 // Slack: HMAC-SHA256 over "v0:" + timestamp + ":" + body, with slacktest's secret.
 
 func slackTarget(url string) loadTarget {
-	body := []byte(url2form(map[string]string{
-		"command": "/position", "text": "sovereignty", "user_id": "U1", "channel_id": "C1",
-		"team_id": "T1", "response_url": "http://127.0.0.1:1/unused", "trigger_id": "1.2.3",
-	}))
 	return func(ctx context.Context) (*http.Request, error) {
+		body := []byte(url2form(map[string]string{
+			"command": "/position", "text": "sovereignty", "user_id": "U1", "channel_id": "C1",
+			"team_id": "T1", "response_url": "http://127.0.0.1:1/unused", "trigger_id": slacktest.TriggerID(),
+		}))
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 		if err != nil {
 			return nil, err

@@ -3,6 +3,7 @@ package main
 import (
 	"briefbot/bot/discord/discordtest"
 	"briefbot/bot/slack/slacktest"
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
@@ -81,7 +82,7 @@ func TestManifestSlack(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(stdout), &m) != nil {
 		t.Fatalf("manifest slack --url = exit %d\n%s%s", code, stdout, stderr)
 	}
-	if len(m.Features.SlashCommands) != 9 || strings.Join(m.OAuth.Scopes.Bot, ",") != "commands,chat:write,channels:history,groups:history" || m.Settings.SocketMode {
+	if len(m.Features.SlashCommands) != 10 || strings.Join(m.OAuth.Scopes.Bot, ",") != "commands,chat:write,channels:history,groups:history" || m.Settings.SocketMode {
 		t.Errorf("manifest slack --url printed:\n%s", stdout)
 	}
 	for _, c := range m.Features.SlashCommands {
@@ -144,9 +145,11 @@ slack: {signing_secret: %q}
 	stranger := func(ctx context.Context) (*http.Request, error) {
 		req, err := discordTarget(base + "/discord/interactions")(ctx)
 		if err == nil {
+			body, _ := io.ReadAll(req.Body)
+			req.Body = io.NopCloser(bytes.NewReader(body))
 			_, other, _ := ed25519.GenerateKey(nil)
 			ts := req.Header.Get("X-Signature-Timestamp")
-			req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(other, []byte(ts+positionInteraction))))
+			req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(other, append([]byte(ts), body...))))
 		}
 		return req, err
 	}

@@ -179,7 +179,7 @@ store: {dsn: "sqlite://`+filepath.Join(dir, "ledger.db")+`"}
 func askServe(t *testing.T, base, line string) (int, string) {
 	t.Helper()
 	value, _ := json.Marshal(line)
-	body := []byte(`{"id":"1","application_id":"123","type":2,"token":"t","data":{"id":"5","name":"briefbot","type":1,` +
+	body := []byte(`{"id":"` + discordtest.InteractionID() + `","application_id":"123","type":2,"token":"t","data":{"id":"5","name":"briefbot","type":1,` +
 		`"options":[{"name":"command","type":3,"value":` + string(value) + `}]}}`)
 	req, err := http.NewRequest(http.MethodPost, base+"/discord/interactions", strings.NewReader(string(body)))
 	if err != nil {

@@ -64,6 +64,7 @@ Usage:
   briefbot digest status [--config FILE]
   briefbot audit [--since 7d|YYYY-MM-DD]  admin actions and reloads, newest first
   briefbot health [--url http://127.0.0.1:8080]  exit 0 when the running bot is ready
+  briefbot preview [--listen 127.0.0.1:8090] [--public]  the moderators' local preview page
   briefbot version
 
 Every command takes --config FILE (default: briefbot.yaml here, if it exists) and --help.
@@ -102,6 +103,8 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		return c.audit(ctx, rest)
 	case "health":
 		return c.health(ctx, rest)
+	case "preview":
+		return c.preview(ctx, rest)
 	case "version":
 		return c.version(rest)
 	case "help":

@@ -19,6 +19,7 @@ import (
 	"briefbot/bot"
 	"briefbot/bot/schedule"
 	"briefbot/bot/store"
+	"briefbot/briefings"
 	"briefbot/config"
 )
 
@@ -67,14 +68,16 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer platforms.close()
+	history := versionHistory(ledger)
+	saveVersions(ctx, ledger, b, logger)
 	sched, err := schedule.New(schedule.Config{
-		Digests: b.digests, Ledger: ledger, Posters: platforms.posters, Compose: composer(core),
+		Digests: b.digests, Ledger: ledger, Posters: platforms.posters, Compose: composer(core, history),
 		Owner: owner(), Logger: logger, Retention: cfg.Store.RetentionTime, Observer: m,
 	})
 	if err != nil {
 		return err
 	}
-	if err := b.withDigests(sched); err != nil {
+	if err := b.withServices(sched, history); err != nil {
 		return err
 	}
 	core.Swap(b.engine)
@@ -86,7 +89,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	defer stopScheduling()
 	go func() { scheduled <- sched.Run(schedCtx) }()
 	rt := &running{file: cfg.File, current: b, core: core, platforms: platforms, sched: sched, ledger: ledger,
-		logger: logger, metrics: m}
+		history: history, logger: logger, metrics: m}
 	rt.folders.Store(&cfg.Briefings.Dirs)
 	// Saving the config file or a briefing is a reload, as a hang-up is.
 	saved := make(chan struct{}, 1)
@@ -208,15 +211,22 @@ func drainAware(ready *readiness, last *atomic.Int64, next http.Handler) http.Ha
 	})
 }
 
-// composer builds a digest's post from the briefing it names in the library in force.
-func composer(core *bot.Core) func(schedule.Digest, time.Time) bot.Reply {
-	return func(d schedule.Digest, day time.Time) bot.Reply {
+// composer builds a digest's post from the briefing it names in the library in force, opening
+// with what changed since the version the channel last got, read back from the ledger.
+func composer(core *bot.Core, history *bot.VersionHistory) func(schedule.Digest, time.Time, string) (bot.Reply, string) {
+	return func(d schedule.Digest, day time.Time, since string) (bot.Reply, string) {
 		e := core.Engine()
 		b, ok := e.Library().ByID(d.Briefing)
 		if !ok {
 			b = e.DefaultBriefing()
 		}
-		return bot.Compose(b, day)
+		var previous *briefings.Briefing
+		if since != "" && since != b.Version {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			previous, _ = history.Version(ctx, b.ID, since) // unknown: the digest says nothing of changes
+			cancel()
+		}
+		return bot.ComposeChanged(b, day, previous), b.Version
 	}
 }
 
@@ -237,6 +247,7 @@ type running struct {
 	platforms *platforms
 	sched     *schedule.Scheduler
 	ledger    store.Ledger
+	history   *bot.VersionHistory
 	logger    *slog.Logger
 	metrics   *metrics
 	folders   atomic.Pointer[[]string] // the briefing folders in force, for the file watcher
@@ -256,6 +267,9 @@ func (rt *running) reload(ctx context.Context, lookupEnv func(string) (string, b
 	var b *build
 	if err == nil {
 		b, err = newBuild(cfg, rt.sched)
+		if err == nil {
+			err = b.withServices(rt.sched, rt.history)
+		}
 	} else {
 		_, err = buildFrom(cfg, err) // every problem, for the log
 	}
@@ -274,6 +288,7 @@ func (rt *running) reload(ctx context.Context, lookupEnv func(string) (string, b
 		return
 	}
 	changes := describeChanges(rt.current, b)
+	saveVersions(ctx, rt.ledger, b, rt.logger)
 	rt.core.Swap(b.engine)
 	rt.current = b
 	rt.folders.Store(&cfg.Briefings.Dirs)
@@ -313,4 +328,33 @@ func serveMetrics(addr string, h http.Handler, logger *slog.Logger) (func(), err
 	go srv.Serve(capConnections(ln, 64))
 	logger.Info("metrics listening", "addr", ln.Addr().String())
 	return func() { srv.Close() }, nil
+}
+
+// versionHistory reads the briefings' earlier versions from the ledger, for /changes and the
+// digests' change sections.
+func versionHistory(ledger store.Ledger) *bot.VersionHistory {
+	return bot.VersionsFrom(func(ctx context.Context, id string, limit int) ([]bot.StoredVersion, error) {
+		vs, err := ledger.Versions(ctx, id, limit)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]bot.StoredVersion, len(vs))
+		for i, v := range vs {
+			out[i] = bot.StoredVersion{Version: v.Version, Content: v.Content}
+		}
+		return out, nil
+	})
+}
+
+// saveVersions keeps every briefing version loaded, the first time it is seen, so that a later
+// edit can be compared with it.
+func saveVersions(ctx context.Context, ledger store.Ledger, b *build, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	for _, br := range b.engine.Library().Briefings() {
+		_, err := ledger.SaveVersion(ctx, store.Version{Briefing: br.ID, Version: br.Version, SeenAt: time.Now(), Content: br.Content()})
+		if err != nil {
+			logger.Error("briefing version not kept: /changes will not know it", "briefing", br.ID, "err", err)
+		}
+	}
 }

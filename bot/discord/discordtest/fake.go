@@ -1,6 +1,7 @@
 package discordtest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -45,7 +46,19 @@ type Fake struct {
 	Expired      bool        // interaction callbacks fail as after 3 seconds
 	Identify     []byte      // the gateway's identify payload
 	GatewayIn    []byte      // the interaction the gateway dispatches after READY
+	GatewayAgain bool        // dispatch it a second time, as a resumed session may
 	Stray        []string    // requests outside /api/v10
+	// CommandFailures are statuses to answer command lists and overwrites with, one per call,
+	// before answering as usual: [500, 502] fails the next two calls.
+	CommandFailures []int
+	// HeartbeatInterval is the gateway's, in milliseconds, as its hello says; 0 means 45000.
+	HeartbeatInterval int
+	// SilentHeartbeats makes the gateway stop acknowledging heartbeats, as a half-open
+	// connection does.
+	SilentHeartbeats bool
+	Heartbeats       int       // heartbeats the gateway received
+	LastHeartbeat    time.Time // when the last one came
+	LastHeartbeatAck time.Time // when the gateway last acknowledged one
 }
 
 // A Message is one message the fake created in a channel.
@@ -71,10 +84,10 @@ func NewFake(t testing.TB) *Fake {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v10/gateway", f.gateway)
 	mux.HandleFunc("GET /gateway-ws/", f.gatewaySocket) // discordgo adds the slash
-	mux.HandleFunc("GET /api/v10/applications/{app}/commands", f.listCommands)
-	mux.HandleFunc("PUT /api/v10/applications/{app}/commands", f.overwriteCommands)
-	mux.HandleFunc("GET /api/v10/applications/{app}/guilds/{guild}/commands", f.listCommands)
-	mux.HandleFunc("PUT /api/v10/applications/{app}/guilds/{guild}/commands", f.overwriteCommands)
+	mux.HandleFunc("GET /api/v10/applications/{app}/commands", f.failing(f.listCommands))
+	mux.HandleFunc("PUT /api/v10/applications/{app}/commands", f.failing(f.overwriteCommands))
+	mux.HandleFunc("GET /api/v10/applications/{app}/guilds/{guild}/commands", f.failing(f.listCommands))
+	mux.HandleFunc("PUT /api/v10/applications/{app}/guilds/{guild}/commands", f.failing(f.overwriteCommands))
 	mux.HandleFunc("POST /api/v10/channels/{channel}/messages", f.createMessage)
 	mux.HandleFunc("GET /api/v10/channels/{channel}/messages", f.listMessages)
 	mux.HandleFunc("POST /api/v10/interactions/{id}/{token}/callback", f.callback)
@@ -114,6 +127,23 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func (f *Fake) id() string {
 	f.nextID++
 	return fmt.Sprint(uint64(time.Now().UnixMilli()-1420070400000)<<22 | uint64(f.nextID&0x3fffff))
+}
+
+// failing answers with the next of CommandFailures while there is one, else with next.
+func (f *Fake) failing(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f.Mu.Lock()
+		status := 0
+		if len(f.CommandFailures) > 0 {
+			status, f.CommandFailures = f.CommandFailures[0], f.CommandFailures[1:]
+		}
+		f.Mu.Unlock()
+		if status == 0 {
+			next(w, r)
+			return
+		}
+		writeJSON(w, status, map[string]any{"message": http.StatusText(status), "code": 0})
+	}
 }
 
 func (f *Fake) listCommands(w http.ResponseWriter, r *http.Request) {
@@ -244,7 +274,10 @@ func (f *Fake) gatewaySocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer c.Close()
-	c.WriteJSON(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 45000}, "s": nil, "t": nil})
+	f.Mu.Lock()
+	interval := cmp.Or(f.HeartbeatInterval, 45000)
+	f.Mu.Unlock()
+	c.WriteJSON(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": interval}, "s": nil, "t": nil})
 	for {
 		var m struct {
 			Op int             `json:"op"`
@@ -265,14 +298,34 @@ func (f *Fake) gatewaySocket(w http.ResponseWriter, r *http.Request) {
 		"user": map[string]any{"id": AppID, "username": "briefbot", "bot": true}, "guilds": []any{},
 		"application": map[string]any{"id": AppID, "flags": 0}}})
 	f.Mu.Lock()
-	in := f.GatewayIn
+	in, again := f.GatewayIn, f.GatewayAgain
 	f.Mu.Unlock()
 	if in != nil {
 		c.WriteJSON(map[string]any{"op": 0, "s": 2, "t": "INTERACTION_CREATE", "d": json.RawMessage(in)})
+		if again {
+			c.WriteJSON(map[string]any{"op": 0, "s": 3, "t": "INTERACTION_CREATE", "d": json.RawMessage(in)})
+		}
 	}
 	for {
-		if _, _, err := c.ReadMessage(); err != nil {
+		var m struct {
+			Op int `json:"op"`
+		}
+		if err := c.ReadJSON(&m); err != nil {
 			return
+		}
+		if m.Op != 1 {
+			continue
+		}
+		f.Mu.Lock()
+		f.Heartbeats++
+		f.LastHeartbeat = time.Now()
+		ack := !f.SilentHeartbeats
+		if ack {
+			f.LastHeartbeatAck = time.Now()
+		}
+		f.Mu.Unlock()
+		if ack {
+			c.WriteJSON(map[string]any{"op": 11, "d": nil, "s": nil, "t": nil})
 		}
 	}
 }

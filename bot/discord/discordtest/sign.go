@@ -9,10 +9,20 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
 )
 
 // AppID is the application the fake serves and signed interactions name.
 const AppID = "1361000000000000000"
+
+// InteractionID is a new interaction id, different on every call: the adapter answers each
+// interaction id once, so every request a test sends needs its own.
+func InteractionID() string {
+	return strconv.FormatUint(1361000000000000000+lastID.Add(1), 10)
+}
+
+var lastID atomic.Uint64
 
 // Key is a fixed Ed25519 key pair standing in for Discord's: answers do not depend on it, but
 // reruns sign the same bytes.

@@ -7,10 +7,12 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -45,7 +47,16 @@ func SetHeaders(h http.Header, body []byte, now time.Time) {
 	h.Set("X-Slack-Signature", Sign(Secret, stamp, body))
 }
 
-// CommandForm is the form Slack posts for a slash command.
+// TriggerID is a new trigger_id, different on every call, as Slack gives every command and
+// button press its own: the adapter answers each once.
+func TriggerID() string {
+	n := lastTrigger.Add(1)
+	return fmt.Sprintf("%d.%d.%016x", 1000000000+n, 2000000000+n, n)
+}
+
+var lastTrigger atomic.Uint64
+
+// CommandForm is the form Slack posts for a slash command, with a new trigger_id.
 func CommandForm(command, text, user, responseURL string) []byte {
 	return []byte(url.Values{
 		"token":        {"ignored-verification-token"},
@@ -58,7 +69,7 @@ func CommandForm(command, text, user, responseURL string) []byte {
 		"command":      {command},
 		"text":         {text},
 		"response_url": {responseURL},
-		"trigger_id":   {"1.2.3"},
+		"trigger_id":   {TriggerID()},
 		"api_app_id":   {"A0001"},
 	}.Encode())
 }

@@ -1,0 +1,77 @@
+package bot
+
+import (
+	"strings"
+
+	"briefbot/briefings"
+)
+
+// notFound is the short private answer to a topic that matched nothing, naming the closest ones.
+func notFound(what, typed string, closest []briefings.Match) Reply {
+	r := Reply{Status: NotFound, Private: true, Title: "No " + what + " matches " + quote(typed)}
+	for _, m := range closest {
+		r.Suggestions = append(r.Suggestions, m.Label)
+	}
+	if len(r.Suggestions) > 0 {
+		r.Blocks = []Block{{Kind: Paragraph, Text: "Closest: " + strings.Join(r.Suggestions, ", ") + "."}}
+	}
+	return r
+}
+
+// closestNames is how many near values an answer to an unknown one names.
+const closestNames = 3
+
+// unknownValue checks the options whose values the engine knows whatever briefing is asked
+// about: a choice and a configured digest. It answers one that names none of them with the
+// closest, as every topic is answered; nil when every such value is known. The briefing's own
+// topics (issue, party, section) are resolved by the handlers, against the briefing the request
+// names, and /help resolves its command itself, with names as typed on the asker's platform.
+func (e *Engine) unknownValue(cmd Command, req Request) *Reply {
+	for _, o := range cmd.Options {
+		q := req.Option(o.Name)
+		if q == "" {
+			continue
+		}
+		var what string
+		var valid []string
+		switch o.Kind {
+		case ChoiceOption:
+			what, valid = o.Name, o.Choices
+		case DigestOption:
+			if e.digests == nil {
+				continue // no digest configured: the command says so itself
+			}
+			what = "digest"
+			for _, d := range e.digests.Digests() {
+				valid = append(valid, d.Name)
+			}
+		default:
+			continue
+		}
+		if len(valid) == 0 || containsFold(valid, q) {
+			continue
+		}
+		r := notFound(what, q, closestOf(valid, q))
+		return &r
+	}
+	return nil
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// closestOf ranks a short list of names by the resolver that ranks topics, so a mistyped choice
+// or digest is answered in the same way as a mistyped issue.
+func closestOf(names []string, typed string) []briefings.Match {
+	r := briefings.NewResolver()
+	for _, n := range names {
+		_ = r.Add(n, n) // a name that clashes with another, or has no letters, is not worth suggesting
+	}
+	return r.Closest(typed, closestNames)
+}

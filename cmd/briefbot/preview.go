@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"briefbot/bot/schedule"
+	"briefbot/config"
+	"briefbot/internal/preview"
+)
+
+const previewUsage = `Usage: briefbot preview [--config FILE] [--listen 127.0.0.1:8090] [--public]
+
+Serves a page that shows what each command and digest looks like on Discord, on Slack and in
+the terminal, and what is wrong with the config, updated whenever the config file or a briefing
+is saved. It never posts. --listen takes a loopback address unless --public is given.
+`
+
+// previewRuns is how many of each digest's next runs the page lists.
+const previewRuns = 5
+
+func (c *cli) preview(ctx context.Context, args []string) error {
+	cmd := c.newCommand("preview", previewUsage)
+	listen := cmd.fs.String("listen", "127.0.0.1:8090", "host:port of the page")
+	public := cmd.fs.Bool("public", false, "allow a --listen address that other machines can reach")
+	words, err := c.parse(cmd, args)
+	if err != nil {
+		return err
+	}
+	if len(words) > 0 {
+		fmt.Fprint(c.stderr, previewUsage)
+		return usageError("preview takes no words, only flags")
+	}
+	local, err := loopback(*listen)
+	if err != nil {
+		fmt.Fprint(c.stderr, previewUsage)
+		return usageError("--listen %q is not host:port", *listen)
+	}
+	if !local && !*public {
+		// The page runs commands and shows every briefing: not for the whole network by accident.
+		fmt.Fprint(c.stderr, previewUsage)
+		return usageError("--listen %s can be reached from other machines; use a loopback address, or add --public", *listen)
+	}
+	logger := slog.New(slog.NewTextHandler(c.stderr, nil))
+
+	// Without --config the file is briefbot.yaml here, read again at each change, so that
+	// creating it is seen too.
+	file := *cmd.configFile
+	if file == "" {
+		file = "briefbot.yaml"
+	}
+	given := *cmd.configFile != ""
+	st, folders, _ := c.previewState(file, given, time.Now())
+	src := preview.NewLatest(st)
+	var hosts []string
+	if local {
+		hosts = []string{"localhost", "127.0.0.1", "::1"}
+		if h, _, _ := net.SplitHostPort(*listen); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *listen, err)
+	}
+	// Open pages hold an event stream each; ending their context ends them, so that a stop is
+	// not kept waiting by a browser tab.
+	streams, endStreams := context.WithCancel(context.Background())
+	defer endStreams()
+	srv := &http.Server{
+		Handler:           preview.New(src, preview.Options{Hosts: hosts, Logger: logger}),
+		ReadHeaderTimeout: 5 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return streams },
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan error, 1)
+	// folders and changed run on watchFiles' goroutine only, after the reading above.
+	go func() {
+		watched <- watchFiles(watchCtx, file, func() []string { return folders }, func() {
+			st, dirs, ok := c.previewState(file, given, time.Now())
+			if ok {
+				folders = dirs
+			}
+			src.Set(st)
+			logger.Info("files read", "problems", len(st.Problems), "warnings", len(st.Warnings))
+		}, logger)
+	}()
+	fmt.Fprintf(c.stdout, "briefbot preview on http://%s/ (Ctrl-C to stop)\n", ln.Addr())
+
+	select {
+	case err = <-served:
+		err = fmt.Errorf("preview server: %w", err)
+	case err = <-watched:
+		if err != nil {
+			err = fmt.Errorf("watch files: %w", err)
+		}
+	case <-ctx.Done():
+	}
+	stopWatch()
+	endStreams()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if serr := srv.Shutdown(shutdownCtx); serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = fmt.Errorf("shutdown: %w", serr)
+	}
+	return err
+}
+
+// previewState reads the config file (when given, or when briefbot.yaml exists) and everything
+// it names, as config check and serve do. ok is false when the file itself could not be read,
+// and then folders is nil: the caller keeps watching the folders it knew.
+func (c *cli) previewState(file string, given bool, now time.Time) (st preview.State, folders []string, ok bool) {
+	st.Loaded = now
+	cfg := config.Default()
+	if _, err := os.Stat(file); given || err == nil {
+		loaded, err := config.Load(file, c.lookupEnv)
+		if err != nil {
+			st.Problems = strings.Split(err.Error(), "\n")
+			return st, nil, false
+		}
+		cfg = loaded
+	}
+	st.Warnings = cfg.Warnings
+	b, err := newBuild(cfg, nil)
+	if err != nil {
+		st.Problems = strings.Split(err.Error(), "\n")
+		return st, cfg.Briefings.Dirs, true
+	}
+	st.Engine = b.engine
+	for _, d := range b.digests {
+		v := preview.DigestView{Name: d.Name, Platform: d.Platform, Briefing: d.Briefing, Schedule: d.Schedule.Spec(),
+			Channels: d.Channels, Zone: d.Schedule.Zone()}
+		for _, r := range d.Schedule.Runs(now, previewRuns) {
+			v.Next = append(v.Next, preview.Run{At: r.At, Note: runNote(r)})
+		}
+		st.Digests = append(st.Digests, v)
+	}
+	return st, cfg.Briefings.Dirs, true
+}
+
+// runNote says how a change of the clocks moved a run.
+func runNote(r schedule.Run) string {
+	switch r.Adjust {
+	case schedule.InGap:
+		return r.Wall + " does not exist that day: clocks move forward"
+	case schedule.Repeated:
+		return r.Wall + " happens twice that day: runs the first time only"
+	}
+	return ""
+}
+
+// loopback reports whether addr (host:port) listens on this machine only.
+func loopback(addr string) (bool, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false, err
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true, nil
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback(), nil
+}

@@ -1,0 +1,257 @@
+package preview
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"html"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAskShowsEveryPlatform(t *testing.T) {
+	srv, _ := newServer(t, goodState(t))
+	code, body := get(t, srv, "/?q="+url.QueryEscape("/position troops mexico"))
+	if code != http.StatusOK {
+		t.Fatalf("GET /?q=/position troops mexico = %d", code)
+	}
+	const want = "Strongly opposes any foreign military presence"
+	for _, id := range []string{"dc-h", "sl-h", "tm-h"} {
+		if v := section(body, id); !strings.Contains(v, want) {
+			t.Errorf("view %s of /position troops mexico lacks %q:\n%s", id, want, v)
+		}
+	}
+	// The button runs the line the adapters put in it.
+	if !strings.Contains(body, `href="/?q=%2fcompare%20briefing%3aus-mexico-troops"`) {
+		t.Errorf("no Full comparison button linking to its command line:\n%s", body)
+	}
+}
+
+func TestAskAnswersLikeEachPlatform(t *testing.T) {
+	srv, _ := newServer(t, goodState(t))
+	tests := []struct {
+		line, view, want string
+	}{
+		{"/help", "sl-h", "/brief-search"}, // Slack's own name for /search
+		{"/help", "dc-h", "/search"},
+		{"/brief-search tunnels", "dc-h", "Search: tunnels"}, // a Slack name is read too
+		{"/position banana", "dc-h", "Only you can see this"},
+		{"/position banana", "sl-h", "Only visible to you"},
+		{"/digest now", "tm-h", "The preview never posts"},
+		{"/facts", "dc-h", "<strong>Over 70%</strong>"}, // Discord's **bold**, drawn
+		{"/facts", "sl-h", "<strong>Over 70%</strong>"}, // Slack's *bold*, drawn
+	}
+	for _, tc := range tests {
+		_, body := get(t, srv, "/?q="+url.QueryEscape(tc.line))
+		if v := section(body, tc.view); !strings.Contains(v, tc.want) {
+			t.Errorf("GET /?q=%s: view %s lacks %q:\n%s", tc.line, tc.view, tc.want, v)
+		}
+	}
+}
+
+func TestTypedTextNeverBecomesMarkup(t *testing.T) {
+	srv, _ := newServer(t, goodState(t))
+	line := `/search <script>alert(1)</script> @everyone <!channel> **x**`
+	_, body := get(t, srv, "/?q="+url.QueryEscape(line))
+	if strings.Contains(body, "<script>alert") {
+		t.Fatalf("typed markup reached the page:\n%s", body)
+	}
+}
+
+func TestProblemsReplaceTheContent(t *testing.T) {
+	srv, _ := newServer(t, brokenState())
+	for _, path := range []string{"/", "/?q=/compare", "/digests", "/briefings"} {
+		code, body := get(t, srv, path)
+		if code != http.StatusOK {
+			t.Fatalf("GET %s = %d", path, code)
+		}
+		for _, want := range []string{`<code class="where">briefbot.yaml:9</code>`, html.EscapeString(`unknown time zone "Mexico City"`),
+			`<code class="where">briefings/extra.md:12</code>`, "2 problems stop the config"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("GET %s lacks %q:\n%s", path, want, body)
+			}
+		}
+		if strings.Contains(body, `class="views"`) {
+			t.Errorf("GET %s shows answers while the config is broken", path)
+		}
+	}
+}
+
+func TestRefreshGetsOnlyTheLiveParts(t *testing.T) {
+	srv, _ := newServer(t, goodState(t))
+	_, body := get(t, srv, "/?q=/compare", "X-Preview-Part", "live")
+	if !strings.HasPrefix(body, `<p id="status"`) || strings.Contains(body, "<html") || !strings.Contains(body, `id="live"`) {
+		t.Errorf("live part = %.300s...; want the status and the live region only", body)
+	}
+}
+
+func TestEventsNameEachChange(t *testing.T) {
+	srv, src := newServer(t, goodState(t))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/events", nil)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("Content-Type = %q", ct)
+	}
+	lines := bufio.NewScanner(resp.Body)
+	next := func() string {
+		for lines.Scan() {
+			if data, ok := strings.CutPrefix(lines.Text(), "data: "); ok {
+				return data
+			}
+		}
+		t.Fatalf("stream ended: %v", lines.Err())
+		return ""
+	}
+	first := next()
+	_, page := get(t, srv, "/")
+	if !strings.Contains(page, `data-stamp="`+first+`"`) {
+		t.Errorf("page does not carry the stamp %q the stream names", first)
+	}
+	src.Set(brokenState())
+	if second := next(); second == first {
+		t.Errorf("after a change the stream named %q again", second)
+	}
+}
+
+func TestComplete(t *testing.T) {
+	srv, _ := newServer(t, goodState(t))
+	tests := []struct {
+		line, want string
+	}{
+		{"/po", "/position "},
+		{"/position sov", "/position sovereignty"},
+		{"/position sovreignty", "/position sovereignty"},
+		{"/position troops mex", "/position troops mx"},
+		{"/position issue:border party:m", "/position issue:border party:mx"},
+		{"/briefing hist", "/briefing history"},
+		{"/digest n", "/digest now"},
+		{"/briefbot pos", "/briefbot position "},
+		{"/compare us-mex", "/compare us-mexico-troops"},
+	}
+	for _, tc := range tests {
+		_, body := get(t, srv, "/complete?line="+url.QueryEscape(tc.line))
+		var got []string
+		if err := json.Unmarshal([]byte(body), &got); err != nil {
+			t.Fatalf("complete(%q): %v in %s", tc.line, err, body)
+		}
+		if !slices.Contains(got, tc.want) {
+			t.Errorf("complete(%q) = %q; want it to hold %q", tc.line, got, tc.want)
+		}
+	}
+	// The page offers the same before any script runs.
+	_, body := get(t, srv, "/?q="+url.QueryEscape("/position sov"))
+	if !strings.Contains(body, `<option value="/position sovereignty">`) {
+		t.Errorf("datalist lacks /position sovereignty")
+	}
+}
+
+func TestDigestsView(t *testing.T) {
+	srv, _ := newServer(t, goodState(t))
+	_, body := get(t, srv, "/digests")
+	body = html.UnescapeString(body) // html/template writes "+" as "&#43;"
+	for _, want := range []string{
+		"America/Mexico_City", "C0123", "C0456", "CST, UTC-06:00", // Mexico keeps no daylight saving time
+		"Europe/Berlin", "CET, UTC+01:00", "CEST, UTC+02:00", // Berlin's clocks move on 30 March 2025
+		"does not exist that day", "<td>yes</td>",
+		"Daily briefing, Friday 28 March 2025", // the next run's post, in its zone
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("GET /digests lacks %q", want)
+		}
+	}
+	// The first digest posts on Slack: only Slack's view is shown.
+	if section(body, "sl-h") == "" || section(body, "dc-h") != "" {
+		t.Errorf("the Slack digest's post is not shown on Slack alone")
+	}
+	_, body = get(t, srv, "/digests?digest=berlin&date=2025-04-08")
+	if !strings.Contains(section(body, "dc-h"), "Daily briefing, Tuesday 8 April 2025") {
+		t.Errorf("GET /digests?digest=berlin&date=2025-04-08 lacks that day's post on Discord")
+	}
+	_, body = get(t, srv, "/digests?date=tomorrow")
+	if !strings.Contains(body, html.EscapeString(`"tomorrow" is not a date`)) {
+		t.Errorf("a bad date is not explained")
+	}
+}
+
+func TestBriefingsView(t *testing.T) {
+	st := goodState(t)
+	srv, _ := newServer(t, st)
+	b := st.Engine.DefaultBriefing()
+	_, body := get(t, srv, "/briefings?words=fentanyl")
+	for _, want := range []string{b.Version, b.Title, "military-troop-deployment", "Search results", "fentanyl"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("GET /briefings?words=fentanyl lacks %q", want)
+		}
+	}
+}
+
+func TestRefusesOtherHosts(t *testing.T) {
+	srv, _ := newServer(t, goodState(t))
+	req, _ := http.NewRequest("GET", srv.URL+"/", nil)
+	req.Host = "attacker.example:8090"
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("GET / with Host %s = %d; want %d", req.Host, resp.StatusCode, http.StatusMisdirectedRequest)
+	}
+}
+
+// TestPageWeight keeps the page small: each view, with an answer where it has one, and its
+// assets.
+func TestPageWeight(t *testing.T) {
+	srv, _ := newServer(t, goodState(t))
+	assets := 0
+	for _, path := range []string{"/assets/style.css", "/assets/live.js"} {
+		code, body := get(t, srv, path)
+		if code != http.StatusOK {
+			t.Fatalf("GET %s = %d", path, code)
+		}
+		assets += len(body)
+	}
+	for _, path := range []string{"/?q=" + url.QueryEscape("/compare"), "/?q=" + url.QueryEscape("/briefing history"),
+		"/digests", "/briefings?words=fentanyl"} {
+		code, body := get(t, srv, path)
+		if code != http.StatusOK {
+			t.Fatalf("GET %s = %d", path, code)
+		}
+		total := len(body) + assets
+		t.Logf("GET %s: %d bytes, %d with its assets", path, len(body), total)
+		if total > 100_000 {
+			t.Errorf("GET %s weighs %d bytes with its assets; want under 100 KB", path, total)
+		}
+	}
+}
+
+func BenchmarkAsk(b *testing.B) {
+	h := New(NewLatest(goodState(b)), Options{})
+	req, _ := http.NewRequest("GET", "/?q="+url.QueryEscape("/position troops mexico"), nil)
+	for b.Loop() {
+		w := &discardWriter{header: http.Header{}}
+		h.ServeHTTP(w, req)
+		if w.code != 0 && w.code != http.StatusOK {
+			b.Fatalf("status %d", w.code)
+		}
+	}
+}
+
+type discardWriter struct {
+	header http.Header
+	code   int
+}
+
+func (w *discardWriter) Header() http.Header         { return w.header }
+func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *discardWriter) WriteHeader(code int)        { w.code = code }

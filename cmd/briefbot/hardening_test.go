@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -207,5 +208,34 @@ discord: {application_id: "123", public_key: "`+discordtest.PublicKey()+`"}
 		if strings.Contains(text, typed) {
 			t.Errorf("/metrics holds typed text %q", typed)
 		}
+	}
+}
+
+// TestReadinessNamesWhatIsDown: Discord unreachable for command registration at start does not
+// end serve: registration is retried, and /readyz says so without turning unready, since the
+// endpoint answers with the commands Discord already has.
+func TestReadinessNamesWhatIsDown(t *testing.T) {
+	f := discordtest.NewFake(t)
+	f.Mu.Lock()
+	f.CommandFailures = []int{500, 500, 500, 500, 500, 500, 500, 500}
+	f.Mu.Unlock()
+	base, _ := startServe(t, fmt.Sprintf(`http: {listen: "127.0.0.1:0"}
+discord: {token: %q, application_id: %q, api_url: %q, public_key: %q}
+`, discordtest.Token, discordtest.AppID, f.APIURL(), discordtest.PublicKey()), nil)
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var ready struct {
+		Ready  bool
+		Checks map[string]string
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&ready); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || !ready.Ready || ready.Checks["store"] != "ok" || ready.Checks["briefings"] != "ok" ||
+		ready.Checks["discord.commands"] == "ok" || ready.Checks["discord.commands"] == "" {
+		t.Errorf("/readyz = %d %+v; want ready, with discord.commands named as retrying", resp.StatusCode, ready)
 	}
 }

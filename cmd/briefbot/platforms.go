@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -14,6 +15,7 @@ import (
 type platforms struct {
 	routes   serverDeps
 	discord  *discord.Bot          // nil when Discord is off
+	slack    *slack.Bot            // nil when Slack is off
 	posters  map[string]bot.Poster // by config platform name
 	closers  []func() error
 	starters []starter
@@ -54,6 +56,7 @@ func newPlatforms(b *build, core *bot.Core, logger *slog.Logger) (*platforms, er
 			p.routes.slackCommands = sb.Commands()
 			p.routes.slackInteractivity = sb.Interactivity()
 		}
+		p.slack = sb
 		p.closers = append(p.closers, sb.Close)
 		p.starters = append(p.starters, starter{"slack", sb.Start})
 		if s.BotToken != "" {
@@ -73,6 +76,45 @@ func (p *platforms) start(ctx context.Context) error {
 	for _, s := range p.starters {
 		if err := s.start(ctx); err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
+		}
+	}
+	return nil
+}
+
+// readinessChecks adds each connection the adapters keep to readiness: the Discord gateway and
+// Slack's Socket Mode gate it (a bot that cannot hear commands is not ready); Discord's command
+// registration is shown but does not, since the endpoint answers with the commands Discord has.
+func (p *platforms) readinessChecks(rd *readiness) {
+	if p.discord != nil {
+		for _, st := range p.discord.Health() {
+			name := st.Name
+			check := func(context.Context) error { return discordStatus(p.discord, name) }
+			if name == "discord.commands" {
+				rd.inform(name, check)
+			} else {
+				rd.add(name, check)
+			}
+		}
+	}
+	if p.slack != nil {
+		for _, st := range p.slack.Health() {
+			name := st.Name
+			rd.add(name, func(context.Context) error {
+				for _, s := range p.slack.Health() {
+					if s.Name == name && !s.Up {
+						return errors.New(s.Detail)
+					}
+				}
+				return nil
+			})
+		}
+	}
+}
+
+func discordStatus(b *discord.Bot, name string) error {
+	for _, s := range b.Health() {
+		if s.Name == name && !s.Up {
+			return errors.New(s.Detail)
 		}
 	}
 	return nil

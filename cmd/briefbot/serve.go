@@ -115,6 +115,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return nil
 	})
 	ready.add("store", ledger.Ping)
+	platforms.readinessChecks(ready)
 	go m.watchReadiness(schedCtx, ready, 10*time.Second)
 	deps := platforms.routes
 	deps.logger = logger

@@ -128,10 +128,12 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
-// A check is one part of readiness: nil while it is up, else what is down, in words.
+// A check is one part of readiness: nil while it is up, else what is down, in words. A check
+// that only informs is shown but does not make the process unready.
 type check struct {
-	name  string
-	check func(context.Context) error
+	name   string
+	check  func(context.Context) error
+	inform bool
 }
 
 // readiness answers /readyz: 200 with every check up, else 503 with JSON naming what is down;
@@ -145,7 +147,14 @@ type readiness struct {
 func (rd *readiness) add(name string, f func(context.Context) error) {
 	rd.mu.Lock()
 	defer rd.mu.Unlock()
-	rd.checks = append(rd.checks, check{name, f})
+	rd.checks = append(rd.checks, check{name: name, check: f})
+}
+
+// inform adds a check that is shown but does not gate readiness.
+func (rd *readiness) inform(name string, f func(context.Context) error) {
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	rd.checks = append(rd.checks, check{name: name, check: f, inform: true})
 }
 
 // drain turns readiness off for good: load balancers stop sending before the listener closes.
@@ -164,7 +173,7 @@ func (rd *readiness) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rd.mu.Unlock()
 	for _, c := range checks {
 		if err := c.check(ctx); err != nil {
-			out.Ready = false
+			out.Ready = out.Ready && c.inform
 			out.Checks[c.name] = err.Error()
 		} else {
 			out.Checks[c.name] = "ok"

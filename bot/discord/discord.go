@@ -27,10 +27,13 @@ import (
 
 // Config is what the adapter needs, as plain values from the config file.
 type Config struct {
-	Token         string   // bot token; needed for registration, gateway and posting
-	ApplicationID string   // the application's id (a snowflake)
-	PublicKey     string   // hex Ed25519 key; enables the HTTP interactions endpoint
-	Gateway       bool     // also take interactions over the gateway
+	Token         string // bot token; needed for registration, gateway and posting
+	ApplicationID string // the application's id (a snowflake)
+	PublicKey     string // hex Ed25519 key; enables the HTTP interactions endpoint
+	Gateway       bool   // also take interactions over the gateway
+	// GatewayLeased leaves the gateway closed at Start: the caller opens and closes it with
+	// OpenGateway and CloseGateway as it gains and loses the replicas' one gateway role.
+	GatewayLeased bool
 	GuildIDs      []string // register per guild instead of globally
 	APIURL        string   // REST base; "" means https://discord.com/api/v10
 	AdminRoleIDs  []string
@@ -146,7 +149,7 @@ func (b *Bot) Start(ctx context.Context) error {
 		}
 		b.logger.Warn("commands not registered", "err", err, "retried", retryable(err))
 	}
-	if !b.cfg.Gateway {
+	if !b.cfg.Gateway || b.cfg.GatewayLeased {
 		return nil
 	}
 	if err := b.openGateway(ctx); err != nil {

@@ -38,3 +38,20 @@ func (b *Bot) openGateway(context.Context) error {
 	b.logger.Info("gateway open")
 	return nil
 }
+
+// OpenGateway opens the gateway now, for a caller that holds the replicas' one gateway role
+// (Config.GatewayLeased): every gateway session of a bot receives every interaction, so only
+// one replica may hold one.
+func (b *Bot) OpenGateway(ctx context.Context) error { return b.openGateway(ctx) }
+
+// CloseGateway closes the gateway and leaves the rest running: another replica took the role.
+func (b *Bot) CloseGateway() error {
+	b.gw.Lock()
+	defer b.gw.Unlock()
+	if !b.open {
+		return nil
+	}
+	b.open = false
+	b.logger.Info("gateway closed: another replica holds it")
+	return b.session.Close()
+}

@@ -123,8 +123,10 @@ func newBuild(cfg *config.Config, digests bot.Digests) (*build, error) {
 
 func discordSettings(cfg *config.Config) discord.Config {
 	d := cfg.Discord
+	// serve holds the gateway by a lease in the ledger, so that one replica at a time has it.
 	return discord.Config{Token: d.Token, ApplicationID: d.ApplicationID, PublicKey: d.PublicKey, Gateway: d.Gateway,
-		GuildIDs: d.GuildIDs, APIURL: d.APIURL, AdminRoleIDs: d.AdminRoleIDs}
+		GatewayLeased: d.Gateway,
+		GuildIDs:      d.GuildIDs, APIURL: d.APIURL, AdminRoleIDs: d.AdminRoleIDs}
 }
 
 // withServices rebuilds the engine over the same briefings, asking d about /digest (the

@@ -239,3 +239,53 @@ discord: {token: %q, application_id: %q, api_url: %q, public_key: %q}
 		t.Errorf("/readyz = %d %+v; want ready, with discord.commands named as retrying", resp.StatusCode, ready)
 	}
 }
+
+// TestGatewayTakeover: of two replicas of one bot on one ledger, one holds the Discord gateway
+// (two sessions would both receive every interaction and race to answer); when it is killed,
+// the other takes the gateway over within seconds.
+func TestGatewayTakeover(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes and waits for a lease to run out")
+	}
+	dir := t.TempDir()
+	f := discordtest.NewFake(t)
+	config := fmt.Sprintf(`http: {listen: "127.0.0.1:0"}
+discord: {token: %q, application_id: %q, api_url: %q, gateway: true}
+store: {dsn: "sqlite://%s/ledger.db"}
+`, discordtest.Token, discordtest.AppID, f.APIURL(), dir)
+	a := startChild(t, dir, "replica-a", config)
+	b := startChild(t, dir, "replica-b", config)
+	identifies := func() int {
+		f.Mu.Lock()
+		defer f.Mu.Unlock()
+		return f.Identifies
+	}
+	holds := func(c *child) bool { return strings.Contains(c.log.String(), `"msg":"gateway role taken"`) }
+	for deadline := time.Now().Add(20 * time.Second); identifies() < 1; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no replica opened the gateway:\n%s\n%s", a.log.String(), b.log.String())
+		}
+	}
+	time.Sleep(2 * gatewayTry) // long enough for the other to have tried, and failed, too
+	if holds(a) == holds(b) || identifies() != 1 {
+		t.Fatalf("a holds %v, b holds %v, %d gateway sessions; want exactly one", holds(a), holds(b), identifies())
+	}
+	holder, other := a, b
+	if holds(b) {
+		holder, other = b, a
+	}
+	if err := holder.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	holder.cmd.Wait()
+	killed := time.Now()
+	for deadline := killed.Add(gatewayLease + 3*gatewayTry); !holds(other); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the other replica did not take the gateway over:\n%s", other.log.String())
+		}
+	}
+	t.Logf("taken over %s after the holder was killed", time.Since(killed).Round(100*time.Millisecond))
+	if identifies() != 2 {
+		t.Errorf("%d gateway sessions in all; want 2 (one each, one after the other)", identifies())
+	}
+}

@@ -81,20 +81,27 @@ func (p *platforms) start(ctx context.Context) error {
 	return nil
 }
 
-// readinessChecks adds each connection the adapters keep to readiness: the Discord gateway and
-// Slack's Socket Mode gate it (a bot that cannot hear commands is not ready); Discord's command
-// registration is shown but does not, since the endpoint answers with the commands Discord has.
-func (p *platforms) readinessChecks(rd *readiness) {
+// readinessChecks adds each connection the adapters keep to readiness: the Discord gateway (on
+// the replica that holds it) and Slack's Socket Mode gate it, since a bot that cannot hear
+// commands is not ready; Discord's command registration is shown but does not, since the
+// endpoint answers with the commands Discord already has.
+func (p *platforms) readinessChecks(rd *readiness, gateway *gatewayHolder) {
 	if p.discord != nil {
-		for _, st := range p.discord.Health() {
-			name := st.Name
-			check := func(context.Context) error { return discordStatus(p.discord, name) }
-			if name == "discord.commands" {
-				rd.inform(name, check)
-			} else {
-				rd.add(name, check)
+		rd.inform("discord.commands", func(context.Context) error { return discordStatus(p.discord, "discord.commands") })
+	}
+	if gateway != nil {
+		rd.inform("discord.gateway.role", func(context.Context) error {
+			if held, _ := gateway.status(); held {
+				return nil
 			}
-		}
+			return errors.New(gateway.describe())
+		})
+		rd.add("discord.gateway", func(context.Context) error {
+			if held, _ := gateway.status(); !held {
+				return nil // another replica's to keep
+			}
+			return discordStatus(p.discord, "discord.gateway")
+		})
 	}
 	if p.slack != nil {
 		for _, st := range p.slack.Health() {

@@ -68,11 +68,12 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer platforms.close()
+	self := owner()
 	history := versionHistory(ledger)
 	saveVersions(ctx, ledger, b, logger)
 	sched, err := schedule.New(schedule.Config{
 		Digests: b.digests, Ledger: ledger, Posters: platforms.posters, Compose: composer(core, history),
-		Owner: owner(), Logger: logger, Retention: cfg.Store.RetentionTime, Observer: m,
+		Owner: self, Logger: logger, Retention: cfg.Store.RetentionTime, Observer: m,
 	})
 	if err != nil {
 		return err
@@ -89,7 +90,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	defer stopScheduling()
 	go func() { scheduled <- sched.Run(schedCtx) }()
 	rt := &running{file: cfg.File, current: b, core: core, platforms: platforms, sched: sched, ledger: ledger,
-		history: history, logger: logger, metrics: m}
+		history: history, logger: logger, metrics: m, owner: self}
 	rt.folders.Store(&cfg.Briefings.Dirs)
 	// Saving the config file or a briefing is a reload, as a hang-up is.
 	saved := make(chan struct{}, 1)
@@ -115,7 +116,12 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return nil
 	})
 	ready.add("store", ledger.Ping)
-	platforms.readinessChecks(ready)
+	var gateway *gatewayHolder
+	if cfg.Discord.Gateway && platforms.discord != nil {
+		gateway = &gatewayHolder{ledger: ledger, bot: platforms.discord, owner: rt.owner, logger: logger}
+		go gateway.run(schedCtx)
+	}
+	platforms.readinessChecks(ready, gateway)
 	go m.watchReadiness(schedCtx, ready, 10*time.Second)
 	deps := platforms.routes
 	deps.logger = logger
@@ -249,6 +255,7 @@ type running struct {
 	sched     *schedule.Scheduler
 	ledger    store.Ledger
 	history   *bot.VersionHistory
+	owner     string // this process in the ledger's leases
 	logger    *slog.Logger
 	metrics   *metrics
 	folders   atomic.Pointer[[]string] // the briefing folders in force, for the file watcher

@@ -45,6 +45,7 @@ type Fake struct {
 	Callbacks    chan []byte // interaction callbacks and edits of deferred answers, as sent
 	Expired      bool        // interaction callbacks fail as after 3 seconds
 	Identify     []byte      // the gateway's identify payload
+	Identifies   int         // gateway sessions identified, in all
 	GatewayIn    []byte      // the interaction the gateway dispatches after READY
 	GatewayAgain bool        // dispatch it a second time, as a resumed session may
 	Stray        []string    // requests outside /api/v10
@@ -289,6 +290,7 @@ func (f *Fake) gatewaySocket(w http.ResponseWriter, r *http.Request) {
 		if m.Op == 2 {
 			f.Mu.Lock()
 			f.Identify = m.D
+			f.Identifies++
 			f.Mu.Unlock()
 			break
 		}

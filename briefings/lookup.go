@@ -1,6 +1,7 @@
 package briefings
 
 import (
+	"briefbot/internal/fuzzy"
 	"slices"
 	"sort"
 	"strings"
@@ -64,7 +65,7 @@ func (ix *index) near(w string, maxEdits int, fn func(id int32, d int)) {
 			if cand.number || maskApart(mask, cand.mask) > maxEdits {
 				continue
 			}
-			if d := distance(w, cand.text); d <= maxEdits {
+			if d := fuzzy.Distance(w, cand.text); d <= maxEdits {
 				fn(id, d)
 			}
 		}

@@ -1,6 +1,7 @@
 package briefings
 
 import (
+	"briefbot/internal/fuzzy"
 	"fmt"
 	"sort"
 	"strings"
@@ -166,7 +167,7 @@ func (r *Resolver) Closest(query string, n int) []Match {
 	for i, e := range r.entries {
 		d := 1 << 30
 		for _, name := range e.names {
-			d = min(d, distance(q, name))
+			d = min(d, fuzzy.Distance(q, name))
 		}
 		ms[i] = Match{Key: e.key, Label: e.label, Score: -d}
 	}
@@ -206,11 +207,11 @@ func scoreName(q, name string) int {
 	if allowed == 0 {
 		return 0
 	}
-	if d := distance(q, name); d <= allowed {
+	if d := fuzzy.Distance(q, name); d <= allowed {
 		return scoreTypo - 10*d
 	}
 	if len(name) > len(q) {
-		if d := distance(q, name[:len(q)]); d <= allowed {
+		if d := fuzzy.Distance(q, name[:len(q)]); d <= allowed {
 			return scoreTypoPrefix - 10*d
 		}
 	}
@@ -232,39 +233,6 @@ func typoBudget(q string) int {
 	default:
 		return 2
 	}
-}
-
-// distance is the optimal-string-alignment edit distance (Damerau-Levenshtein with adjacent
-// transpositions), over bytes: names are normalized, and a multi-byte letter costs a little more.
-func distance(a, b string) int {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	var stack [3][64]int
-	var prev2, prev, cur []int
-	if len(a) < 64 {
-		prev2, prev, cur = stack[0][:len(a)+1], stack[1][:len(a)+1], stack[2][:len(a)+1]
-	} else {
-		prev2, prev, cur = make([]int, len(a)+1), make([]int, len(a)+1), make([]int, len(a)+1)
-	}
-	for i := range prev {
-		prev[i] = i
-	}
-	for j := 1; j <= len(b); j++ {
-		cur[0] = j
-		for i := 1; i <= len(a); i++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[i] = min(prev[i]+1, cur[i-1]+1, prev[i-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[i] = min(cur[i], prev2[i-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(a)]
 }
 
 // Normalize folds a name for matching: lower case, dots and apostrophes dropped (so "U.S." is

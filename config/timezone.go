@@ -3,7 +3,7 @@ package config
 import (
 	"strings"
 
-	"briefbot/internal/yamlfile"
+	"briefbot/internal/fuzzy"
 )
 
 //go:generate go run ./internal/genzones -tzdata /usr/share/zoneinfo/tzdata.zi -o zones_gen.go
@@ -19,9 +19,9 @@ func suggestZone(name string) (string, bool) {
 	best, bestDist := "", (len(w)+2)/4+1
 	for _, z := range zoneNames {
 		full := normalizeZone(z)
-		d := yamlfile.Distance(w, full)
+		d := fuzzy.Distance(w, full)
 		if i := strings.LastIndexByte(full, '/'); i >= 0 && !strings.Contains(w, "/") {
-			d = min(d, yamlfile.Distance(w, full[i+1:]))
+			d = min(d, fuzzy.Distance(w, full[i+1:]))
 		}
 		if d < bestDist {
 			best, bestDist = z, d

@@ -90,12 +90,8 @@ func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
 	if core == nil {
 		return nil, errors.New("discord: no engine")
 	}
-	if ps := Check(cfg); len(ps) > 0 {
-		errs := make([]error, len(ps))
-		for i, p := range ps {
-			errs[i] = p
-		}
-		return nil, errors.Join(errs...)
+	if err := bot.SettingsError(Check(cfg)); err != nil {
+		return nil, err
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)

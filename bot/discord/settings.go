@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"briefbot/bot"
 	"crypto/ed25519"
 	"encoding/hex"
 	"fmt"
@@ -8,22 +9,12 @@ import (
 	"strings"
 )
 
-// A Problem is one thing wrong with the adapter's settings: the config key it concerns and what
-// is wrong, never the value when the value may be a secret.
-type Problem struct {
-	Key     string // the key under discord:, e.g. "application_id"; "" for the section
-	Index   int    // the list index, for list keys; -1 otherwise
-	Message string
-}
-
-func (p Problem) Error() string { return "discord." + p.Key + ": " + p.Message }
-
 // Check is the one judgement of Discord settings: `config check` and `serve` both call it, so
 // that a config one accepts the other cannot refuse. It is pure: no network, no clock.
-func Check(cfg Config) []Problem {
-	var ps []Problem
+func Check(cfg Config) []bot.SettingProblem {
+	var ps []bot.SettingProblem
 	bad := func(key string, i int, format string, args ...any) {
-		ps = append(ps, Problem{Key: key, Index: i, Message: fmt.Sprintf(format, args...)})
+		ps = append(ps, bot.SettingProblem{Platform: platform, Key: key, Index: i, Message: fmt.Sprintf(format, args...)})
 	}
 	if cfg.PublicKey != "" {
 		if k, err := hex.DecodeString(strings.TrimSpace(cfg.PublicKey)); err != nil || len(k) != ed25519.PublicKeySize {

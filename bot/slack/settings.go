@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"briefbot/bot"
 	"fmt"
 	"net/url"
 	"strings"
@@ -12,26 +13,12 @@ import (
 // and prefix.
 const platform = "slack"
 
-// A Problem is one thing wrong with the adapter's settings: the config key it concerns and what
-// is wrong. Values are never quoted: most of Slack's settings are secrets.
-type Problem struct {
-	Key     string // the key under slack:, e.g. "app_token"; "" for the section
-	Message string
-}
-
-func (p Problem) Error() string {
-	if p.Key == "" {
-		return "slack: " + p.Message
-	}
-	return "slack." + p.Key + ": " + p.Message
-}
-
 // Check is the one judgement of Slack settings: `config check` and `serve` both call it, so that
 // a config one accepts the other cannot refuse. It is pure: no network, no clock.
-func Check(cfg Config) []Problem {
-	var ps []Problem
+func Check(cfg Config) []bot.SettingProblem {
+	var ps []bot.SettingProblem
 	bad := func(key, format string, args ...any) {
-		ps = append(ps, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
+		ps = append(ps, bot.SettingProblem{Platform: platform, Key: key, Index: -1, Message: fmt.Sprintf(format, args...)})
 	}
 	if cfg.SigningSecret == "" && cfg.AppToken == "" {
 		bad("", "needs signing_secret (Request URLs) or app_token (Socket Mode)")

@@ -50,25 +50,13 @@ func buildFrom(cfg *config.Config, loadErr error) (*build, error) {
 
 // adapterProblems are the adapters' own judgements of their settings, at the config's lines.
 func adapterProblems(cfg *config.Config) []error {
-	var errs []error
-	for _, p := range discord.Check(discordSettings(cfg)) {
-		path := []any{"discord"}
-		if p.Key != "" {
-			path = append(path, p.Key)
-		}
-		if p.Index >= 0 {
-			path = append(path, p.Index)
-		}
-		errs = append(errs, cfg.Errorf(path, "%s", p.Error()))
-	}
+	ps := discord.Check(discordSettings(cfg))
 	if slackConfigured(cfg.Slack) {
-		for _, p := range slack.Check(slackSettings(cfg)) {
-			path := []any{"slack"}
-			if p.Key != "" {
-				path = append(path, p.Key)
-			}
-			errs = append(errs, cfg.Errorf(path, "%s", p.Error()))
-		}
+		ps = append(ps, slack.Check(slackSettings(cfg))...)
+	}
+	errs := make([]error, len(ps))
+	for i, p := range ps {
+		errs[i] = cfg.Errorf(p.Path(), "%s", p.Error())
 	}
 	return errs
 }

@@ -201,13 +201,8 @@ Prints the admin actions and reloads in the ledger, newest first: when, who, wha
 func (c *cli) audit(ctx context.Context, args []string) error {
 	cmd := c.newCommand("audit", auditUsage)
 	since := cmd.fs.String("since", "7d", "how far back: a duration (7d, 36h) or a date (YYYY-MM-DD)")
-	words, err := c.parse(cmd, args)
-	if err != nil {
+	if err := c.flagsOnly(cmd, args); err != nil {
 		return err
-	}
-	if len(words) > 0 {
-		fmt.Fprint(c.stderr, auditUsage)
-		return usageError("audit takes no words, only flags")
 	}
 	from, err := time.Parse(time.DateOnly, *since)
 	if err != nil {

@@ -22,13 +22,8 @@ const healthTimeout = 5 * time.Second
 func (c *cli) health(ctx context.Context, args []string) error {
 	cmd := c.newCommand("health", healthUsage)
 	base := cmd.fs.String("url", "", "the bot's base URL (default: http.listen of the config)")
-	words, err := c.parse(cmd, args)
-	if err != nil {
+	if err := c.flagsOnly(cmd, args); err != nil {
 		return err
-	}
-	if len(words) > 0 {
-		fmt.Fprint(c.stderr, healthUsage)
-		return usageError("health takes no words, only flags")
 	}
 	url := strings.TrimRight(*base, "/")
 	if url == "" {

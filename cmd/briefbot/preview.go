@@ -30,13 +30,8 @@ func (c *cli) preview(ctx context.Context, args []string) error {
 	cmd := c.newCommand("preview", previewUsage)
 	listen := cmd.fs.String("listen", "127.0.0.1:8090", "host:port of the page")
 	public := cmd.fs.Bool("public", false, "allow a --listen address that other machines can reach")
-	words, err := c.parse(cmd, args)
-	if err != nil {
+	if err := c.flagsOnly(cmd, args); err != nil {
 		return err
-	}
-	if len(words) > 0 {
-		fmt.Fprint(c.stderr, previewUsage)
-		return usageError("preview takes no words, only flags")
 	}
 	local, err := loopback(*listen)
 	if err != nil {

@@ -84,32 +84,18 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, rest = args[0], args[1:]
 	}
-	switch name {
-	case "":
-		return c.interactive(ctx, rest)
-	case "ask":
-		return c.ask(ctx, rest)
-	case "serve":
-		return c.serve(ctx, rest)
-	case "config":
-		return c.configCmd(rest)
-	case "digest":
-		return c.digest(ctx, rest)
-	case "manifest":
-		return c.manifest(rest)
-	case "invite":
-		return c.invite(rest)
-	case "audit":
-		return c.audit(ctx, rest)
-	case "health":
-		return c.health(ctx, rest)
-	case "preview":
-		return c.preview(ctx, rest)
-	case "version":
-		return c.version(rest)
-	case "help":
-		fmt.Fprint(stdout, usage)
-		return nil
+	ctxFree := func(f func([]string) error) func(context.Context, []string) error {
+		return func(_ context.Context, args []string) error { return f(args) }
+	}
+	subcommands := map[string]func(context.Context, []string) error{
+		"": c.interactive, "ask": c.ask, "serve": c.serve, "digest": c.digest, "audit": c.audit,
+		"health": c.health, "preview": c.preview,
+		"config": ctxFree(c.configCmd), "manifest": ctxFree(c.manifest), "invite": ctxFree(c.invite),
+		"version": ctxFree(c.version),
+		"help":    func(context.Context, []string) error { fmt.Fprint(stdout, usage); return nil },
+	}
+	if sub, ok := subcommands[name]; ok {
+		return sub(ctx, rest)
 	}
 	fmt.Fprint(stderr, usage)
 	return usageError("unknown command %q", name)
@@ -128,6 +114,19 @@ func (c *cli) newCommand(name, usage string) *command {
 	cmd := &command{fs: fs, usage: usage}
 	cmd.configFile = fs.String("config", "", "config file (default: briefbot.yaml here, if it exists)")
 	return cmd
+}
+
+// flagsOnly parses a command that takes flags and no words.
+func (c *cli) flagsOnly(cmd *command, args []string) error {
+	words, err := c.parse(cmd, args)
+	if err != nil {
+		return err
+	}
+	if len(words) > 0 {
+		fmt.Fprint(c.stderr, cmd.usage)
+		return usageError("%s takes no words, only flags", cmd.fs.Name())
+	}
+	return nil
 }
 
 func (c *cli) parse(cmd *command, args []string) ([]string, error) {

@@ -34,13 +34,8 @@ const shutdownGrace = 10 * time.Second
 
 func (c *cli) serve(ctx context.Context, args []string) error {
 	cmd := c.newCommand("serve", serveUsage)
-	words, err := c.parse(cmd, args)
-	if err != nil {
+	if err := c.flagsOnly(cmd, args); err != nil {
 		return err
-	}
-	if len(words) > 0 {
-		fmt.Fprint(c.stderr, serveUsage)
-		return usageError("serve takes no words, only flags")
 	}
 	// A hang-up asks for a reload; caught from the start, so that one sent early cannot end the
 	// process.

@@ -1,6 +1,9 @@
 package yamlfile
 
-import "strings"
+import (
+	"briefbot/internal/fuzzy"
+	"strings"
+)
 
 // Closest returns the candidate a person most likely meant by word: the same word in another
 // case, else the nearest by edit distance (a letter added, dropped, changed, or two swapped; about
@@ -22,7 +25,7 @@ func Closest(word string, candidates []string) (string, bool) {
 	limit := (len([]rune(w)) + 2) / 4
 	best, bestDist := "", limit+1
 	for _, c := range candidates {
-		if d := Distance(w, strings.ToLower(c)); d < bestDist {
+		if d := fuzzy.Distance(w, strings.ToLower(c)); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
@@ -46,31 +49,3 @@ func Closest(word string, candidates []string) (string, bool) {
 
 // maxWord bounds the work: nobody mistypes a word this long, but a pasted value can be huge.
 const maxWord = 100
-
-// Distance is the optimal string alignment distance between a and b: how many letters must be
-// inserted, deleted, changed, or swapped with their neighbour to turn one into the other.
-func Distance(a, b string) int {
-	s, t := []rune(a), []rune(b)
-	// Three rows suffice: the swap looks two rows back.
-	prev2 := make([]int, len(t)+1)
-	prev := make([]int, len(t)+1)
-	cur := make([]int, len(t)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(s); i++ {
-		cur[0] = i
-		for j := 1; j <= len(t); j++ {
-			cost := 1
-			if s[i-1] == t[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && s[i-1] == t[j-2] && s[i-2] == t[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(t)]
-}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"briefbot/internal/yamlfile"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -250,22 +251,6 @@ func TestClosest(t *testing.T) {
 		got, ok := yamlfile.Closest(tc.word, names)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("Closest(%q) = %q, %v; want %q, %v", tc.word, got, ok, tc.want, tc.ok)
-		}
-	}
-}
-
-func TestDistance(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"a", "", 1}, {"", "abc", 3}, {"abc", "abc", 0},
-		{"abc", "acb", 1}, {"shedule", "schedule", 1}, {"ca", "abc", 3}, {"kitten", "sitting", 3},
-		{"zürich", "zurich", 1},
-	}
-	for _, tc := range tests {
-		if got := yamlfile.Distance(tc.a, tc.b); got != tc.want {
-			t.Errorf("Distance(%q, %q) = %d; want %d", tc.a, tc.b, got, tc.want)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package briefings
 import (
 	"briefbot/internal/fuzzy"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -50,21 +51,23 @@ func NewResolver() *Resolver { return &Resolver{owner: map[string]int{}} }
 // Add registers an entry under its key, a label to show, and more names it answers to. It refuses
 // a name that normalizes to nothing or that another entry already answers to.
 func (r *Resolver) Add(key, label string, names ...string) error {
-	idx := len(r.entries)
 	e := resolverEntry{key: key, label: label}
+	// Every name is checked before any is registered: a refused entry leaves no name behind
+	// pointing past the entries.
 	for _, raw := range append([]string{key, label}, names...) {
 		n := Normalize(raw)
 		if n == "" {
 			return fmt.Errorf("%q has no letters or digits", raw)
 		}
 		if owner, ok := r.owner[n]; ok {
-			if owner == idx {
-				continue // the key and the label often normalize alike
-			}
 			return fmt.Errorf("%q is already a name of %q", raw, r.entries[owner].label)
 		}
-		r.owner[n] = idx
-		e.names = append(e.names, n)
+		if !slices.Contains(e.names, n) { // the key and the label often normalize alike
+			e.names = append(e.names, n)
+		}
+	}
+	for _, n := range e.names {
+		r.owner[n] = len(r.entries)
 	}
 	r.entries = append(r.entries, e)
 	return nil

@@ -51,6 +51,9 @@ type Command struct {
 	// channels). Adapters acknowledge them at once and follow up; every other command is answered
 	// in the request, in microseconds.
 	Slow bool
+	// Volatile answers read more than the engine (the ledger's stored versions): an adapter
+	// must not keep them.
+	Volatile bool
 	// Umbrella marks /briefbot, whose one option is another command line: every command stays
 	// reachable in a workspace where another app took its name.
 	Umbrella bool
@@ -155,6 +158,7 @@ func commandTable() []Command {
 			Name:        "changes",
 			Description: "What moved since the briefing's previous version",
 			Options:     []Option{briefingOption},
+			Volatile:    true,
 			handle:      (*Engine).changes,
 		},
 		{

@@ -36,6 +36,9 @@ var Answer Handler = HandlerFunc(func(ctx context.Context, req Request) Reply {
 	if req.refusal != nil {
 		return *req.refusal
 	}
+	if req.known != nil {
+		return *req.known
+	}
 	if req.engine == nil {
 		return Unreadable()
 	}

@@ -17,7 +17,31 @@ type Request struct {
 	// refusal is the answer for a request that could not be read (an unknown command, words that
 	// do not fit): it still goes through the chain, so that it is logged and counted like any.
 	refusal *Reply
+	// known is an answer an adapter already has for this very request (from its cache): it
+	// goes through the chain too, for the same reason.
+	known *Reply
 }
+
+// Known is req answered with r, which an adapter kept from an earlier identical request of the
+// same engine: the chain sees it as any other, but nothing is computed again.
+func (r Request) Known(reply Reply) Request {
+	r.known = &reply
+	return r
+}
+
+// Cacheable reports whether the answer is a function of the engine and the request alone (the
+// command, its options and the platform), so that an adapter may keep it until the engine is
+// swapped: every command that neither posts, nor reads the ledger, nor depends on the caller.
+func (r Request) Cacheable() bool {
+	if r.engine == nil || r.refusal != nil {
+		return false
+	}
+	c, ok := r.engine.Command(r.Command)
+	return ok && !c.Slow && !c.Admin && !c.Volatile
+}
+
+// Engine is the engine that read the request.
+func (r Request) Engine() *Engine { return r.engine }
 
 // Option returns the trimmed value of a named option.
 func (r Request) Option(name string) string { return strings.TrimSpace(r.Options[name]) }

@@ -2,14 +2,15 @@ package discord
 
 import (
 	"encoding/json"
+	"errors"
 
 	"github.com/bwmarrin/discordgo"
 )
 
 // wireInteraction is what the HTTP endpoint reads of an interaction: its type, the member's
-// roles and permissions, and its data. Decoding into discordgo.Interaction instead fills dozens
-// of fields briefbot never reads and parses data twice, a fifth of every request; the gateway
-// still hands over discordgo's own, and both reach respond as the same type.
+// roles and permissions, and its data, in one pass. Decoding into discordgo.Interaction instead
+// fills dozens of fields briefbot never reads and parses data twice, a fifth of every request;
+// the gateway still hands over discordgo's own, and both reach respond as the same type.
 type wireInteraction struct {
 	Type          discordgo.InteractionType `json:"type"`
 	ID            string                    `json:"id"`
@@ -20,8 +21,19 @@ type wireInteraction struct {
 		Roles       []string  `json:"roles"`
 		Permissions int64     `json:"permissions,string"`
 	} `json:"member"`
-	User *wireUser       `json:"user"` // in a DM, where there is no member
-	Data json.RawMessage `json:"data"`
+	User *wireUser `json:"user"` // in a DM, where there is no member
+	Data *wireData `json:"data"`
+}
+
+// wireData holds the fields briefbot reads of every kind of interaction's data, so that the
+// body is parsed once: a command's or autocomplete's name and options, a button's custom_id.
+type wireData struct {
+	ID            string                                               `json:"id"`
+	Name          string                                               `json:"name"`
+	CommandType   discordgo.ApplicationCommandType                     `json:"type"`
+	Options       []*discordgo.ApplicationCommandInteractionDataOption `json:"options"`
+	CustomID      string                                               `json:"custom_id"`
+	ComponentType discordgo.ComponentType                              `json:"component_type"`
 }
 
 type wireUser struct {
@@ -43,23 +55,17 @@ func decodeInteraction(body []byte) (*discordgo.Interaction, error) {
 	if wire.User != nil {
 		in.User = &discordgo.User{ID: wire.User.ID}
 	}
-	var err error
-	switch wire.Type {
-	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
-		var data discordgo.ApplicationCommandInteractionData
-		err = json.Unmarshal(wire.Data, &data)
-		in.Data = data
-	case discordgo.InteractionMessageComponent:
-		var data discordgo.MessageComponentInteractionData
-		err = json.Unmarshal(wire.Data, &data)
-		in.Data = data
-	case discordgo.InteractionModalSubmit:
-		var data discordgo.ModalSubmitInteractionData
-		err = json.Unmarshal(wire.Data, &data)
-		in.Data = data
+	d := wire.Data
+	if d == nil && wire.Type != discordgo.InteractionPing && wire.Type != discordgo.InteractionModalSubmit {
+		return nil, errors.New("an interaction without data")
 	}
-	if err != nil {
-		return nil, err
+	if d != nil {
+		switch wire.Type {
+		case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+			in.Data = discordgo.ApplicationCommandInteractionData{ID: d.ID, Name: d.Name, CommandType: d.CommandType, Options: d.Options}
+		case discordgo.InteractionMessageComponent:
+			in.Data = discordgo.MessageComponentInteractionData{CustomID: d.CustomID, ComponentType: d.ComponentType}
+		}
 	}
 	return in, nil
 }

@@ -60,6 +60,7 @@ type Bot struct {
 	session *discordgo.Session
 	now     func() time.Time
 	recent  *recent.Set // interactions answered lately, so that none is answered twice
+	answers answerCache // encoded answers of the engine in force, by request
 	health  health
 	// sleep waits between retries; the tests record the waits instead.
 	sleep func(ctx context.Context, d time.Duration) error

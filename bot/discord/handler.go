@@ -95,11 +95,14 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), answerDeadline)
 	defer cancel()
 	resp, later := b.respond(ctx, in)
-	out, err := json.Marshal(resp)
-	if err != nil {
-		b.logger.Error("encode interaction response", "err", err)
-		http.Error(w, "cannot encode response", http.StatusInternalServerError)
-		return
+	out, encoded := resp.(json.RawMessage)
+	if !encoded {
+		var err error
+		if out, err = json.Marshal(resp); err != nil {
+			b.logger.Error("encode interaction response", "err", err)
+			http.Error(w, "cannot encode response", http.StatusInternalServerError)
+			return
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
@@ -131,7 +134,7 @@ func (b *Bot) onInteractionCreate(s *discordgo.Session, ic *discordgo.Interactio
 	ctx, cancel := context.WithTimeout(context.Background(), answerDeadline)
 	defer cancel()
 	resp, later := b.respond(ctx, ic.Interaction)
-	if resp.Type == discordgo.InteractionResponsePong {
+	if r, ok := resp.(*discordgo.InteractionResponse); ok && r.Type == discordgo.InteractionResponsePong {
 		return // pings come only over HTTP
 	}
 	if err := b.answer(ctx, ic.Interaction, resp); err != nil {
@@ -177,7 +180,7 @@ func (b *Bot) followUp(in *discordgo.Interaction, req bot.Request) {
 // minus discordgo's rate limiter: that keys a bucket by URL and never drops one, and every
 // interaction has its own URL, so a long-running bot would grow a bucket per interaction.
 // Interaction responses are exempt from the global rate limit, and each token answers once.
-func (b *Bot) answer(ctx context.Context, in *discordgo.Interaction, resp *discordgo.InteractionResponse) error {
+func (b *Bot) answer(ctx context.Context, in *discordgo.Interaction, resp any) error {
 	return b.callback(ctx, http.MethodPost, "POST interactions/callback", in, resp)
 }
 
@@ -223,10 +226,10 @@ func (b *Bot) callback(ctx context.Context, method, op string, in *discordgo.Int
 	return e
 }
 
-// respond is the one answer to an interaction, whichever way it came. A slow command is
-// acknowledged at once with a deferred response, and later is the request to answer in the
-// follow-up.
-func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction) (resp *discordgo.InteractionResponse, later *bot.Request) {
+// respond is the one answer to an interaction, whichever way it came: a response to encode, or
+// one already encoded (json.RawMessage) for a command. A slow command is acknowledged at once
+// with a deferred response, and later is the request to answer in the follow-up.
+func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction) (resp any, later *bot.Request) {
 	e := b.core.Engine() // once: parse and answer see the same engine
 	switch in.Type {
 	case discordgo.InteractionPing:
@@ -247,7 +250,7 @@ func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction) (resp *dis
 		if req.Slow() {
 			return deferredResponse(), &req
 		}
-		return messageResponse(b.core.Handle(ctx, req)), nil
+		return b.answerCommand(ctx, req), nil
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		data, ok := commandData(in)
 		if !ok {

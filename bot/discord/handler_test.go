@@ -84,6 +84,8 @@ func TestHandlerVerifiesBeforeReading(t *testing.T) {
 		{"unknown interaction type", func() *http.Request { return signed([]byte(`{"type":99,"id":"1","token":"t"}`)) }, http.StatusBadRequest},
 		{"command data of the wrong shape", func() *http.Request { return signed([]byte(`{"type":2,"data":[]}`)) }, http.StatusBadRequest},
 		{"button without data", func() *http.Request { return signed([]byte(`{"type":3,"id":"1","token":"t"}`)) }, http.StatusBadRequest},
+		{"command with null data", func() *http.Request { return signed([]byte(`{"type":2,"id":"3","token":"t","data":null}`)) }, http.StatusBadRequest},
+		{"autocomplete with null data", func() *http.Request { return signed([]byte(`{"type":4,"data":null}`)) }, http.StatusBadRequest},
 		{"permissions not a string", func() *http.Request {
 			return signed([]byte(`{"type":2,"member":{"permissions":8},"data":{"name":"help"}}`))
 		}, http.StatusBadRequest},
@@ -364,7 +366,6 @@ func TestOddInteractions(t *testing.T) {
 		body string
 		kind int
 	}{
-		{"command without data", `{"type":2,"id":"1","token":"t","data":null}`, 4},
 		{"command with empty data", `{"type":2,"id":"2","token":"t","data":{}}`, 4},
 		{"null options", `{"type":2,"data":{"name":"position","options":[null,{"name":"issue","type":3,"value":"sovereignty"}]}}`, 4},
 		{"option of another type", `{"type":2,"data":{"name":"position","options":[{"name":"issue","type":4,"value":42}]}}`, 4},
@@ -375,7 +376,6 @@ func TestOddInteractions(t *testing.T) {
 		{"autocomplete without a focused option", `{"type":4,"data":{"name":"position","options":[{"name":"issue","type":3,"value":"sov"}]}}`, 8},
 		{"autocomplete on a text option", `{"type":4,"data":{"name":"search","options":[{"name":"words","type":3,"value":"fent","focused":true}]}}`, 8},
 		{"autocomplete on an unknown option", `{"type":4,"data":{"name":"position","options":[{"name":"colour","type":3,"value":"re","focused":true}]}}`, 8},
-		{"autocomplete without data", `{"type":4,"data":null}`, 8},
 		{"modal submit", `{"type":5,"data":{"custom_id":"x","components":[]}}`, 4},
 		{"ping with member", `{"type":1,"member":{"permissions":"8","roles":["1"]}}`, 1},
 		{"member with null roles", `{"type":2,"member":{"permissions":"0","roles":null},"data":{"name":"help"}}`, 4},

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -59,8 +60,8 @@ type Bot struct {
 	key     ed25519.PublicKey // nil when the HTTP endpoint is off
 	session *discordgo.Session
 	now     func() time.Time
-	recent  *recent.Set // interactions answered lately, so that none is answered twice
-	answers answerCache // encoded answers of the engine in force, by request
+	recent  *recent.Set                      // interactions answered lately, so that none is answered twice
+	answers bot.AnswerCache[json.RawMessage] // encoded answers of the engine in force
 	health  health
 	// sleep waits between retries; the tests record the waits instead.
 	sleep func(ctx context.Context, d time.Duration) error

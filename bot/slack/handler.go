@@ -165,7 +165,15 @@ func slashCommand(form form) slackapi.SlashCommand {
 func (b *Bot) command(sc slackapi.SlashCommand) message {
 	req := b.request(sc)
 	if !req.Slow() {
-		return render(b.answer(b.ctx, req))
+		// A kept answer still goes through the chain, so that it is logged and counted.
+		if reply, m, ok := b.answers.Get(req); ok {
+			b.answer(b.ctx, req.Known(reply))
+			return m
+		}
+		reply := b.answer(b.ctx, req)
+		m := render(reply)
+		b.answers.Put(req, reply, m)
+		return m
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, lateAnswerTimeout)
 	done := make(chan bot.Reply, 1)

@@ -49,8 +49,9 @@ type Bot struct {
 	web    *http.Client // for response_url posts
 	poster *Poster
 
-	recent *recent.Set // requests answered lately, so that none is answered twice
-	socket socketHealth
+	answers bot.AnswerCache[message] // rendered answers of the engine in force
+	recent  *recent.Set              // requests answered lately, so that none is answered twice
+	socket  socketHealth
 	// pingTimeout is how long a Socket Mode connection may go without a ping from Slack before
 	// slack-go replaces it.
 	pingTimeout time.Duration

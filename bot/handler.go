@@ -90,6 +90,21 @@ func Log(logger *slog.Logger) Middleware {
 type Core struct {
 	engine  atomic.Pointer[Engine]
 	handler Handler
+	// completed is told of every autocomplete answered, by platform: they bypass the chain,
+	// which is for commands, but are counted all the same.
+	completed atomic.Pointer[func(platform string)]
+}
+
+// OnComplete sets what is told of each autocomplete answered (metrics).
+func (c *Core) OnComplete(f func(platform string)) { c.completed.Store(&f) }
+
+// Complete suggests values for an option with e, as Engine.Complete does, and reports it.
+func (c *Core) Complete(e *Engine, req Request, option, typed string, limit int) []Choice {
+	choices := e.Complete(req, option, typed, limit)
+	if f := c.completed.Load(); f != nil {
+		(*f)(req.Caller.Platform)
+	}
+	return choices
 }
 
 // NewCore serves e through middlewares, outermost first.

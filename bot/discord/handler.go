@@ -256,7 +256,7 @@ func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction) (resp any,
 		if !ok {
 			return autocompleteResponse(nil), nil
 		}
-		return autocompleteResponse(complete(e, data)), nil
+		return autocompleteResponse(b.complete(e, data)), nil
 	case discordgo.InteractionMessageComponent:
 		data, ok := componentData(in)
 		if !ok || strings.TrimSpace(data.CustomID) == "" {
@@ -325,7 +325,7 @@ func optionValue(o *discordgo.ApplicationCommandInteractionDataOption) (string, 
 
 // complete suggests values for the focused option. The other options typed so far go along:
 // a chosen briefing decides which issues to suggest.
-func complete(e *bot.Engine, data discordgo.ApplicationCommandInteractionData) []bot.Choice {
+func (b *Bot) complete(e *bot.Engine, data discordgo.ApplicationCommandInteractionData) []bot.Choice {
 	req := bot.Request{Command: data.Name, Options: map[string]string{}, Caller: bot.Caller{Platform: platform}}
 	focused, typed, found := "", "", false
 	for _, o := range data.Options {
@@ -342,7 +342,7 @@ func complete(e *bot.Engine, data discordgo.ApplicationCommandInteractionData) [
 	if !found {
 		return nil
 	}
-	return e.Complete(req, focused, typed, maxAutocomplete)
+	return b.core.Complete(e, req, focused, typed, maxAutocomplete)
 }
 
 // autocompleteResponse answers with at most 25 suggestions within Discord's 1 to 100 characters.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -190,6 +191,13 @@ discord: {application_id: "123", public_key: "`+discordtest.PublicKey()+`"}
 	for _, line := range []string{"position sovereignty", "dance-typed-by-someone", "search secret-words"} {
 		askServe(t, base, line)
 	}
+	completion := []byte(`{"id":"` + discordtest.InteractionID() + `","application_id":"123","type":4,"token":"t","data":{"id":"5",` +
+		`"name":"position","type":1,"options":[{"name":"issue","type":3,"value":"sov","focused":true}]}}`)
+	req, _ := http.NewRequest(http.MethodPost, base+"/discord/interactions", bytes.NewReader(completion))
+	discordtest.SetHeaders(req.Header, strconv.FormatInt(time.Now().Unix(), 10), completion)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("autocomplete: %v %v", resp, err)
+	}
 	resp, err := http.Get(base + "/metrics")
 	if err != nil {
 		t.Fatal(err)
@@ -199,7 +207,8 @@ discord: {application_id: "123", public_key: "`+discordtest.PublicKey()+`"}
 	text := string(raw)
 	for _, want := range []string{`briefbot_commands_total{command="position",outcome="answered",platform="discord"} 1`,
 		`briefbot_commands_total{command="unknown",outcome="invalid",platform="discord"} 1`,
-		`briefbot_command_duration_seconds_bucket{command="search"`, `briefbot_build_info{`, "go_goroutines"} {
+		`briefbot_command_duration_seconds_bucket{command="search"`, `briefbot_build_info{`, "go_goroutines",
+		`briefbot_autocompletes_total{platform="discord"} 1`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}

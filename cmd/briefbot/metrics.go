@@ -20,6 +20,7 @@ import (
 type metrics struct {
 	registry    *prometheus.Registry
 	commands    *prometheus.CounterVec
+	completions *prometheus.CounterVec
 	latency     *prometheus.HistogramVec
 	reloads     *prometheus.CounterVec
 	posts       *prometheus.CounterVec
@@ -33,6 +34,8 @@ func newMetrics() *metrics {
 		registry: prometheus.NewRegistry(),
 		commands: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "briefbot_commands_total",
 			Help: "Commands answered, by command, platform and outcome."}, []string{"command", "platform", "outcome"}),
+		completions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "briefbot_autocompletes_total",
+			Help: "Autocomplete suggestions answered, by platform."}, []string{"platform"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "briefbot_command_duration_seconds",
 			Help:    "Time to make an answer, by command and platform.",
 			Buckets: []float64{.00001, .00005, .0001, .0005, .001, .005, .01, .05, .1, .5, 1, 5}},
@@ -51,7 +54,7 @@ func newMetrics() *metrics {
 	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "briefbot_build_info",
 		Help: "Always 1: the version and commit running."}, []string{"version", "commit", "goversion"})
 	build.WithLabelValues(version, commit, runtime.Version()).Set(1)
-	m.registry.MustRegister(m.commands, m.latency, m.reloads, m.posts, m.rateLimited, m.ledgerFails, m.connection, build,
+	m.registry.MustRegister(m.commands, m.completions, m.latency, m.reloads, m.posts, m.rateLimited, m.ledgerFails, m.connection, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -69,6 +72,9 @@ func (m *metrics) middleware() bot.Middleware {
 		})
 	}
 }
+
+// completed counts an autocomplete answered.
+func (m *metrics) completed(platform string) { m.completions.WithLabelValues(platform).Inc() }
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})

@@ -58,6 +58,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	// Nothing is answered before the platforms start, so the engine can be completed with the
 	// scheduler, which needs the adapters' posters, before anyone asks.
 	core := bot.NewCore(b.engine, bot.Recover(logger), bot.Log(logger), m.middleware())
+	core.OnComplete(m.completed)
 	platforms, err := newPlatforms(b, core, logger)
 	if err != nil {
 		return err

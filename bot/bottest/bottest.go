@@ -38,19 +38,7 @@ func Engine(tb testing.TB, cfg ...bot.Config) *bot.Engine {
 // EngineFrom is an engine over briefings written in the test, as Markdown files.
 func EngineFrom(tb testing.TB, docs ...string) *bot.Engine {
 	tb.Helper()
-	var bs []*briefings.Briefing
-	for i, doc := range docs {
-		b, err := briefings.Parse("test"+string(rune('a'+i))+".md", []byte(doc))
-		if err != nil {
-			tb.Fatalf("briefings.Parse: %v", err)
-		}
-		bs = append(bs, b)
-	}
-	lib, err := briefings.NewLibrary(bs...)
-	if err != nil {
-		tb.Fatalf("NewLibrary: %v", err)
-	}
-	return over(tb, lib, nil)
+	return EngineWith(tb, bot.Config{}, docs...)
 }
 
 func over(tb testing.TB, lib *briefings.Library, cfg []bot.Config) *bot.Engine {

@@ -124,15 +124,23 @@ func (b *Bot) verify(h http.Header, body []byte) error {
 	return nil
 }
 
+// replayed refuses, as if unsigned, a request answered already, and says whether it did.
+func (b *Bot) replayed(w http.ResponseWriter, r *http.Request, triggerID string) bool {
+	if b.firstTime(triggerID, r.Header) {
+		return false
+	}
+	b.log.Debug("slack: refused a request answered already", "path", r.URL.Path)
+	http.Error(w, "invalid signature", http.StatusUnauthorized)
+	return true
+}
+
 func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request, form form) {
 	sc := slashCommand(form)
 	if sc.Command == "" {
 		http.Error(w, "not a slash command", http.StatusBadRequest)
 		return
 	}
-	if !b.firstTime(sc.TriggerID, r.Header) {
-		b.log.Debug("slack: refused a request answered already", "path", r.URL.Path)
-		http.Error(w, "invalid signature", http.StatusUnauthorized)
+	if b.replayed(w, r, sc.TriggerID) {
 		return
 	}
 	body, err := encode(b.command(sc))
@@ -221,9 +229,7 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, form form
 		http.Error(w, "cannot parse payload", http.StatusBadRequest)
 		return
 	}
-	if !b.firstTime(in.TriggerID, r.Header) {
-		b.log.Debug("slack: refused a request answered already", "path", r.URL.Path)
-		http.Error(w, "invalid signature", http.StatusUnauthorized)
+	if b.replayed(w, r, in.TriggerID) {
 		return
 	}
 	// Slack wants only an empty 200 here; the answer goes to response_url.

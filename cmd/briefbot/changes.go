@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 )
@@ -81,38 +80,43 @@ func digestShape(platform string, channels []string, spec, zone, briefing string
 	return strings.Join([]string{platform, strings.Join(channels, ","), spec, zone, briefing}, "|")
 }
 
+// lists are the changes by kind, with a log key and words for the audit trail.
+func (c reloadChanges) lists() []struct {
+	key, words string
+	list       []string
+} {
+	return []struct {
+		key, words string
+		list       []string
+	}{
+		{"digests_added", "digests added:", c.digestsAdded},
+		{"digests_removed", "digests removed:", c.digestsRemoved},
+		{"digests_rescheduled", "digests rescheduled:", c.digestsChanged},
+		{"briefings_added", "briefings added:", c.briefingsAdded},
+		{"briefings_changed", "briefings changed:", c.briefingsChanged},
+		{"briefings_removed", "briefings removed:", c.briefingsRemoved},
+		{"restart_needed_for", "needs a restart:", c.needRestart},
+	}
+}
+
 func (c reloadChanges) logArgs() []any {
 	args := []any{}
-	add := func(key string, list []string) {
-		if len(list) > 0 {
-			args = append(args, key, list)
+	for _, l := range c.lists() {
+		if len(l.list) > 0 {
+			args = append(args, l.key, l.list)
 		}
 	}
-	add("digests_added", c.digestsAdded)
-	add("digests_removed", c.digestsRemoved)
-	add("digests_rescheduled", c.digestsChanged)
-	add("briefings_added", c.briefingsAdded)
-	add("briefings_changed", c.briefingsChanged)
-	add("briefings_removed", c.briefingsRemoved)
-	add("restart_needed_for", c.needRestart)
 	return args
 }
 
 // summary is one line for the audit trail.
 func (c reloadChanges) summary() string {
 	var parts []string
-	add := func(what string, list []string) {
-		if len(list) > 0 {
-			parts = append(parts, fmt.Sprintf("%s %s", what, strings.Join(list, ", ")))
+	for _, l := range c.lists() {
+		if len(l.list) > 0 {
+			parts = append(parts, l.words+" "+strings.Join(l.list, ", "))
 		}
 	}
-	add("digests added:", c.digestsAdded)
-	add("digests removed:", c.digestsRemoved)
-	add("digests rescheduled:", c.digestsChanged)
-	add("briefings added:", c.briefingsAdded)
-	add("briefings changed:", c.briefingsChanged)
-	add("briefings removed:", c.briefingsRemoved)
-	add("needs a restart:", c.needRestart)
 	if len(parts) == 0 {
 		return "nothing changed"
 	}

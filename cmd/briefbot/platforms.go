@@ -40,11 +40,11 @@ func newPlatforms(b *build, core *bot.Core, logger *slog.Logger) (*platforms, er
 			p.routes.discord = db.Handler()
 		}
 		p.discord = db
-		p.closers = append(p.closers, db.Close)
-		p.starters = append(p.starters, starter{"discord", db.Start})
+		var poster bot.Poster
 		if d.Token != "" {
-			p.posters["discord"] = db.Poster()
+			poster = db.Poster()
 		}
+		p.adopt("discord", db.Close, db.Start, poster)
 	}
 	if s := b.cfg.Slack; s.Enabled() {
 		sb, err := slack.New(b.slack, core, logger)
@@ -57,13 +57,23 @@ func newPlatforms(b *build, core *bot.Core, logger *slog.Logger) (*platforms, er
 			p.routes.slackInteractivity = sb.Interactivity()
 		}
 		p.slack = sb
-		p.closers = append(p.closers, sb.Close)
-		p.starters = append(p.starters, starter{"slack", sb.Start})
+		var poster bot.Poster
 		if s.BotToken != "" {
-			p.posters["slack"] = sb.Poster()
+			poster = sb.Poster()
 		}
+		p.adopt("slack", sb.Close, sb.Start, poster)
 	}
 	return p, nil
+}
+
+// adopt keeps an adapter: closed on the way out, started once every adapter is built, and
+// posting digests when it can (poster is nil when it has no token).
+func (p *platforms) adopt(name string, close func() error, start func(context.Context) error, poster bot.Poster) {
+	p.closers = append(p.closers, close)
+	p.starters = append(p.starters, starter{name, start})
+	if poster != nil {
+		p.posters[name] = poster
+	}
 }
 
 type starter struct {

@@ -140,7 +140,9 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 				}
 				reply, version = &r, v
 			}
-			if s.limits.pace(h.ctx, j.bucket) != nil {
+			// The channel's own budget last: its spacing is the strict one, so it is taken right
+			// before the post goes.
+			if s.limits.pace(h.ctx, s.limits.shared(j.slot.Platform)) != nil || s.limits.pace(h.ctx, j.bucket) != nil {
 				release()
 				return s.giveBack(h, j)
 			}

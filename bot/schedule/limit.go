@@ -11,15 +11,22 @@ type Limit struct {
 	PerSecond   float64 // posts per second; 0 for no limit
 	PerChannel  bool    // the budget is each channel's (Slack), not shared by the whole bot (Discord)
 	Concurrency int     // posts under way at once; 0 for 8
+	// Shared is a budget all channels draw on besides their own, in posts per second (Slack's
+	// workspace limit); 0 for none.
+	Shared float64
 }
 
-// DefaultLimits are Discord's 50 requests per second per bot and Slack's one message per second
-// per channel. Each process keeps its own budget: replicas posting at once overrun Discord's
-// and are slowed down by its 429 answers, which pause the budget for everyone in the process.
+// DefaultLimits keep under the platforms' limits rather than at them, since a 429 costs a wait
+// and a platform may disable an app that keeps meeting them: Discord allows 50 requests a second
+// per bot (48 leaves room for network jitter, which otherwise meets a 429 in about 3% of posts);
+// Slack one message a second per channel and, per workspace, "several hundred a minute", of
+// which 5 a second (300 a minute) is the low end. Each process keeps its own budget: replicas
+// posting at once overrun it and are slowed down by 429 answers, which pause the budget for
+// everyone in the process.
 func DefaultLimits() map[string]Limit {
 	return map[string]Limit{
-		"discord": {PerSecond: 50, Concurrency: 16},
-		"slack":   {PerSecond: 1, PerChannel: true, Concurrency: 16},
+		"discord": {PerSecond: 48, Concurrency: 16},
+		"slack":   {PerSecond: 1, PerChannel: true, Shared: 5, Concurrency: 16},
 	}
 }
 
@@ -55,6 +62,23 @@ func (l *limiter) bucket(platform, channel string) *bucket {
 	b := l.buckets[name]
 	if b == nil {
 		b = &bucket{every: time.Duration(float64(time.Second) / limit.PerSecond)}
+		l.buckets[name] = b
+	}
+	return b
+}
+
+// shared is the budget every channel of platform draws on besides its own; nil when none.
+func (l *limiter) shared(platform string) *bucket {
+	limit := l.limits[platform]
+	if limit.Shared <= 0 {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	name := platform + " (shared)"
+	b := l.buckets[name]
+	if b == nil {
+		b = &bucket{every: time.Duration(float64(time.Second) / limit.Shared)}
 		l.buckets[name] = b
 	}
 	return b

@@ -1,10 +1,10 @@
 package schedule
 
 import (
+	"briefbot/bot/store"
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 )
@@ -112,16 +112,29 @@ func (s *Scheduler) catchUp(r *run, d Digest, until, now time.Time) error {
 	if err != nil || !known {
 		return err
 	}
-	for _, channel := range d.Channels {
+	lasts := make([]*store.Entry, len(d.Channels))
+	var latest time.Time // the digest's latest slot in any channel
+	for i, channel := range d.Channels {
 		last, _, err := s.ledger.Last(r.stop, d.Name, d.Platform, channel)
 		if err != nil {
 			return fmt.Errorf("last slot in %s: %w", channel, err)
 		}
+		lasts[i] = last
+		if last != nil && last.At.After(latest) {
+			latest = last.At
+		}
+	}
+	for i, channel := range d.Channels {
+		last := lasts[i]
 		from, unmarked := until.Add(-d.catchUp()), time.Time{}
 		switch {
 		case last == nil:
-			// Either added since the last run or not reached by a fan-out cut short: only a
-			// slot still within the window is posted, nothing older is recorded.
+			// Added since the last run, or not reached by a fan-out cut short: the digest's
+			// latest slot elsewhere is this channel's too, posted if still within the window and
+			// otherwise recorded as missed, so that no channel is left out without a word.
+			if !latest.IsZero() && latest.Before(from) {
+				from = latest.Add(-time.Second)
+			}
 		case last.Result == "":
 			// Claimed and never marked: its holder may have died mid-post.
 			from, unmarked = last.At.Add(-time.Second), last.At
@@ -193,9 +206,19 @@ func (s *Scheduler) recheck(r *run, now time.Time) {
 		}
 	}
 	s.mu.Unlock()
+	// Each digest's channels as a set: a fan-out to thousands of channels can leave thousands of
+	// slots to recheck.
+	channels := map[string]map[string]bool{}
 	for _, k := range due {
 		d, ok := s.digestNamed(k.digest)
-		if !ok || d.Platform != k.platform || !slices.Contains(d.Channels, k.channel) {
+		if ok && channels[d.Name] == nil {
+			set := make(map[string]bool, len(d.Channels))
+			for _, c := range d.Channels {
+				set[c] = true
+			}
+			channels[d.Name] = set
+		}
+		if !ok || d.Platform != k.platform || !channels[d.Name][k.channel] {
 			s.mu.Lock()
 			delete(s.pending, k)
 			s.mu.Unlock()

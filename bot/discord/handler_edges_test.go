@@ -21,7 +21,7 @@ import (
 
 // The tests in this file send interactions through the handler at the edges of what it reads:
 // option values of other types, empty buttons, options in any order, suggestions at Discord's
-// limits, ids and tokens that must not reach a URL, replays without an id.
+// limits and over the gateway, ids and tokens that must not reach a URL, replays without an id.
 
 // TestOptionValuesAsTyped: an option Discord sends as a number or a boolean (a command
 // registered with another type, say) is read as the text it stands for, as if typed.
@@ -209,6 +209,29 @@ func TestFollowUpRoute(t *testing.T) {
 				t.Errorf("logged as not delivered: %t; want %t\n%s", logged, tc.logged, logs)
 			}
 		})
+	}
+}
+
+// TestGatewayAnswersSuggestions: over the gateway, suggestions are answered over REST as a
+// command's answer is (TestGateway), and are the same as over HTTP.
+func TestGatewayAnswersSuggestions(t *testing.T) {
+	f := discordtest.NewFake(t)
+	in := autocomplete("position", "issue", "issue", "sov")
+	f.GatewayIn = in.body()
+	b := restBot(t, f, embeddedCore(t), discord.Config{Gateway: true})
+	if err := b.Start(t.Context()); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	var got []byte
+	select {
+	case got = <-f.Callbacks:
+	case <-time.After(10 * time.Second): // only keeps a broken test from hanging
+		t.Fatal("no answer to the gateway's autocomplete")
+	}
+	b.Close()
+	_, viaHTTP := answer(t, httpBot(t, embeddedCore(t)).Handler(), in)
+	if string(got) != string(viaHTTP) {
+		t.Errorf("gateway answer %s\nHTTP answer    %s", got, viaHTTP)
 	}
 }
 

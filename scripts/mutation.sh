@@ -16,10 +16,10 @@
 #
 # It works on a copy of the tree (tracked and untracked files, without .git) in a temporary
 # folder, removed on exit, so no file of the working tree is ever mutated, even when it is
-# interrupted. On two cores, the whole scope takes about 25 minutes, most of it bot/discord
-# (about 12, its tests take 8 seconds a run); the other packages take 1 to 5 minutes each.
-# BUDGET bounds each package (default 20m); WORKERS (default: the number of cores) mutants are
-# tested at once.
+# interrupted. On two cores the whole scope (about 690 mutants) takes 15 to 20 minutes, and up
+# to 30 when other work shares the machine: bot/discord about half of it (its tests take 8
+# seconds a run), bot/slack about 4 minutes, the others 1 to 3 each. BUDGET bounds each package
+# (default 20m); WORKERS (default: the number of cores) mutants are tested at once.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,6 +1,7 @@
 package slack_test
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -143,6 +144,62 @@ func TestButtonAnswerDelivery(t *testing.T) {
 				t.Errorf("posted to %q: %t; want %t", tc.url, posted, tc.posted)
 			}
 			if logged := strings.Contains(logs.String(), "button answer not delivered"); logged != tc.logged {
+				t.Errorf("logged as not delivered: %t; want %t\n%s", logged, tc.logged, logs)
+			}
+		})
+	}
+}
+
+// TestLateAnswerDelivery: a slash command's answer that misses the deadline goes to response_url;
+// when it is not delivered there, that is logged, there being nobody else to tell.
+func TestLateAnswerDelivery(t *testing.T) {
+	var posts atomic.Int32
+	server := func(status int) *httptest.Server {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			posts.Add(1)
+			w.WriteHeader(status)
+		}))
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	tests := []struct {
+		name, url string
+		posted    bool
+		logged    bool
+	}{
+		{"delivered", server(http.StatusOK).URL, true, false},
+		{"refused", server(http.StatusInternalServerError).URL, true, true},
+		{"no response_url", "", false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			posts.Store(0)
+			logs := &safeLog{}
+			e := embeddedEngine(t)
+			b, err := slack.New(slack.Config{BotToken: testToken, SigningSecret: testSecret}, bot.NewCore(e), logs.Logger())
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The answer waits until the request has been answered "Working on it…", so it is
+			// late whatever the machine's speed.
+			release := make(chan struct{})
+			slack.SetAnswerDeadline(b, time.Millisecond)
+			slack.SetAnswer(b, func(ctx context.Context, req bot.Request) bot.Reply {
+				<-release
+				return e.Handle(ctx, req)
+			})
+			w := serve(b.Commands(), signedRequest("/slack/commands", commandBody("/digest", "preview", memberUser, tc.url)))
+			if first := decode(t, w.Body.Bytes()); first.Text != "Working on it…" {
+				t.Fatalf("first answer %+v; want Working on it…", first)
+			}
+			close(release)
+			slack.WaitBackground(b)
+			b.Close()
+			if posted := posts.Load() == 1; posted != tc.posted {
+				t.Errorf("posted: %t; want %t", posted, tc.posted)
+			}
+			if logged := strings.Contains(logs.String(), "late answer not delivered"); logged != tc.logged {
 				t.Errorf("logged as not delivered: %t; want %t\n%s", logged, tc.logged, logs)
 			}
 		})

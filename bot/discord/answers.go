@@ -11,12 +11,15 @@ import (
 
 // answerCommand answers an application command through the core, with the encoded answer kept
 // when this engine answered the same request before. A kept answer still goes through the
-// chain, so that it is logged and counted like any.
+// chain, so that it is logged and counted like any; only the engine's work is bounded by
+// Discord's deadline, which spares the common path a timer.
 func (b *Bot) answerCommand(ctx context.Context, req bot.Request) json.RawMessage {
 	if reply, encoded, ok := b.answers.Get(req); ok {
 		b.core.Handle(ctx, req.Known(reply))
 		return encoded
 	}
+	ctx, cancel := context.WithTimeout(ctx, answerDeadline)
+	defer cancel()
 	reply := b.core.Handle(ctx, req)
 	encoded := encodeResponse(messageResponse(reply))
 	b.answers.Put(req, reply, encoded)

@@ -1,8 +1,11 @@
 package discord
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
+	"sync"
+
+	"github.com/go-json-experiment/json"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -40,6 +43,11 @@ type wireUser struct {
 	ID string `json:"id"`
 }
 
+// decodeInteraction reads a verified body with the JSON v2 decoder (Go's encoding/json/v2, which
+// Go 1.26 ships only behind GOEXPERIMENT=jsonv2, as its own module): it parses in one pass with
+// a third of encoding/json's allocations, the largest cost of an answer after the signature.
+// Unlike encoding/json it refuses duplicate keys and invalid UTF-8, neither of which Discord
+// sends.
 func decodeInteraction(body []byte) (*discordgo.Interaction, error) {
 	var wire wireInteraction
 	if err := json.Unmarshal(body, &wire); err != nil {
@@ -77,4 +85,32 @@ func knownType(t discordgo.InteractionType) bool {
 		return true
 	}
 	return false
+}
+
+// bodies recycles the buffers interactions are read into: at thousands of requests a second, a
+// fresh one each time is garbage the collector spends more on than decoding does.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxRecycled bounds the buffers kept for reuse: a rare large body is left to the collector
+// rather than held by the pool.
+const maxRecycled = 16 << 10
+
+// readBuffer returns an empty buffer with room for prefix bytes and a body of contentLength
+// (when the client sent one within maxBody), plus what bytes.Buffer.ReadFrom wants free to
+// see the end of the body without growing.
+func readBuffer(prefix int, contentLength int64) *bytes.Buffer {
+	buf := bodies.Get().(*bytes.Buffer)
+	buf.Reset()
+	want := int64(1024)
+	if contentLength > 0 && contentLength <= maxBody {
+		want = contentLength
+	}
+	buf.Grow(prefix + int(want) + bytes.MinRead)
+	return buf
+}
+
+func recycle(buf *bytes.Buffer) {
+	if buf.Cap() <= maxRecycled {
+		bodies.Put(buf)
+	}
 }

@@ -64,7 +64,8 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	}
 	// The signed message is timestamp + raw body; reading straight after the timestamp saves
 	// a copy of the body.
-	msg := bytes.NewBuffer(make([]byte, 0, len(timestamp)+1024))
+	msg := readBuffer(len(timestamp), r.ContentLength)
+	defer recycle(msg)
 	msg.WriteString(timestamp)
 	if _, err := msg.ReadFrom(http.MaxBytesReader(w, r.Body, maxBody)); err != nil {
 		var tooLarge *http.MaxBytesError
@@ -92,9 +93,7 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), answerDeadline)
-	defer cancel()
-	resp, later := b.respond(ctx, in)
+	resp, later := b.respond(r.Context(), in)
 	out, encoded := resp.(json.RawMessage)
 	if !encoded {
 		var err error
@@ -268,6 +267,8 @@ func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction) (resp any,
 		if req.Slow() {
 			return deferredResponse(), &req
 		}
+		ctx, cancel := context.WithTimeout(ctx, answerDeadline)
+		defer cancel()
 		return messageResponse(b.core.Handle(ctx, req)), nil
 	}
 	return messageResponse(bot.NotSupported()), nil

@@ -86,6 +86,10 @@ func TestHandlerVerifiesBeforeReading(t *testing.T) {
 		{"button without data", func() *http.Request { return signed([]byte(`{"type":3,"id":"1","token":"t"}`)) }, http.StatusBadRequest},
 		{"command with null data", func() *http.Request { return signed([]byte(`{"type":2,"id":"3","token":"t","data":null}`)) }, http.StatusBadRequest},
 		{"autocomplete with null data", func() *http.Request { return signed([]byte(`{"type":4,"data":null}`)) }, http.StatusBadRequest},
+		// Which of two ids would be remembered as answered is a decoder's whim: refused.
+		{"a key twice", func() *http.Request {
+			return signed([]byte(`{"type":2,"id":"5","id":"6","token":"t","data":{"name":"help"}}`))
+		}, http.StatusBadRequest},
 		{"permissions not a string", func() *http.Request {
 			return signed([]byte(`{"type":2,"member":{"permissions":8},"data":{"name":"help"}}`))
 		}, http.StatusBadRequest},

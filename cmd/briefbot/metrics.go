@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -27,6 +28,18 @@ type metrics struct {
 	rateLimited *prometheus.CounterVec
 	ledgerFails *prometheus.CounterVec
 	connection  *prometheus.GaugeVec
+
+	// commandSeries keeps each command's series once looked up: WithLabelValues hashes its
+	// labels and takes the vector's lock on every call, and every request counts a command.
+	seriesMu      sync.RWMutex
+	commandSeries map[commandKey]commandSeries
+}
+
+type commandKey struct{ command, platform, outcome string }
+
+type commandSeries struct {
+	latency prometheus.Observer
+	count   prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -65,12 +78,31 @@ func (m *metrics) middleware() bot.Middleware {
 		return bot.HandlerFunc(func(ctx context.Context, req bot.Request) bot.Reply {
 			start := time.Now()
 			reply := next.Handle(ctx, req)
-			platform := req.Caller.Platform
-			m.latency.WithLabelValues(req.Label(), platform).Observe(time.Since(start).Seconds())
-			m.commands.WithLabelValues(req.Label(), platform, reply.Status.String()).Inc()
+			series := m.series(commandKey{req.Label(), req.Caller.Platform, reply.Status.String()})
+			series.latency.Observe(time.Since(start).Seconds())
+			series.count.Inc()
 			return reply
 		})
 	}
+}
+
+// series returns the latency and count series of a command, platform and outcome. Their number
+// is fixed by briefbot's own tables, so the map stays small.
+func (m *metrics) series(k commandKey) commandSeries {
+	m.seriesMu.RLock()
+	s, ok := m.commandSeries[k]
+	m.seriesMu.RUnlock()
+	if ok {
+		return s
+	}
+	s = commandSeries{latency: m.latency.WithLabelValues(k.command, k.platform), count: m.commands.WithLabelValues(k.command, k.platform, k.outcome)}
+	m.seriesMu.Lock()
+	defer m.seriesMu.Unlock()
+	if m.commandSeries == nil {
+		m.commandSeries = make(map[commandKey]commandSeries)
+	}
+	m.commandSeries[k] = s
+	return s
 }
 
 // completed counts an autocomplete answered.

@@ -14,13 +14,19 @@ const maxAnswers = 4096
 // or encoded form, T), for the engine in force: an answer is a function of the engine and the
 // request, so the common path costs little more than the platform's signature check. A request
 // of another engine (after a reload) empties it.
+//
+// Answers are kept by request and, when the adapter has them, by the bytes the platform sent
+// for the request: the same bytes are the same request, so one seen before is answered without
+// being read into a Request at all.
 type AnswerCache[T any] struct {
 	mu      sync.Mutex
 	engine  *Engine
-	answers map[string]cachedAnswer[T]
+	answers map[string]cachedAnswer[T] // by answerKey
+	sent    map[string]cachedAnswer[T] // by the bytes sent
 }
 
 type cachedAnswer[T any] struct {
+	req   Request
 	reply Reply
 	made  T
 }
@@ -37,18 +43,37 @@ func (c *AnswerCache[T]) Get(req Request) (Reply, T, bool) {
 	return a.reply, a.made, ok
 }
 
+// GetSent returns the request kept for the bytes sent, with its answer, when e (the engine in
+// force) made it. The request names no caller: only answers that depend on nobody are kept.
+func (c *AnswerCache[T]) GetSent(e *Engine, sent []byte) (Request, Reply, T, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, ok := c.sent[string(sent)]
+	if !ok || c.engine != e {
+		var zero T
+		return Request{}, Reply{}, zero, false
+	}
+	return a.req, a.reply, a.made, true
+}
+
 // Put keeps reply and what the adapter made of it, when req is cacheable and the answer is not a
-// failure.
-func (c *AnswerCache[T]) Put(req Request, reply Reply, made T) {
+// failure; with sent, also under the bytes the platform sent for req.
+func (c *AnswerCache[T]) Put(req Request, reply Reply, made T, sent []byte) {
 	if !req.Cacheable() || reply.Status == Invalid {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.engine != req.engine || len(c.answers) >= maxAnswers {
-		c.engine, c.answers = req.engine, make(map[string]cachedAnswer[T], 64)
+	if c.engine != req.engine || len(c.answers) >= maxAnswers || len(c.sent) >= maxAnswers {
+		c.engine = req.engine
+		c.answers, c.sent = make(map[string]cachedAnswer[T], 64), make(map[string]cachedAnswer[T], 64)
 	}
-	c.answers[answerKey(req)] = cachedAnswer[T]{reply: reply, made: made}
+	req.Caller = Caller{Platform: req.Caller.Platform}
+	a := cachedAnswer[T]{req: req, reply: reply, made: made}
+	c.answers[answerKey(req)] = a
+	if sent != nil {
+		c.sent[string(sent)] = a
+	}
 }
 
 // answerKey names a request by its command and options, in a fixed order.

@@ -78,6 +78,8 @@ briefings/frontmatter.go|71|CONDITIONALS_BOUNDARY|sort.Slice(p.aliases, func(i, 
 # A positions row never starts at the first byte, nor a cell's text at a line break.
 briefings/lists.go|13|CONDITIONALS_BOUNDARY|if offset < 0 { // not a character in any cell: nothing to place it by
 briefings/lists.go|9|CONDITIONALS_BOUNDARY|if end < 0 {
+# Only a final "|" ends a cell; cutting off any other last character changes no count.
+briefings/lists.go|34|INVERT_LOGICAL|if strings.HasSuffix(line, "|") && !strings.HasSuffix(line, `\|`) {
 # Without ": " the label is the whole item and the rest empty, refused with the same message.
 briefings/lists.go|46|INVERT_LOGICAL|if l, r, ok := strings.Cut(text, ": "); ok && strings.TrimSpace(l) != "" {
 EOF

@@ -40,3 +40,26 @@ func TestAnswersKeptUntilTheEngineChanges(t *testing.T) {
 		t.Errorf("after a new engine, not its answer:\n%s", got)
 	}
 }
+
+// TestKeptAnswersByCommand: commands that differ in one option, asked in turn and again, each get
+// their own answer, the same one a bot that never answered anything gives.
+func TestKeptAnswersByCommand(t *testing.T) {
+	h := httpBot(t, embeddedCore(t)).Handler()
+	asks := []interaction{
+		command("position", "issue", "sovereignty"),
+		command("position", "issue", "border surveillance"),
+		command("position", "issue", "sovereignty", "party", "mexico"),
+		command("position", "issue", "sovereignty"),
+		command("position", "issue", "border surveillance"),
+		command("position", "issue", "sovereignty", "party", "mexico"),
+		command("compare"),
+		command("compare"),
+	}
+	for i, in := range asks {
+		_, got := answer(t, h, in)
+		_, want := answer(t, httpBot(t, embeddedCore(t)).Handler(), in)
+		if string(got) != string(want) {
+			t.Errorf("ask %d (%s %v): answered\n%s\nwant\n%s", i, in.command, in.options, got, want)
+		}
+	}
+}

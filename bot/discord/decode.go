@@ -3,11 +3,13 @@ package discord
 import (
 	"bytes"
 	"errors"
+	"io"
+	"strconv"
 	"sync"
 
-	"github.com/go-json-experiment/json"
-
 	"github.com/bwmarrin/discordgo"
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // wireInteraction is what the HTTP endpoint reads of an interaction: its type, the member's
@@ -113,4 +115,85 @@ func recycle(buf *bytes.Buffer) {
 	if buf.Cap() <= maxRecycled {
 		bodies.Put(buf)
 	}
+}
+
+// head is what the endpoint reads of an interaction before deciding whether it answered the
+// same command before: its type and id, and its data as sent.
+type head struct {
+	Type discordgo.InteractionType
+	ID   string
+	Data []byte // within the body read
+}
+
+type headReader struct {
+	dec jsontext.Decoder
+	rd  bytes.Reader
+}
+
+var headReaders = sync.Pool{New: func() any { return new(headReader) }}
+
+// readHead reads body's type, id and data, and checks the rest of it as JSON (syntax, UTF-8, no
+// key twice) without decoding it. Anything out of the ordinary, an id that is not a string for
+// one, gives the zero head, and the body goes to decodeInteraction to be refused or read in full.
+func readHead(body []byte) head {
+	r := headReaders.Get().(*headReader)
+	defer headReaders.Put(r)
+	r.rd.Reset(body)
+	r.dec.Reset(&r.rd)
+	var h head
+	if r.dec.PeekKind() != '{' {
+		return head{}
+	}
+	if _, err := r.dec.ReadToken(); err != nil {
+		return head{}
+	}
+	for r.dec.PeekKind() == '"' {
+		name, err := r.dec.ReadValue()
+		if err != nil {
+			return head{}
+		}
+		switch string(name) {
+		case `"type"`:
+			v, err := r.dec.ReadValue()
+			if err != nil {
+				return head{}
+			}
+			n, err := strconv.ParseUint(string(v), 10, 8)
+			if err != nil {
+				return head{}
+			}
+			h.Type = discordgo.InteractionType(n)
+		case `"id"`:
+			if r.dec.PeekKind() != '"' {
+				return head{}
+			}
+			tok, err := r.dec.ReadToken()
+			if err != nil {
+				return head{}
+			}
+			h.ID = tok.String()
+		case `"data"`:
+			if r.dec.PeekKind() != '{' {
+				return head{}
+			}
+			v, err := r.dec.ReadValue()
+			if err != nil {
+				return head{}
+			}
+			// v lasts until the next read; the same bytes in body last as long as it does.
+			end := int(r.dec.InputOffset())
+			h.Data = body[end-len(v) : end]
+		default:
+			if err := r.dec.SkipValue(); err != nil {
+				return head{}
+			}
+		}
+	}
+	if _, err := r.dec.ReadToken(); err != nil { // the closing brace
+		return head{}
+	}
+	if _, err := r.dec.ReadToken(); err != io.EOF {
+		return head{}
+	}
+	return h
 }

@@ -81,19 +81,36 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
-	in, err := decodeInteraction(msg.Bytes()[len(timestamp):])
+	body := msg.Bytes()[len(timestamp):]
+	// A command whose data Discord sent before, byte for byte, is the same request: when its
+	// answer was kept, it goes out without the body being read any further. Only the rest of
+	// the body's fields go unchecked for their types, and none of them bears on such an answer.
+	head := readHead(body)
+	if head.Type == discordgo.InteractionApplicationCommand {
+		if req, reply, encoded, ok := b.answers.GetSent(b.core.Engine(), head.Data); ok {
+			if !b.firstTime(head.Type, head.ID, timestamp, sig) {
+				b.logger.Debug("interaction refused: already answered")
+				http.Error(w, "invalid request signature", http.StatusUnauthorized)
+				return
+			}
+			b.core.Handle(r.Context(), req.Known(reply))
+			writeJSON(w, encoded)
+			return
+		}
+	}
+	in, err := decodeInteraction(body)
 	if err != nil || !knownType(in.Type) {
 		http.Error(w, "not an interaction", http.StatusBadRequest)
 		return
 	}
 	// Only now, with the signature checked, may the request take a place in the recent set:
 	// an unsigned one could otherwise fill it with ids Discord has yet to send.
-	if !b.firstTime(in, timestamp, sig) {
+	if !b.firstTime(in.Type, in.ID, timestamp, sig) {
 		b.logger.Debug("interaction refused: already answered")
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
-	resp, later := b.respond(r.Context(), in)
+	resp, later := b.respond(r.Context(), in, head.Data)
 	out, encoded := resp.(json.RawMessage)
 	if !encoded {
 		var err error
@@ -103,9 +120,7 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
-	w.Write(out)
+	writeJSON(w, out)
 	if later != nil {
 		b.background(func() { b.followUp(in, *later) })
 	}
@@ -118,7 +133,7 @@ func (b *Bot) onInteractionCreate(s *discordgo.Session, ic *discordgo.Interactio
 		return
 	}
 	// A resumed session may deliver an interaction again; the first delivery answered it.
-	if !b.firstTime(ic.Interaction, "", nil) {
+	if !b.firstTime(ic.Type, ic.ID, "", nil) {
 		return
 	}
 	b.mu.Lock()
@@ -132,7 +147,7 @@ func (b *Bot) onInteractionCreate(s *discordgo.Session, ic *discordgo.Interactio
 
 	ctx, cancel := context.WithTimeout(context.Background(), answerDeadline)
 	defer cancel()
-	resp, later := b.respond(ctx, ic.Interaction)
+	resp, later := b.respond(ctx, ic.Interaction, nil)
 	if r, ok := resp.(*discordgo.InteractionResponse); ok && r.Type == discordgo.InteractionResponsePong {
 		return // pings come only over HTTP
 	}
@@ -227,8 +242,9 @@ func (b *Bot) callback(ctx context.Context, method, op string, in *discordgo.Int
 
 // respond is the one answer to an interaction, whichever way it came: a response to encode, or
 // one already encoded (json.RawMessage) for a command. A slow command is acknowledged at once
-// with a deferred response, and later is the request to answer in the follow-up.
-func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction) (resp any, later *bot.Request) {
+// with a deferred response, and later is the request to answer in the follow-up. sent is the
+// interaction's data as Discord sent it, when it came over HTTP, to keep a command's answer by.
+func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction, sent []byte) (resp any, later *bot.Request) {
 	e := b.core.Engine() // once: parse and answer see the same engine
 	switch in.Type {
 	case discordgo.InteractionPing:
@@ -249,7 +265,7 @@ func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction) (resp any,
 		if req.Slow() {
 			return deferredResponse(), &req
 		}
-		return b.answerCommand(ctx, req), nil
+		return b.answerCommand(ctx, req, sent), nil
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		data, ok := commandData(in)
 		if !ok {
@@ -382,4 +398,10 @@ func caller(in *discordgo.Interaction) bot.Caller {
 		c.User = in.User.ID
 	}
 	return c
+}
+
+func writeJSON(w http.ResponseWriter, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body)
 }

@@ -19,16 +19,17 @@ func (b *Bot) fresh(timestamp string) bool {
 	return -replayWindow <= age && age <= replayWindow
 }
 
-// firstTime reports whether in arrives for the first time, and remembers it: every interaction
-// is answered once, so a replay inside the window runs nothing. The key is the interaction's
-// id; a request without one (Discord always sends one) is known by its signed bytes, the
-// timestamp and signature. A PING is let through: answering it again runs nothing.
-func (b *Bot) firstTime(in *discordgo.Interaction, timestamp string, sig []byte) bool {
-	if in.Type == discordgo.InteractionPing {
+// firstTime reports whether the interaction of type typ and id arrives for the first time, and
+// remembers it: every interaction is answered once, so a replay inside the window runs nothing.
+// The key is the interaction's id; a request without one (Discord always sends one) is known by
+// its signed bytes, the timestamp and signature. A PING is let through: answering it again runs
+// nothing.
+func (b *Bot) firstTime(typ discordgo.InteractionType, id, timestamp string, sig []byte) bool {
+	if typ == discordgo.InteractionPing {
 		return true
 	}
-	key := "id:" + in.ID
-	if in.ID == "" {
+	key := "id:" + id
+	if id == "" {
 		if sig == nil {
 			return true // from the gateway, whose connection Discord authenticates
 		}

@@ -180,7 +180,7 @@ func (b *Bot) command(sc slackapi.SlashCommand) message {
 		}
 		reply := b.answer(b.ctx, req)
 		m := render(reply)
-		b.answers.Put(req, reply, m)
+		b.answers.Put(req, reply, m, nil)
 		return m
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, lateAnswerTimeout)

@@ -63,3 +63,18 @@ func TestKeptAnswersByCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestKeptAnswerOnlyForCommands: an interaction of another kind that carries the same data bytes
+// as a command answered before gets its own kind of answer, not the kept one.
+func TestKeptAnswerOnlyForCommands(t *testing.T) {
+	h := httpBot(t, embeddedCore(t)).Handler()
+	asked := command("position", "issue", "sovereignty")
+	answer(t, h, asked)
+	answer(t, h, asked)
+	typing := asked
+	typing.kind = 4 // autocomplete, with no option focused: the same data, byte for byte
+	if got, raw := answer(t, h, typing); got.Type != 8 {
+		t.Errorf("autocomplete answered with type %d, want 8 (suggestions): %s", got.Type, raw)
+	}
+}
+

@@ -196,9 +196,11 @@ func counting(n *atomic.Int32) bot.Middleware {
 	}
 }
 
-// TestReplayGateway: an interaction the gateway delivers twice is answered once.
+// TestReplayGateway: an interaction the gateway delivers twice is answered once; an interaction
+// event of null before it is passed over.
 func TestReplayGateway(t *testing.T) {
 	f := discordtest.NewFake(t)
+	f.GatewayFirst = []byte("null")
 	f.GatewayIn = command("position", "issue", "sovereignty").body()
 	f.GatewayAgain = true
 	var handled atomic.Int32

@@ -47,6 +47,7 @@ type Fake struct {
 	Identify     []byte      // the gateway's identify payload
 	Identifies   int         // gateway sessions identified, in all
 	GatewayIn    []byte      // the interaction the gateway dispatches after READY
+	GatewayFirst []byte      // an event dispatched before GatewayIn, such as a null interaction
 	GatewayAgain bool        // dispatch it a second time, as a resumed session may
 	Stray        []string    // requests outside /api/v10
 	// CommandFailures are statuses to answer command lists and overwrites with, one per call,
@@ -300,8 +301,11 @@ func (f *Fake) gatewaySocket(w http.ResponseWriter, r *http.Request) {
 		"user": map[string]any{"id": AppID, "username": "briefbot", "bot": true}, "guilds": []any{},
 		"application": map[string]any{"id": AppID, "flags": 0}}})
 	f.Mu.Lock()
-	in, again := f.GatewayIn, f.GatewayAgain
+	in, again, first := f.GatewayIn, f.GatewayAgain, f.GatewayFirst
 	f.Mu.Unlock()
+	if first != nil {
+		c.WriteJSON(map[string]any{"op": 0, "s": 2, "t": "INTERACTION_CREATE", "d": json.RawMessage(first)})
+	}
 	if in != nil {
 		c.WriteJSON(map[string]any{"op": 0, "s": 2, "t": "INTERACTION_CREATE", "d": json.RawMessage(in)})
 		if again {

@@ -77,4 +77,3 @@ func TestKeptAnswerOnlyForCommands(t *testing.T) {
 		t.Errorf("autocomplete answered with type %d, want 8 (suggestions): %s", got.Type, raw)
 	}
 }
-

@@ -89,8 +89,7 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	if head.Type == discordgo.InteractionApplicationCommand {
 		if req, reply, encoded, ok := b.answers.GetSent(b.core.Engine(), head.Data); ok {
 			if !b.firstTime(head.Type, head.ID, timestamp, sig) {
-				b.logger.Debug("interaction refused: already answered")
-				http.Error(w, "invalid request signature", http.StatusUnauthorized)
+				b.refuseAnswered(w)
 				return
 			}
 			b.core.Handle(r.Context(), req.Known(reply))
@@ -106,8 +105,7 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	// Only now, with the signature checked, may the request take a place in the recent set:
 	// an unsigned one could otherwise fill it with ids Discord has yet to send.
 	if !b.firstTime(in.Type, in.ID, timestamp, sig) {
-		b.logger.Debug("interaction refused: already answered")
-		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		b.refuseAnswered(w)
 		return
 	}
 	resp, later := b.respond(r.Context(), in, head.Data)
@@ -398,6 +396,13 @@ func caller(in *discordgo.Interaction) bot.Caller {
 		c.User = in.User.ID
 	}
 	return c
+}
+
+// refuseAnswered answers a request for an interaction already answered as Discord's own check
+// would a bad signature: a replay learns nothing from the answer.
+func (b *Bot) refuseAnswered(w http.ResponseWriter) {
+	b.logger.Debug("interaction refused: already answered")
+	http.Error(w, "invalid request signature", http.StatusUnauthorized)
 }
 
 func writeJSON(w http.ResponseWriter, body []byte) {

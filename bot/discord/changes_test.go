@@ -1,7 +1,6 @@
 package discord_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -9,22 +8,6 @@ import (
 	"briefbot/bot/bottest"
 	"briefbot/bot/discord"
 )
-
-// changesEmbed is what Discord's limits count of an embed.
-type changesEmbed struct {
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	Author      *struct {
-		Name string `json:"name"`
-	} `json:"author"`
-	Footer *struct {
-		Text string `json:"text"`
-	} `json:"footer"`
-	Fields []struct {
-		Name  string `json:"name"`
-		Value string `json:"value"`
-	} `json:"fields"`
-}
 
 // TestChangesFitDiscord: what changed, and /help on a command, fit Discord's limits whole: the
 // engine cuts a long list of changes itself, so the renderer never has to.
@@ -36,15 +19,7 @@ func TestChangesFitDiscord(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var resp struct {
-				Data struct {
-					Embeds []changesEmbed `json:"embeds"`
-				} `json:"data"`
-			}
-			if err := json.Unmarshal(raw, &resp); err != nil {
-				t.Fatal(err)
-			}
-			embeds := resp.Data.Embeds
+			embeds := decode(t, raw).Data.Embeds
 			if len(embeds) == 0 || len(embeds) > 10 {
 				t.Fatalf("%d embeds; Discord takes 1 to 10", len(embeds))
 			}

@@ -59,41 +59,14 @@ func textOf(runes string, n int) string {
 // lengths are the lengths each limit is tried at: one under, exactly, one over, and far over.
 func lengths(limit int) []int { return []int{limit - 1, limit, limit + 1, 2 * limit} }
 
-// discordMessage is what Discord's limits apply to in an interaction response.
-type discordMessage struct {
-	Data struct {
-		Content string `json:"content"`
-		Embeds  []struct {
-			Title       string `json:"title"`
-			Description string `json:"description"`
-			Author      *struct {
-				Name string `json:"name"`
-			} `json:"author"`
-			Footer *struct {
-				Text string `json:"text"`
-			} `json:"footer"`
-			Fields []struct {
-				Name  string `json:"name"`
-				Value string `json:"value"`
-			} `json:"fields"`
-		} `json:"embeds"`
-		Components []struct {
-			Components []struct {
-				Label    string `json:"label"`
-				CustomID string `json:"custom_id"`
-			} `json:"components"`
-		} `json:"components"`
-	} `json:"data"`
-}
-
 // renderDiscord renders r through the public surface and fails for anything over a limit.
-func renderDiscord(t *testing.T, r bot.Reply) discordMessage {
+func renderDiscord(t *testing.T, r bot.Reply) response {
 	t.Helper()
 	raw, err := discord.ResponseJSON(r)
 	if err != nil {
 		t.Fatalf("ResponseJSON: %v", err)
 	}
-	var m discordMessage
+	var m response
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatalf("decode: %v\n%s", err, raw)
 	}
@@ -166,30 +139,30 @@ func TestEmbedTextLimits(t *testing.T) {
 		limit  int
 		marker string
 		reply  func(text string) bot.Reply
-		got    func(m discordMessage) string
+		got    func(m response) string
 	}{
 		{"title", limitTitle, "…",
 			func(s string) bot.Reply { return bot.Reply{Title: s} },
-			func(m discordMessage) string { return m.Data.Embeds[0].Title }},
+			func(m response) string { return m.Data.Embeds[0].Title }},
 		{"author", limitAuthor, "…",
 			func(s string) bot.Reply { return bot.Reply{Title: "T", Briefing: s} },
-			func(m discordMessage) string { return m.Data.Embeds[0].Author.Name }},
+			func(m response) string { return m.Data.Embeds[0].Author.Name }},
 		{"field name", limitFieldName, "…",
 			func(s string) bot.Reply { return bot.Reply{Fields: []bot.Field{{Name: s, Value: "v"}}} },
-			func(m discordMessage) string { return m.Data.Embeds[0].Fields[0].Name }},
+			func(m response) string { return m.Data.Embeds[0].Fields[0].Name }},
 		{"field value", limitFieldValue, "… (shortened)",
 			func(s string) bot.Reply { return bot.Reply{Fields: []bot.Field{{Name: "n", Value: s}}} },
-			func(m discordMessage) string { return m.Data.Embeds[0].Fields[0].Value }},
+			func(m response) string { return m.Data.Embeds[0].Fields[0].Value }},
 		{"table row name", limitFieldName, "…",
 			func(s string) bot.Reply {
 				return bot.Reply{Table: &bot.Table{Columns: []string{"Issue", "A"}, Rows: [][]string{{s, "v"}}}}
 			},
-			func(m discordMessage) string { return m.Data.Embeds[0].Fields[0].Name }},
+			func(m response) string { return m.Data.Embeds[0].Fields[0].Name }},
 		{"button label", limitButtonLabel, "…",
 			func(s string) bot.Reply {
 				return bot.Reply{Title: "T", Actions: []bot.Action{{Label: s, Command: "/help"}}}
 			},
-			func(m discordMessage) string { return m.Data.Components[0].Components[0].Label }},
+			func(m response) string { return m.Data.Components[0].Components[0].Label }},
 	}
 	for _, tc := range tests {
 		for _, a := range alphabets {
@@ -273,14 +246,14 @@ func TestCountLimits(t *testing.T) {
 		}
 		return out
 	}
-	fieldsPerEmbed := func(m discordMessage) []int {
+	fieldsPerEmbed := func(m response) []int {
 		var n []int
 		for _, e := range m.Data.Embeds {
 			n = append(n, len(e.Fields))
 		}
 		return n
 	}
-	buttonsPerRow := func(m discordMessage) []int {
+	buttonsPerRow := func(m response) []int {
 		var n []int
 		for _, row := range m.Data.Components {
 			n = append(n, len(row.Components))
@@ -290,7 +263,7 @@ func TestCountLimits(t *testing.T) {
 	tests := []struct {
 		name  string
 		reply bot.Reply
-		got   func(m discordMessage) []int
+		got   func(m response) []int
 		want  []int
 	}{
 		{"25 fields", bot.Reply{Fields: fields(limitFields)}, fieldsPerEmbed, []int{25}},

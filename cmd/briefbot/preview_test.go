@@ -1,6 +1,7 @@
 package main
 
 import (
+	"briefbot/bot/bottest"
 	"bufio"
 	"bytes"
 	"context"
@@ -9,35 +10,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// lockedBuffer is a stderr that the preview writes while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // startPreview runs briefbot preview with args until the test ends, and returns its base URL.
 func startPreview(t *testing.T, env map[string]string, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, outW := io.Pipe()
-	var stderr lockedBuffer
+	var stderr bottest.LogBuffer // the preview writes it while the test reads it
 	c := &cli{lookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 		stdin: strings.NewReader(""), stdout: outW, stderr: &stderr}
 	done := make(chan error, 1)

@@ -185,7 +185,7 @@ func (e *Engine) briefingFor(req Request) (*briefings.Briefing, *Reply) {
 	if b, ok := e.lib.Find(q); ok {
 		return b, nil
 	}
-	r := notFound("briefing", q, e.lib.Resolver().Closest(q, 3))
+	r := notFound("briefing", q, e.lib.Resolver().Closest(q, closestNames))
 	return nil, &r
 }
 
@@ -218,20 +218,22 @@ func footer(b *briefings.Briefing) string {
 }
 
 func (e *Engine) position(_ context.Context, req Request) Reply {
-	b, bad := e.briefingFor(req)
+	var fits func(*briefings.Briefing) bool
+	pq := req.Option("party")
+	if pq != "" {
+		fits = func(b *briefings.Briefing) bool { _, ok := b.Party(pq); return ok }
+	}
+	found, bad := e.topicIn(req, e.option(req, "issue"), fits)
 	if bad != nil {
 		return *bad
 	}
-	q := req.Option("issue")
-	issue, ok := b.Issue(q)
-	if !ok {
-		return notFound("issue", q, b.IssueResolver().Closest(q, 3))
-	}
+	b := found.Briefing
+	issue, _ := b.Issue(found.Key)
 	r := Reply{Title: issue.Name, Fields: make([]Field, 0, len(b.Parties))}
-	if pq := req.Option("party"); pq != "" {
+	if pq != "" {
 		i, ok := b.Party(pq)
 		if !ok {
-			return notFound("party", pq, b.PartyResolver().Closest(pq, 3))
+			return notFound("party", pq, b.PartyResolver().Closest(pq, closestNames))
 		}
 		r.Fields = append(r.Fields, Field{Name: b.Parties[i].Name, Value: issue.Positions[i], Inline: true})
 	} else {
@@ -289,10 +291,12 @@ func (e *Engine) briefing(_ context.Context, req Request) Reply {
 		r.Blocks = append(r.Blocks, Block{Kind: Paragraph, Text: "Sections: " + strings.Join(slugs, ", ") + "."})
 		return sourced(r, b)
 	}
-	s, ok := b.Section(q)
-	if !ok {
-		return notFound("section", q, b.SectionResolver().Closest(q, 3))
+	found, bad := e.topicIn(req, e.option(req, "section"), nil)
+	if bad != nil {
+		return *bad
 	}
+	b = found.Briefing
+	s, _ := b.Section(found.Key)
 	switch s.Slug {
 	case "positions":
 		return sourced(positions(s.Title, b), b)

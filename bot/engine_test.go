@@ -260,3 +260,42 @@ func FuzzHandleLine(f *testing.F) {
 		}
 	})
 }
+
+// TestParseReadsEveryKindAtTheEnd: a value that can only be one option's (a digest's name, a
+// briefing's id, a party) is read as that option wherever the line ends with it, as Slack and
+// shell users type it, without its name.
+func TestParseReadsEveryKindAtTheEnd(t *testing.T) {
+	e := bottest.Engine(t, bot.Config{Digests: fakeDigests{}})
+	tests := []struct {
+		platform, line string
+		want           map[string]string
+	}{
+		{"slack", "/digest now morning", map[string]string{"action": "now", "name": "morning"}},
+		{"shell", "/digest status morning", map[string]string{"action": "status", "name": "morning"}},
+		{"shell", "/digest preview Evening", map[string]string{"action": "preview", "name": "Evening"}},
+		{"slack", "/digest morning", map[string]string{"name": "morning"}},
+		{"shell", "/briefing us-mexico-troops", map[string]string{"briefing": "us-mexico-troops"}},
+		{"shell", "/digest later", map[string]string{"action": "later"}},
+		{"shell", "/help digest", map[string]string{"command": "digest"}},
+		{"slack", "/help brief-search", map[string]string{"command": "brief-search"}},
+		{"shell", "/briefbot digest status evening", map[string]string{"action": "status", "name": "evening"}},
+		{"shell", "/briefing history us-mexico-troops", map[string]string{"section": "history", "briefing": "us-mexico-troops"}},
+	}
+	for _, tc := range tests {
+		name, text, _ := strings.Cut(strings.TrimPrefix(tc.line, "/"), " ")
+		req, err := e.ParseOn(tc.platform, name, text)
+		if err != nil {
+			t.Errorf("ParseOn(%s, %q) = %v", tc.platform, tc.line, err)
+			continue
+		}
+		if len(req.Options) != len(tc.want) {
+			t.Errorf("ParseOn(%s, %q).Options = %v; want %v", tc.platform, tc.line, req.Options, tc.want)
+			continue
+		}
+		for k, v := range tc.want {
+			if req.Options[k] != v {
+				t.Errorf("ParseOn(%s, %q).Options[%q] = %q; want %q", tc.platform, tc.line, k, req.Options[k], v)
+			}
+		}
+	}
+}

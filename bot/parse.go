@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 
 	"briefbot/briefings"
@@ -129,11 +130,11 @@ func (e *Engine) assignPositional(platform string, cmd Command, req *Request, wo
 		}
 		return nil
 	}
-	// Peel exact briefing and party names off the end, last option first.
+	// Peel values that can only be one option's off the end, last option first.
 	for len(open) > 1 && len(words) > 1 {
 		last := open[len(open)-1]
 		w := words[len(words)-1]
-		if !e.exactly(last, w, req) {
+		if !e.exactly(platform, last, w, req) {
 			open = open[:len(open)-1]
 			continue
 		}
@@ -141,6 +142,16 @@ func (e *Engine) assignPositional(platform string, cmd Command, req *Request, wo
 		open, words = open[:len(open)-1], words[:len(words)-1]
 	}
 	first := open[0]
+	if len(words) == 1 && !first.Required && !e.exactly(platform, first, words[0], req) {
+		// "/digest morning", "/briefing other-briefing": a lone word that is exactly a later
+		// option's value, and not the first's, is that option's.
+		for _, o := range open[1:] {
+			if e.exactly(platform, o, words[0], req) {
+				req.Options[o.Name] = words[0]
+				return nil
+			}
+		}
+	}
 	switch first.Kind {
 	case ChoiceOption, PartyOption, BriefingOption, DigestOption, CommandOption:
 		if len(words) > 1 {
@@ -151,25 +162,60 @@ func (e *Engine) assignPositional(platform string, cmd Command, req *Request, wo
 	return nil
 }
 
-// exactly reports whether w names, without guessing, a value of an option that may end a line.
-func (e *Engine) exactly(o Option, w string, req *Request) bool {
-	var r *briefings.Resolver
+// exactly reports whether w names, without guessing, a value of o: a choice, a configured
+// digest, a command, a briefing, or a party, issue or section of a briefing the request may be
+// about. Free words (a search) never do, since any word may belong to them.
+func (e *Engine) exactly(platform string, o Option, w string, req *Request) bool {
 	switch o.Kind {
+	case ChoiceOption:
+		return containsFold(o.Choices, w)
+	case DigestOption:
+		return e.digests != nil && slices.ContainsFunc(e.digests.Digests(), func(d DigestInfo) bool {
+			return strings.EqualFold(d.Name, w)
+		})
+	case CommandOption:
+		if _, ok := e.CommandOn(platform, w); ok {
+			return true
+		}
+		_, ok := e.Command(w)
+		return ok
 	case BriefingOption:
-		r = e.lib.Resolver()
-	case PartyOption:
-		b := e.fallback
-		if q := req.Options["briefing"]; q != "" {
-			if found, ok := e.lib.Find(q); ok {
-				b = found
+		return exact(e.lib.Resolver(), w)
+	case PartyOption, IssueOption, SectionOption:
+		for _, b := range e.topicBriefings(req) {
+			if exact(topicResolver(b, o.Kind), w) {
+				return true
 			}
 		}
-		r = b.PartyResolver()
-	default:
-		return false
 	}
+	return false
+}
+
+func exact(r *briefings.Resolver, w string) bool {
 	m, ok := r.Resolve(w)
 	return ok && m.Exact()
+}
+
+// topicResolver resolves the topics of kind in b.
+func topicResolver(b *briefings.Briefing, kind OptionKind) *briefings.Resolver {
+	switch kind {
+	case IssueOption:
+		return b.IssueResolver()
+	case SectionOption:
+		return b.SectionResolver()
+	}
+	return b.PartyResolver()
+}
+
+// topicBriefings are the briefings whose topics a request may name: the one it names, or else
+// every loaded one, since the topic itself decides which briefing answers.
+func (e *Engine) topicBriefings(req *Request) []*briefings.Briefing {
+	if q := req.Options["briefing"]; q != "" {
+		if b, ok := e.lib.Find(q); ok {
+			return []*briefings.Briefing{b}
+		}
+	}
+	return e.lib.Briefings()
 }
 
 // A Choice is one autocomplete suggestion: a label to show and the value to send back.
@@ -196,6 +242,9 @@ func (e *Engine) Complete(req Request, option, typed string, limit int) []Choice
 		if found, ok := e.lib.Find(q); ok {
 			b = found
 		}
+	}
+	if tk, topic := topicKinds[kind]; topic && kind != PartyOption && req.Option("briefing") == "" && len(e.lib.Briefings()) > 1 {
+		return e.completeAcross(tk, typed, limit)
 	}
 	var ms []briefings.Match
 	switch kind {
@@ -224,6 +273,22 @@ func (e *Engine) Complete(req Request, option, typed string, limit int) []Choice
 	out := make([]Choice, len(ms))
 	for i, m := range ms {
 		out[i] = Choice{Name: m.Label, Value: m.Key}
+	}
+	return out
+}
+
+// completeAcross suggests the topics of every loaded briefing before one is chosen, each naming
+// its briefing. Another briefing's topic is sent back qualified with its id, so that the answer
+// comes from the briefing that was offered even where the default has a topic of that name.
+func (e *Engine) completeAcross(kind briefings.TopicKind, typed string, limit int) []Choice {
+	found := e.lib.Rank(kind, typed, limit)
+	out := make([]Choice, len(found))
+	for i, f := range found {
+		value := f.Key
+		if f.Briefing != e.fallback {
+			value = briefings.Qualify(f.Briefing, f.Key)
+		}
+		out[i] = Choice{Name: f.Label + " (" + f.Briefing.ID + ")", Value: value}
 	}
 	return out
 }

@@ -77,7 +77,7 @@ func TestAutocompleteReadsOtherOptions(t *testing.T) {
 	}{
 		{"briefing before", autocomplete("position", "issue", "briefing", "beta", "issue", ""), []string{"tariffs"}},
 		{"briefing after", autocomplete("position", "issue", "issue", "", "briefing", "beta"), []string{"tariffs"}},
-		{"no briefing", autocomplete("position", "issue", "issue", ""), []string{"water"}},
+		{"no briefing", autocomplete("position", "issue", "issue", ""), []string{"water", "beta/tariffs"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

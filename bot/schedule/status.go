@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -15,6 +16,10 @@ import (
 // through the ledger: a second call within the minute, here or on another replica, posts
 // nothing and reports the channels as Already. The call and its outcome go to the audit trail.
 func (s *Scheduler) PostNow(ctx context.Context, name, actor string) (bot.NowResult, error) {
+	if s.posters == nil {
+		return bot.NowResult{}, errors.New("this briefbot only reads the ledger and never posts: " +
+			"post from the running bot (briefbot serve), with /digest now on Discord or Slack")
+	}
 	var chosen []Digest
 	for _, d := range s.plan() {
 		if name == "" || d.Name == name {

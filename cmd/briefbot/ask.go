@@ -37,6 +37,11 @@ func (c *cli) ask(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	closeLedger, err := readServices(ctx, b)
+	if err != nil {
+		return err
+	}
+	defer closeLedger()
 	reply := bot.NewCore(b.engine).Line(ctx, strings.Join(words, " "), shell.Caller())
 	if err := render(c, reply); err != nil {
 		return err
@@ -100,6 +105,11 @@ func (c *cli) interactive(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	closeLedger, err := readServices(ctx, b)
+	if err != nil {
+		return err
+	}
+	defer closeLedger()
 	return shell.Run(ctx, bot.NewCore(b.engine), c.stdin, c.stdout, isTerminal(c.stdin))
 }
 

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"briefbot/bot"
+	"briefbot/bot/schedule"
+	"briefbot/bot/store"
+)
+
+// readServices gives b's engine what the running bot answers from the ledger (/digest status,
+// /changes, the audit trail), for commands that answer as serve would without being it: a
+// scheduler of the config's digests that posts nothing, over the ledger opened read-only. With
+// no ledger yet, an empty one stands in: nothing is recorded, and no file is made. The returned
+// function closes the ledger.
+func readServices(ctx context.Context, b *build) (func() error, error) {
+	ledger, err := store.OpenReadOnly(ctx, b.cfg.Store.DSN)
+	if errors.Is(err, store.ErrNoLedger) {
+		ledger, err = store.Open(ctx, "sqlite://:memory:")
+	}
+	if err != nil {
+		return nil, err
+	}
+	sched, err := schedule.New(schedule.Config{Digests: b.digests, Ledger: ledger, Owner: owner(),
+		Compose: func(schedule.Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{}, "" }})
+	if err == nil {
+		err = b.withServices(sched, versionHistory(ledger))
+	}
+	if err != nil {
+		ledger.Close()
+		return nil, err
+	}
+	return ledger.Close, nil
+}

@@ -71,9 +71,9 @@ func TestSocketModeHealth(t *testing.T) {
 		t.Errorf("61 seconds of silence: %+v, want down since the minute passed", s)
 	}
 	// Slack speaks again: up.
-	fake.deliver(t, map[string]any{"envelope_id": "env-event", "type": "events_api",
+	fake.Deliver(t, map[string]any{"envelope_id": "env-event", "type": "events_api",
 		"payload": map[string]any{"type": "event_callback", "event": map[string]any{"type": "app_mention"}}})
-	fake.ack(t, "env-event")
+	fake.Ack(t, "env-event")
 	if s := b.Health()[0]; !s.Up || !s.Seen.Equal(c.Now()) {
 		t.Errorf("after an event: %+v, want up, seen now", s)
 	}
@@ -81,7 +81,7 @@ func TestSocketModeHealth(t *testing.T) {
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	wait(t, fake.ends, "close of the connection seen by Slack")
+	wait(t, fake.Ends, "close of the connection seen by Slack")
 	if s := b.Health()[0]; s.Up || s.Detail != "closed" {
 		t.Errorf("after Close: %+v", s)
 	}
@@ -95,15 +95,15 @@ func TestSocketModePingTimeout(t *testing.T) {
 	if err := b.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	wait(t, fake.opens, "first connection")
-	wait(t, fake.ends, "close of the silent connection")
-	wait(t, fake.opens, "second connection")
+	wait(t, fake.Opens, "first connection")
+	wait(t, fake.Ends, "close of the silent connection")
+	wait(t, fake.Opens, "second connection")
 }
 
 // TestSocketModeHealthWhileRefused: while Slack will not open a connection, Health says so.
 func TestSocketModeHealthWhileRefused(t *testing.T) {
 	fake := newFakeSocketMode(t)
-	fake.failOpens.Store(1 << 20)
+	fake.FailOpens.Store(1 << 20)
 	b := newBot(t, embeddedEngine(t), slack.Config{AppToken: testAppToken, APIURL: fake.URL})
 	if err := b.Start(context.Background()); err != nil {
 		t.Fatal(err)
@@ -130,12 +130,12 @@ func TestSocketModeRedelivery(t *testing.T) {
 	}
 	trigger := slacktest.TriggerID()
 	for i, env := range []string{"env-first", "env-again"} {
-		fake.deliver(t, map[string]any{
+		fake.Deliver(t, map[string]any{
 			"envelope_id": env, "type": "slash_commands", "accepts_response_payload": true, "retry_attempt": i,
 			"payload": map[string]any{"command": "/digest", "text": "now", "user_id": adminUser, "channel_id": testChannel,
 				"trigger_id": trigger, "response_url": "http://127.0.0.1:1/unused"},
 		})
-		ack := fake.ack(t, env)
+		ack := fake.Ack(t, env)
 		if got := len(ack["payload"]) != 0; got != (i == 0) {
 			t.Errorf("delivery %d: ack with payload = %v", i+1, got)
 		}

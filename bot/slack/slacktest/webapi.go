@@ -42,6 +42,7 @@ type WebAPI struct {
 	rng      *rand.Rand
 	lastPost map[string]time.Time
 	nextTS   int
+	socket   *SocketMode // when set, Socket Mode is served too
 }
 
 // A WebMessage is one message the fake kept.
@@ -61,6 +62,15 @@ func NewWebAPI(tb testing.TB) *WebAPI {
 	mux.HandleFunc("POST /api/conversations.history", f.history)
 	mux.HandleFunc("GET /api/conversations.history", f.history)
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.Mu.Lock()
+		socketMode := f.socket
+		f.Mu.Unlock()
+		if socketMode != nil && (r.URL.Path == "/api/apps.connections.open" || r.URL.Path == "/api/link") {
+			socket := http.NewServeMux() // authorized by the app token, not the bot's
+			socketMode.mount(socket, "/api")
+			socket.ServeHTTP(w, r)
+			return
+		}
 		// slack-go sends the token as a bearer header or, on some calls, in the form.
 		if r.Header.Get("Authorization") != "Bearer "+BotToken && r.FormValue("token") != BotToken {
 			answer(w, http.StatusOK, map[string]any{"ok": false, "error": "invalid_auth"})

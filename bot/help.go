@@ -184,11 +184,12 @@ func (e *Engine) examples(platform string, cmd Command) []string {
 
 // examplesAs makes the examples of cmd, typed as name.
 func (e *Engine) examplesAs(name, platform string, cmd Command) []string {
-	base := func(v int) (string, bool) {
+	// base is the command with its required options, sampled from b.
+	base := func(v int, b *briefings.Briefing) (string, bool) {
 		line := name
 		for _, o := range cmd.Options {
 			if o.Required {
-				s, ok := e.sample(platform, o, v)
+				s, ok := e.sample(platform, o, v, b)
 				if !ok {
 					return "", false
 				}
@@ -203,7 +204,7 @@ func (e *Engine) examplesAs(name, platform string, cmd Command) []string {
 			out = append(out, line)
 		}
 	}
-	if line, ok := base(0); ok {
+	if line, ok := base(0, e.fallback); ok {
 		add(line)
 	}
 	for i, o := range cmd.Options {
@@ -211,8 +212,12 @@ func (e *Engine) examplesAs(name, platform string, cmd Command) []string {
 			continue
 		}
 		v := len(out)
-		line, ok := base(v)
-		s, found := e.sample(platform, o, v)
+		s, found := e.sample(platform, o, v, e.fallback)
+		about := e.fallback
+		if o.Kind == BriefingOption && found {
+			about, _ = e.lib.ByID(s) // the required options then come from the briefing named
+		}
+		line, ok := base(v, about)
 		if !ok || !found {
 			continue
 		}
@@ -223,17 +228,16 @@ func (e *Engine) examplesAs(name, platform string, cmd Command) []string {
 		}
 	}
 	for v := 1; len(out) < 2 && v <= maxExamples; v++ {
-		if line, ok := base(v); ok {
+		if line, ok := base(v, e.fallback); ok {
 			add(line) // a command of one required option: vary its value
 		}
 	}
 	return out
 }
 
-// sample is the v-th example value of an option, taken from what is loaded; false when there
-// is none to give.
-func (e *Engine) sample(platform string, o Option, v int) (string, bool) {
-	b := e.fallback
+// sample is the v-th example value of an option, taken from what is loaded (a topic from b);
+// false when there is none to give.
+func (e *Engine) sample(platform string, o Option, v int, b *briefings.Briefing) (string, bool) {
 	pick := func(list []string) (string, bool) {
 		if len(list) == 0 {
 			return "", false

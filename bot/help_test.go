@@ -60,8 +60,14 @@ func TestHelpCommand(t *testing.T) {
 // reads and answers from what is loaded.
 func TestHelpExamplesAnswer(t *testing.T) {
 	everyone := bot.Access{Everyone: true}
-	e := bottest.Engine(t, bot.Config{Prefixes: map[string]string{"slack": "bb-"}, Digests: fakeDigests{},
-		Access: map[string]bot.Access{"discord": everyone, "slack": everyone}})
+	cfg := bot.Config{Prefixes: map[string]string{"slack": "bb-"}, Digests: fakeDigests{},
+		Access: map[string]bot.Access{"discord": everyone, "slack": everyone}}
+	for _, e := range []*bot.Engine{bottest.Engine(t, cfg), bottest.ThreeBriefings(t, cfg)} {
+		helpExamplesAnswer(t, e)
+	}
+}
+
+func helpExamplesAnswer(t *testing.T, e *bot.Engine) {
 	for _, platform := range []string{"shell", "discord", "slack"} {
 		caller := bot.Caller{Platform: platform}
 		for _, c := range e.Commands() {

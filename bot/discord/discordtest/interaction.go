@@ -1,0 +1,105 @@
+package discordtest
+
+import (
+	"encoding/json"
+)
+
+// Where interactions come from, as their bodies say.
+const (
+	GuildID   = "290926798626357999"
+	ChannelID = "645027906669510667"
+	UserID    = "53908232506183680"
+)
+
+// An Interaction describes one incoming interaction; Body renders it as Discord sends it, over
+// the Interactions Endpoint or inside a gateway's INTERACTION_CREATE.
+type Interaction struct {
+	Kind     int         // 1 ping, 2 command, 3 button, 4 autocomplete, 5 modal
+	Command  string      // for kinds 2 and 4
+	Options  [][2]string // name, value, in order
+	Focused  string      // the option being typed, for autocomplete
+	CustomID string      // for a button
+	Perms    string      // the member's permissions; "" is none
+	Roles    []string    // the member's roles
+	DM       bool        // from a DM: a user, no member
+	Token    string      // the interaction token; "" is A_UNIQUE_TOKEN
+}
+
+// Command is a slash command with its options picked by name, as Discord sends them: name,
+// value, name, value.
+func Command(name string, opts ...string) Interaction {
+	in := Interaction{Kind: 2, Command: name}
+	for i := 0; i+1 < len(opts); i += 2 {
+		in.Options = append(in.Options, [2]string{opts[i], opts[i+1]})
+	}
+	return in
+}
+
+// Autocomplete is an autocomplete of option focused while the command's options are typed.
+func Autocomplete(name, focused string, opts ...string) Interaction {
+	in := Command(name, opts...)
+	in.Kind, in.Focused = 4, focused
+	return in
+}
+
+// Button is a press of the button with customID under one of the bot's answers.
+func Button(customID string) Interaction { return Interaction{Kind: 3, CustomID: customID} }
+
+// Body is the interaction's JSON, with a new id each time: the adapter answers an interaction
+// id once.
+func (in Interaction) Body() []byte {
+	token := in.Token
+	if token == "" {
+		token = "A_UNIQUE_TOKEN"
+	}
+	m := map[string]any{
+		"type": in.Kind, "id": InteractionID(), "application_id": AppID, "token": token,
+		"version": 1, "locale": "en-US", "app_permissions": "442368",
+	}
+	user := map[string]any{"id": UserID, "username": "Mason", "discriminator": "1337", "avatar": nil}
+	if in.DM {
+		m["user"] = user
+		m["channel_id"] = "645027906669510668"
+		m["context"] = 1
+	} else if in.Kind != 1 {
+		perms := in.Perms
+		if perms == "" {
+			perms = "0"
+		}
+		roles := in.Roles
+		if roles == nil {
+			roles = []string{}
+		}
+		m["guild_id"], m["channel_id"], m["guild_locale"] = GuildID, ChannelID, "en-US"
+		m["member"] = map[string]any{"user": user, "roles": roles, "permissions": perms, "nick": nil,
+			"joined_at": "2017-03-13T19:19:14.040000+00:00", "deaf": false, "mute": false, "pending": false}
+		m["context"] = 0
+	}
+	switch in.Kind {
+	case 2, 4:
+		var opts []map[string]any
+		for _, o := range in.Options {
+			opt := map[string]any{"type": 3, "name": o[0], "value": o[1]}
+			if in.Kind == 4 && o[0] == in.Focused {
+				opt["focused"] = true
+			}
+			opts = append(opts, opt)
+		}
+		data := map[string]any{"id": "771825006014889984", "name": in.Command, "type": 1}
+		if opts != nil {
+			data["options"] = opts
+		}
+		m["data"] = data
+	case 3:
+		m["data"] = map[string]any{"custom_id": in.CustomID, "component_type": 2}
+		m["message"] = map[string]any{"id": "1361000000000000002", "channel_id": ChannelID, "content": "",
+			"flags": 0, "embeds": []any{}, "components": []any{}, "timestamp": "2025-04-07T09:00:00.000000+00:00"}
+	case 5:
+		m["data"] = map[string]any{"custom_id": "modal", "components": []any{}}
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		panic(err) // maps of strings and numbers always marshal
+	}
+	return out
+}

@@ -220,7 +220,7 @@ func (c matrixCase) umbrella() matrixCase {
 
 // examples are the command lines README.md shows and /help gives for every command, read with
 // the setup's engine into Discord's named options, and answered by the shell to know what
-// every other surface must answer.
+// every other surface must answer. With three briefings and digests, every one must answer.
 func (b *matrixBot) examples(t *testing.T) []matrixCase {
 	e := b.engine(t)
 	var lines []string
@@ -258,21 +258,25 @@ func (b *matrixBot) examples(t *testing.T) []matrixCase {
 		}
 		seen[cmd.Name+" "+words] = true
 		req, err := e.Parse("/" + cmd.Name + " " + words)
-		if err != nil {
+		if err != nil && b.full {
 			t.Errorf("example %q does not parse: %v", line, err)
 			continue
 		}
-		opts := [][2]string{}
-		for _, o := range cmd.Options {
-			if v := req.Option(o.Name); v != "" {
-				opts = append(opts, [2]string{o.Name, v})
+		var opts [][2]string // an example the setup cannot read has no named form for Discord
+		if err == nil {
+			opts = [][2]string{}
+			for _, o := range cmd.Options {
+				if v := req.Option(o.Name); v != "" {
+					opts = append(opts, [2]string{o.Name, v})
+				}
 			}
 		}
 		if req.Option("action") == bot.DigestNow {
 			continue // posts: the matrix's own rows try it on every surface
 		}
 		shellTitle, status := b.shell(t, cmd.Name, words)
-		if status != "answered" {
+		if status != "answered" && b.full {
+			// README's examples assume what it describes: its digests, more than one briefing.
 			t.Errorf("example %q: the shell answers %s %q", line, status, shellTitle)
 			continue
 		}
@@ -291,13 +295,15 @@ type matrixBot struct {
 	socket    *slacktest.SocketMode
 	responses chan []byte // what was posted to response_url
 	respURL   string
+	full      bool // three briefings and digests: every example answers
 }
 
 const matrixAdmin = "U0ADMIN"
 
 func startMatrixBot(t *testing.T, setup matrixSetup) *matrixBot {
 	dir := t.TempDir()
-	b := &matrixBot{discord: discordtest.NewFake(t), slack: slacktest.NewWebAPI(t), responses: make(chan []byte, 16)}
+	b := &matrixBot{discord: discordtest.NewFake(t), slack: slacktest.NewWebAPI(t), responses: make(chan []byte, 16),
+		full: setup.three && setup.digests}
 	b.socket = b.slack.WithSocketMode()
 	rs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -336,6 +342,11 @@ func (b *matrixBot) engine(t *testing.T) *bot.Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
+	closeLedger, err := readServices(t.Context(), built)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { closeLedger() })
 	return built.engine
 }
 

@@ -112,7 +112,7 @@ func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
 	}
 	api, _ := apiBase(cfg.APIURL) // Check read it already
 	var err error
-	b.session, err = newSession(cfg.Token, api)
+	b.session, err = newSession(cfg.Token, api, b.gatewayDialer())
 	if err != nil {
 		return nil, err
 	}
@@ -189,8 +189,9 @@ func (b *Bot) Close() error {
 // Poster posts replies to channels with the bot's token.
 func (b *Bot) Poster() *Poster { return &Poster{bot: b} }
 
-// newSession makes a discordgo session for REST (and the gateway, if opened), pointed at api.
-func newSession(token string, api *url.URL) (*discordgo.Session, error) {
+// newSession makes a discordgo session for REST (and the gateway, if opened, through dialer),
+// pointed at api.
+func newSession(token string, api *url.URL, dialer *websocket.Dialer) (*discordgo.Session, error) {
 	if token != "" && !strings.HasPrefix(token, "Bot ") {
 		token = "Bot " + token
 	}
@@ -208,9 +209,7 @@ func newSession(token string, api *url.URL) (*discordgo.Session, error) {
 	// Slash commands need no intents, and the adapter reads nothing from the state cache.
 	s.Identify.Intents = discordgo.IntentsNone
 	s.StateEnabled = false
-	dialer := *websocket.DefaultDialer
-	dialer.HandshakeTimeout = handshakeTimeout
-	s.Dialer = &dialer
+	s.Dialer = dialer
 	// Above warnings discordgo logs whole gateway payloads; liblog.go says where its lines go.
 	s.LogLevel = discordgo.LogWarning
 	return s, nil

@@ -16,10 +16,24 @@ type Status struct {
 	Seen   time.Time // the last sign of life from Discord (a heartbeat acknowledged); zero when none
 }
 
-// heartbeatSilence is how long the gateway may go without a heartbeat acknowledged before
-// Health calls it down: two of Discord's heartbeat intervals (about 41¼ seconds each) and a
-// margin. discordgo itself reconnects after five intervals; readiness says so sooner.
-const heartbeatSilence = 90 * time.Second
+// discordHeartbeat is the heartbeat interval Discord's gateways announce, assumed until a
+// connection's hello is read.
+const discordHeartbeat = 41250 * time.Millisecond
+
+// heartbeatMargin caps the margin heartbeatSilence allows beyond two intervals: at Discord's
+// usual interval, 90 seconds in all, as readiness has always allowed.
+const heartbeatMargin = 7500 * time.Millisecond
+
+// heartbeatSilence is how long the gateway may go without a heartbeat acknowledged before Health
+// calls it down, on a connection whose hello announced interval (0 when not known): two
+// intervals, and a margin of one more, at most heartbeatMargin, for the round trip. discordgo
+// itself reconnects after five intervals; readiness says so sooner.
+func heartbeatSilence(interval time.Duration) time.Duration {
+	if interval <= 0 {
+		interval = discordHeartbeat
+	}
+	return 2*interval + min(interval, heartbeatMargin)
+}
 
 // health holds what Health reports that only the adapter knows: how the last registration and
 // gateway attempts went.
@@ -30,6 +44,11 @@ type health struct {
 	open     bool // the gateway opened and is not closed: discordgo's view decides
 	// last is the gateway as last read from discordgo, for when its lock is busy.
 	last gatewayView
+	// conns counts the gateway connections dialed; interval is the heartbeat interval the hello
+	// of the last one announced, or the one before it until that hello is in, and 0 when none
+	// could be read.
+	conns    uint64
+	interval time.Duration
 }
 
 // A state is one check as last set: whether it is up, what to say, and since when.
@@ -87,6 +106,26 @@ func (h *health) closed(now time.Time) {
 	h.gateway.to(false, "closed", now)
 }
 
+// dialed notes a new gateway connection and returns its number.
+func (h *health) dialed() uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.conns++
+	return h.conns
+}
+
+// greeted records the heartbeat interval that connection n's hello announced (0 when it could
+// not be read), unless a later connection was dialed since; false then.
+func (h *health) greeted(n uint64, interval time.Duration) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if n != h.conns {
+		return false
+	}
+	h.interval = interval
+	return true
+}
+
 // A gatewayView is what discordgo tells of its connection.
 type gatewayView struct {
 	read  bool      // read at least once
@@ -140,7 +179,7 @@ func (b *Bot) gatewayState(now time.Time) {
 		h.gateway.to(false, "opening", now)
 	case !v.ready:
 		h.gateway.to(false, "connecting", now) // opened but not yet beating, or discordgo reconnecting
-	case silent > heartbeatSilence:
+	case silent > heartbeatSilence(h.interval):
 		h.gateway.to(false, fmt.Sprintf("no heartbeat acknowledged for %s", silent.Round(time.Second)), now)
 	default:
 		h.gateway.to(true, "open", now)

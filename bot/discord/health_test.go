@@ -164,13 +164,16 @@ func TestStartWhileDiscordUnreachable(t *testing.T) {
 	}
 }
 
-// TestGatewayHealth: the gateway is up while heartbeats are acknowledged, down once none has
-// been for HeartbeatSilence, and down after Close.
+// TestGatewayHealth: at Discord's usual heartbeat interval, 41¼ seconds, the gateway is up while
+// heartbeats are acknowledged, down once none has been for 90 seconds (two intervals and a
+// margin, as readiness has always allowed), and down after Close.
 func TestGatewayHealth(t *testing.T) {
+	const allowed = 90 * time.Second
 	for _, silent := range []bool{false, true} {
 		name := map[bool]string{false: "acknowledged", true: "silent"}[silent]
 		t.Run(name, func(t *testing.T) {
 			f := discordtest.NewFake(t)
+			f.HeartbeatInterval = 41250
 			f.SilentHeartbeats = silent
 			c := newClock(time.Now())
 			b := restBot(t, f, embeddedCore(t), discord.Config{Gateway: true, Now: c.Now})
@@ -199,14 +202,14 @@ func TestGatewayHealth(t *testing.T) {
 				t.Fatalf("seen %s, after the unanswered heartbeat at %s", seen, heartbeat)
 			}
 
-			c.Set(seen.Add(discord.HeartbeatSilence))
+			c.Set(seen.Add(allowed))
 			if s := status(b, "discord.gateway"); !s.Up {
-				t.Errorf("%s after the last sign of life: %+v, want up", discord.HeartbeatSilence, s)
+				t.Errorf("%s after the last sign of life: %+v, want up", allowed, s)
 			}
-			c.Set(seen.Add(discord.HeartbeatSilence + time.Second))
+			c.Set(seen.Add(allowed + time.Second))
 			s := status(b, "discord.gateway")
 			if s.Up || !strings.Contains(s.Detail, "no heartbeat acknowledged") || !s.Since.Equal(c.Now()) {
-				t.Errorf("%s after the last sign of life: %+v, want down since now", discord.HeartbeatSilence+time.Second, s)
+				t.Errorf("%s after the last sign of life: %+v, want down since now", allowed+time.Second, s)
 			}
 			if err := b.Close(); err != nil {
 				t.Errorf("Close: %v", err)
@@ -215,6 +218,129 @@ func TestGatewayHealth(t *testing.T) {
 				t.Errorf("after Close: %+v", s)
 			}
 		})
+	}
+}
+
+// TestGatewayHealthFollowsHello: a gateway whose hello announces a 1-second heartbeat interval
+// acknowledges a few heartbeats, then none; Health calls it down within a few intervals, not
+// after the 90 seconds Discord's usual interval is allowed. The hello comes as text, or as
+// zlib-compressed binary.
+func TestGatewayHealthFollowsHello(t *testing.T) {
+	for _, zlibbed := range []bool{false, true} {
+		t.Run(map[bool]string{false: "text", true: "zlib"}[zlibbed], func(t *testing.T) {
+			f := discordtest.NewFake(t)
+			f.HeartbeatInterval, f.HelloZlib = 1000, zlibbed
+			b := restBot(t, f, embeddedCore(t), discord.Config{Gateway: true, Now: time.Now})
+			if err := b.Start(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			waitFake(t, f, "three heartbeats acknowledged", func(f *discordtest.Fake) bool {
+				return f.Heartbeats >= 3 && !f.LastHeartbeatAck.Before(f.LastHeartbeat)
+			})
+			eventually(t, b, "discord.gateway", func(s discord.Status) bool { return s.Up })
+			f.Mu.Lock()
+			f.SilentHeartbeats = true
+			f.Mu.Unlock()
+			goesSilent(t, b)
+		})
+	}
+}
+
+// TestGatewayHealthOnReconnect: each connection's hello sets the silence allowed on it. After a
+// reconnection whose hello announces 1 second instead of 41¼, Health calls the gateway down
+// within a few seconds of silence; after one whose hello announces 60 seconds instead of 1, it
+// allows two minutes and a margin.
+func TestGatewayHealthOnReconnect(t *testing.T) {
+	t.Run("faster", func(t *testing.T) {
+		f := discordtest.NewFake(t)
+		f.HeartbeatInterval = 41250
+		b := restBot(t, f, embeddedCore(t), discord.Config{Gateway: true, Now: time.Now})
+		if err := b.Start(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, b, "discord.gateway", func(s discord.Status) bool { return s.Up })
+		reconnect(t, f, 1000, false)
+		eventually(t, b, "discord.gateway", func(s discord.Status) bool { return s.Up })
+		f.Mu.Lock()
+		f.SilentHeartbeats = true
+		f.Mu.Unlock()
+		goesSilent(t, b)
+	})
+	t.Run("slower", func(t *testing.T) {
+		const allowed = 2*time.Minute + 7500*time.Millisecond
+		f := discordtest.NewFake(t)
+		f.HeartbeatInterval = 1000
+		c := newClock(time.Now())
+		b := restBot(t, f, embeddedCore(t), discord.Config{Gateway: true, Now: c.Now})
+		if err := b.Start(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, b, "discord.gateway", func(s discord.Status) bool { return s.Up })
+		// Unanswered on the new connection, the last sign of life stays its hello.
+		hello := reconnect(t, f, 60000, true)
+		seen := eventually(t, b, "discord.gateway", func(s discord.Status) bool { return s.Up && s.Seen.After(hello) }).Seen
+		c.Set(seen.Add(allowed))
+		if s := status(b, "discord.gateway"); !s.Up {
+			t.Errorf("%s after the hello: %+v, want up", allowed, s)
+		}
+		c.Set(seen.Add(allowed + time.Second))
+		if s := status(b, "discord.gateway"); s.Up || !strings.Contains(s.Detail, "no heartbeat acknowledged") {
+			t.Errorf("%s after the hello: %+v, want down", allowed+time.Second, s)
+		}
+	})
+}
+
+// reconnect drops the fake's gateway connection, to be resumed on one whose hello announces
+// interval milliseconds, and waits for the first heartbeat on it. It returns when the hello was
+// sent.
+func reconnect(tb testing.TB, f *discordtest.Fake, interval int, silent bool) time.Time {
+	tb.Helper()
+	f.Mu.Lock()
+	f.HeartbeatInterval, f.SilentHeartbeats = interval, silent
+	hellos := f.Hellos
+	f.Mu.Unlock()
+	f.DropGateway()
+	var hello time.Time
+	waitFake(tb, f, "a resumed connection's heartbeat", func(f *discordtest.Fake) bool {
+		hello = f.LastHello
+		return f.Hellos > hellos && f.Resumes > 0 && f.LastHeartbeat.After(f.LastHello)
+	})
+	return hello
+}
+
+// goesSilent waits for Health to call the gateway down for want of acknowledged heartbeats. The
+// bound is generous for a gateway beating every second, and well short of the 90 seconds
+// allowed when the interval is not known.
+func goesSilent(tb testing.TB, b *discord.Bot) {
+	tb.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		s := status(b, "discord.gateway")
+		if !s.Up && strings.Contains(s.Detail, "no heartbeat acknowledged") {
+			if s.Seen.IsZero() {
+				tb.Errorf("down, but nothing seen of Discord: %+v", s)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("30s after the gateway stopped acknowledging heartbeats: %+v", s)
+		}
+	}
+}
+
+// waitFake waits until cond holds of f, read under its lock; the bound only keeps a broken test
+// from hanging.
+func waitFake(tb testing.TB, f *discordtest.Fake, what string, cond func(*discordtest.Fake) bool) {
+	tb.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		f.Mu.Lock()
+		ok := cond(f)
+		f.Mu.Unlock()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("no %s", what)
+		}
 	}
 }
 

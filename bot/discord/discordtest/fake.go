@@ -1,7 +1,9 @@
 package discordtest
 
 import (
+	"bytes"
 	"cmp"
+	"compress/zlib"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -53,14 +55,21 @@ type Fake struct {
 	// CommandFailures are statuses to answer command lists and overwrites with, one per call,
 	// before answering as usual: [500, 502] fails the next two calls.
 	CommandFailures []int
-	// HeartbeatInterval is the gateway's, in milliseconds, as its hello says; 0 means 45000.
+	// HeartbeatInterval is the gateway's, in milliseconds, as the hello of each connection says
+	// (read as the connection opens); 0 means 45000.
 	HeartbeatInterval int
+	// HelloZlib sends the hello as a zlib-compressed binary message, as discordgo accepts any.
+	HelloZlib bool
 	// SilentHeartbeats makes the gateway stop acknowledging heartbeats, as a half-open
-	// connection does.
+	// connection does; read at each heartbeat.
 	SilentHeartbeats bool
+	Hellos           int       // gateway connections greeted, in all
+	LastHello        time.Time // when the last one was
+	Resumes          int       // gateway sessions resumed, in all
 	Heartbeats       int       // heartbeats the gateway received
 	LastHeartbeat    time.Time // when the last one came
 	LastHeartbeatAck time.Time // when the gateway last acknowledged one
+	sockets          map[*websocket.Conn]bool
 }
 
 // A Message is one message the fake created in a channel.
@@ -269,7 +278,36 @@ func (f *Fake) gateway(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"url": "ws" + strings.TrimPrefix(f.Server.URL, "http") + "/gateway-ws"})
 }
 
-// gatewaySocket says hello, takes the identify, sends READY and then one INTERACTION_CREATE.
+// DropGateway cuts the gateway's connections without a word, as a network failure does;
+// discordgo reconnects and resumes.
+func (f *Fake) DropGateway() {
+	f.Mu.Lock()
+	defer f.Mu.Unlock()
+	for c := range f.sockets {
+		c.Close()
+	}
+}
+
+// hello greets a gateway connection with the heartbeat interval set now.
+func (f *Fake) hello(c *websocket.Conn) error {
+	f.Mu.Lock()
+	interval, zlibbed := cmp.Or(f.HeartbeatInterval, 45000), f.HelloZlib
+	f.Hellos++
+	f.LastHello = time.Now()
+	f.Mu.Unlock()
+	msg, _ := json.Marshal(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": interval}, "s": nil, "t": nil})
+	if !zlibbed {
+		return c.WriteMessage(websocket.TextMessage, msg)
+	}
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(msg)
+	zw.Close()
+	return c.WriteMessage(websocket.BinaryMessage, z.Bytes())
+}
+
+// gatewaySocket says hello and takes the identify, then sends READY and one INTERACTION_CREATE;
+// or it takes a resume and sends RESUMED. Then it acknowledges heartbeats.
 func (f *Fake) gatewaySocket(w http.ResponseWriter, r *http.Request) {
 	c, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
 	if err != nil {
@@ -277,15 +315,37 @@ func (f *Fake) gatewaySocket(w http.ResponseWriter, r *http.Request) {
 	}
 	defer c.Close()
 	f.Mu.Lock()
-	interval := cmp.Or(f.HeartbeatInterval, 45000)
+	if f.sockets == nil {
+		f.sockets = map[*websocket.Conn]bool{}
+	}
+	f.sockets[c] = true
 	f.Mu.Unlock()
-	c.WriteJSON(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": interval}, "s": nil, "t": nil})
+	defer func() {
+		f.Mu.Lock()
+		delete(f.sockets, c)
+		f.Mu.Unlock()
+	}()
+	if f.hello(c) != nil {
+		return
+	}
 	for {
 		var m struct {
 			Op int             `json:"op"`
 			D  json.RawMessage `json:"d"`
 		}
 		if err := c.ReadJSON(&m); err != nil {
+			return
+		}
+		if m.Op == 6 {
+			var resume struct {
+				Seq int `json:"seq"`
+			}
+			json.Unmarshal(m.D, &resume)
+			f.Mu.Lock()
+			f.Resumes++
+			f.Mu.Unlock()
+			c.WriteJSON(map[string]any{"op": 0, "s": resume.Seq + 1, "t": "RESUMED", "d": map[string]any{}})
+			f.heartbeats(c)
 			return
 		}
 		if m.Op == 2 {
@@ -312,6 +372,11 @@ func (f *Fake) gatewaySocket(w http.ResponseWriter, r *http.Request) {
 			c.WriteJSON(map[string]any{"op": 0, "s": 3, "t": "INTERACTION_CREATE", "d": json.RawMessage(in)})
 		}
 	}
+	f.heartbeats(c)
+}
+
+// heartbeats acknowledges the connection's heartbeats, unless SilentHeartbeats, until it ends.
+func (f *Fake) heartbeats(c *websocket.Conn) {
 	for {
 		var m struct {
 			Op int `json:"op"`

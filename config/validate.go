@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"briefbot/internal/cronspec"
 )
 
 // validate checks what is structural or spans sections. The values only a platform understands
@@ -230,7 +232,7 @@ func (l *loader) platform(i int, name string) {
 func (l *loader) schedule(i int, name string) {
 	g := &l.c.Digests[i]
 	path := []any{"digests", i, "schedule"}
-	sched, err := parseSchedule(g.Schedule)
+	sched, err := cronspec.Parse(g.Schedule)
 	if err != nil {
 		detail := err.Error()
 		if l.fromEnv(path...) {

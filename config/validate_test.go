@@ -108,7 +108,7 @@ func TestParseErrors(t *testing.T) {
 		{"digest empty channel", digest("channel", "channels: [C1, \"\"]"), []string{`b.yaml:3: digest "a": an empty channel in channels`}},
 		{"digest channel twice", digest("channel", "channels: [C1, C1]"), []string{`b.yaml:3: digest "a": channel "C1" is listed twice`}},
 		{"cron fields", digest("schedule", `schedule: "0 9 * *"`), []string{`b.yaml:3: digest "a": schedule "0 9 * *": expected exactly 5 fields, found 4`}},
-		{"cron range", digest("schedule", `schedule: "61 9 * * *"`), []string{`b.yaml:3: digest "a": schedule "61 9 * * *": end of range (61) above maximum (59): 61`}},
+		{"cron range", digest("schedule", `schedule: "61 9 * * *"`), []string{`b.yaml:3: digest "a": schedule "61 9 * * *": minute field: end of range (61) above maximum (59): 61`}},
 		{"cron TZ prefix", digest("schedule", `schedule: "CRON_TZ=UTC"`), []string{`b.yaml:3: digest "a": schedule "CRON_TZ=UTC": put the time zone in timezone:, not in the schedule`}},
 		{"cron TZ= prefix", digest("schedule", `schedule: "TZ="`), []string{`b.yaml:3: digest "a": schedule "TZ=": put the time zone in timezone:, not in the schedule`}},
 		{"no schedule", digest("schedule", "schedule:"), []string{`b.yaml:3: digest "a": no schedule (five cron fields, e.g. "0 9 * * 1-5")`}},

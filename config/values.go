@@ -1,44 +1,13 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/robfig/cron/v3"
 )
-
-// ScheduleParser reads digest schedules: five fields, minute to weekday, or a descriptor (@daily).
-var ScheduleParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-
-// parseSchedule parses a cron spec. The time zone belongs in the digest's own timezone key, and
-// cron panics on some zone prefixes, so those are refused before it sees them, and any other panic
-// is recovered. Its errors do not repeat the spec.
-func parseSchedule(spec string) (sched cron.Schedule, err error) {
-	spec = strings.TrimSpace(spec)
-	if spec == "" {
-		return nil, errors.New("no schedule (five cron fields, e.g. \"0 9 * * 1-5\")")
-	}
-	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
-		return nil, errors.New("put the time zone in timezone:, not in the schedule")
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			sched, err = nil, errors.New("cannot be read")
-		}
-	}()
-	sched, err = ScheduleParser.Parse(spec)
-	if err != nil {
-		// "expected exactly 5 fields, found 4: [0 9 * *]": the spec is quoted already.
-		msg, _, _ := strings.Cut(err.Error(), ": [")
-		return nil, errors.New(msg)
-	}
-	return sched, nil
-}
 
 // days is a leading count of days: Go durations stop at hours, retention is counted in days.
 var days = regexp.MustCompile(`^(\d{1,6})d`)

@@ -1,10 +1,11 @@
 package schedule
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"briefbot/internal/cronspec"
 
 	"github.com/robfig/cron/v3"
 )
@@ -25,16 +26,10 @@ type Schedule struct {
 const searchDays = 9 * 366
 
 // Parse reads five cron fields (minute, hour, day of month, month, weekday) or a descriptor such
-// as @daily, to run in zone (UTC when nil).
-func Parse(spec string, zone *time.Location) (s Schedule, err error) {
+// as @daily, to run in zone (UTC when nil). The spec is read by cronspec, as config reads it: 7
+// is Sunday, as in crontab(5).
+func Parse(spec string, zone *time.Location) (Schedule, error) {
 	spec = strings.TrimSpace(spec)
-	if spec == "" {
-		return Schedule{}, errors.New(`no schedule (five cron fields, e.g. "0 9 * * 1-5")`)
-	}
-	upper := strings.ToUpper(spec)
-	if strings.HasPrefix(upper, "TZ=") || strings.HasPrefix(upper, "CRON_TZ=") {
-		return Schedule{}, errors.New("put the time zone in timezone:, not in the schedule")
-	}
 	if strings.HasPrefix(spec, "@every") {
 		// @every counts from whenever the process started: no two replicas would agree on a slot.
 		return Schedule{}, fmt.Errorf("schedule %q: @every has no fixed times; use five fields", spec)
@@ -42,22 +37,19 @@ func Parse(spec string, zone *time.Location) (s Schedule, err error) {
 	if zone == nil {
 		zone = time.UTC
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			s, err = Schedule{}, fmt.Errorf("schedule %q cannot be read", spec)
-		}
-	}()
-	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-	parsed, err := parser.Parse(spec)
+	parsed, err := cronspec.Parse(spec)
 	if err != nil {
-		return Schedule{}, fmt.Errorf("schedule %q: %v", spec, err)
+		if spec == "" {
+			return Schedule{}, err // "no schedule": nothing to quote
+		}
+		return Schedule{}, fmt.Errorf("schedule %q: %w", spec, err)
 	}
 	fields, ok := parsed.(*cron.SpecSchedule)
 	if !ok {
 		return Schedule{}, fmt.Errorf("schedule %q has no fixed times", spec)
 	}
 	const star = 1 << 63
-	s = Schedule{
+	s := Schedule{
 		spec:          spec,
 		zone:          zone,
 		minute:        fields.Minute &^ star,
@@ -147,6 +139,18 @@ func (s Schedule) Runs(after time.Time, n int) []Run {
 		after = r.At
 	}
 	return runs
+}
+
+// RunsFrom lists the first n runs from the start of day (its year, month and day, whatever its
+// zone) in the schedule's zone: midnight there, or the moment the clocks jump when they skip
+// midnight.
+func (s Schedule) RunsFrom(day time.Time, n int) []Run {
+	if s.zone == nil {
+		return nil
+	}
+	y, m, d := day.Date()
+	start, _ := resolve(s.zone, time.Date(y, m, d, 0, 0, 0, 0, time.UTC), 0, 0)
+	return s.Runs(start.Add(-time.Nanosecond), n)
 }
 
 // Between lists the runs in (from, to], oldest first, at most limit of them (the latest ones).

@@ -42,6 +42,8 @@ func TestNext(t *testing.T) {
 			[]string{"2025-03-09T02:30:00+09:00", "2025-03-10T02:30:00+09:00"}},
 		{"weekdays skip the weekend", "America/Mexico_City", "0 9 * * 1-5", "2025-04-04T09:00:00-06:00",
 			[]string{"2025-04-07T09:00:00-06:00", "2025-04-08T09:00:00-06:00"}},
+		{"sunday as 7, as crontab(5) allows", "America/New_York", "0 9 * * 5-7", "2025-03-07T09:00:00-05:00",
+			[]string{"2025-03-08T09:00:00-05:00", "2025-03-09T09:00:00-04:00", "2025-03-14T09:00:00-04:00"}},
 		{"named weekdays", "UTC", "0 9 * * mon,fri", "2025-04-01T00:00:00Z",
 			[]string{"2025-04-04T09:00:00Z", "2025-04-07T09:00:00Z"}},
 		{"daily descriptor", "Europe/London", "@daily", "2025-03-29T12:00:00Z",
@@ -110,6 +112,43 @@ func TestRunsFlagClockChanges(t *testing.T) {
 	}
 }
 
+// TestRunsFrom: a day's runs start at its midnight in the schedule's zone, or when the clocks
+// skip midnight, at the moment they jump.
+func TestRunsFrom(t *testing.T) {
+	tests := []struct {
+		name, zone, spec string
+		day              time.Time
+		want             string // the first run, RFC 3339 in the zone
+		adjust           Adjust
+	}{
+		{"new york spring gap", "America/New_York", "30 2 * * *", time.Date(2027, 3, 14, 0, 0, 0, 0, time.UTC), "2027-03-14T03:00:00-04:00", InGap},
+		{"new york fall back", "America/New_York", "30 1 * * *", time.Date(2027, 11, 7, 0, 0, 0, 0, time.UTC), "2027-11-07T01:30:00-04:00", Repeated},
+		{"midnight is on the day", "Asia/Tokyo", "@daily", time.Date(2027, 3, 13, 0, 0, 0, 0, time.UTC), "2027-03-13T00:00:00+09:00", Exact},
+		{"the day's own zone does not matter", "Asia/Tokyo", "@daily", time.Date(2027, 3, 13, 23, 0, 0, 0, zone(t, "America/Los_Angeles")), "2027-03-13T00:00:00+09:00", Exact},
+		{"the last minute is on the day", "America/Los_Angeles", "59 23 * * *", time.Date(2027, 3, 13, 0, 0, 0, 0, time.UTC), "2027-03-13T23:59:00-08:00", Exact},
+		{"havana skips midnight", "America/Havana", "@daily", time.Date(2027, 3, 14, 0, 0, 0, 0, time.UTC), "2027-03-14T01:00:00-04:00", InGap},
+		{"havana repeats midnight", "America/Havana", "30 0 * * *", time.Date(2027, 11, 7, 0, 0, 0, 0, time.UTC), "2027-11-07T00:30:00-04:00", Repeated},
+		{"santiago skips midnight", "America/Santiago", "0 0,6 * * *", time.Date(2027, 9, 5, 0, 0, 0, 0, time.UTC), "2027-09-05T01:00:00-03:00", InGap},
+		{"santiago repeats the day's last hour", "America/Santiago", "30 23 * * *", time.Date(2027, 4, 3, 0, 0, 0, 0, time.UTC), "2027-04-03T23:30:00-03:00", Repeated},
+		{"a weekly run waits for its day", "UTC", "0 9 * * 7", time.Date(2027, 3, 15, 0, 0, 0, 0, time.UTC), "2027-03-21T09:00:00Z", Exact},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Parse(tc.spec, zone(t, tc.zone))
+			if err != nil {
+				t.Fatal(err)
+			}
+			runs := s.RunsFrom(tc.day, 2)
+			if len(runs) != 2 || runs[0].At.Format(time.RFC3339) != tc.want || runs[0].Adjust != tc.adjust {
+				t.Errorf("Parse(%q) in %s: RunsFrom(%s) = %v; want first %s, adjust %d", tc.spec, tc.zone, tc.day, runs, tc.want, tc.adjust)
+			}
+		})
+	}
+	if runs := (Schedule{}).RunsFrom(time.Now(), 1); runs != nil {
+		t.Errorf("Schedule{}.RunsFrom = %v; want none", runs)
+	}
+}
+
 func TestBetween(t *testing.T) {
 	s, _ := Parse("0 9,17 * * *", time.UTC)
 	from := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
@@ -132,10 +171,12 @@ func TestParseRefuses(t *testing.T) {
 		{"@every 1h", "@every"},
 		{"@fortnightly", "unrecognized descriptor"},
 		{"0 9 * *", "expected exactly 5 fields"},
-		{"0 25 * * *", "above maximum"},
+		{"0 25 * * *", `schedule "0 25 * * *": hour field: end of range (25) above maximum (23)`},
 		{"0 9 30 2 *", "never fires"},
 		{"0 9 31 4,6 *", "never fires"},
-		{"0 9 * * 8", "above maximum"},
+		{"0 9 * * 8", `schedule "0 9 * * 8": weekday field: end of range (8) above maximum (7)`},
+		{"0 9 * * 7-5", `schedule "0 9 * * 7-5": weekday field: beginning of range (7) beyond end of range (5)`},
+		{"0 9 * * mon-sun", "end a range on Sunday with 7 (mon-7)"},
 	}
 	for _, tc := range tests {
 		_, err := Parse(tc.spec, time.UTC)

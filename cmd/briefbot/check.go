@@ -16,6 +16,7 @@ import (
 // It holds no secret: platforms by mode only, the store without its password.
 type checkReport struct {
 	File      string           `json:"file"`
+	From      string           `json:"from,omitempty"` // --from's day; runs are from now without it
 	Platforms []platformReport `json:"platforms"`
 	Briefings []briefingReport `json:"briefings"`
 	Store     string           `json:"store"`
@@ -54,8 +55,25 @@ type runReport struct {
 	Repeat bool      `json:"dst_repeated,omitempty"` // the scheduled time happens twice that day
 }
 
+// nextRuns is how many runs of each digest config check lists.
+const nextRuns = 5
+
 // report describes what b will run, with each digest's next runs after now.
 func (b *build) report(now time.Time) checkReport {
+	return b.describe(func(s schedule.Schedule) []schedule.Run { return s.Runs(now, nextRuns) })
+}
+
+// reportFrom describes what b will run, with each digest's first runs from day on. The day
+// starts at midnight in each digest's own zone, as its channel lives it, so that a moderator
+// looking ahead at a DST weekend or a holiday sees the runs that fall on it.
+func (b *build) reportFrom(day time.Time) checkReport {
+	r := b.describe(func(s schedule.Schedule) []schedule.Run { return s.RunsFrom(day, nextRuns) })
+	r.From = day.Format(time.DateOnly)
+	return r
+}
+
+// describe is what b will run, with the runs that runs lists for each digest.
+func (b *build) describe(runs func(schedule.Schedule) []schedule.Run) checkReport {
 	cfg := b.cfg
 	r := checkReport{File: cfg.File, Store: safeDSN(cfg.Store.DSN), Warnings: cfg.Warnings,
 		Platforms: []platformReport{}, Briefings: []briefingReport{}, Digests: []digestReport{}}
@@ -99,7 +117,7 @@ func (b *build) report(now time.Time) checkReport {
 	for _, d := range b.digests {
 		dr := digestReport{Name: d.Name, Platform: d.Platform, Channels: d.Channels, Schedule: d.Schedule.Spec(),
 			Zone: d.Schedule.Zone().String(), Briefing: d.Briefing, Next: []runReport{}}
-		for _, run := range d.Schedule.Runs(now, 5) {
+		for _, run := range runs(d.Schedule) {
 			dr.Next = append(dr.Next, runReport{At: run.At, Local: run.String(),
 				Gap: run.Adjust == schedule.InGap, Repeat: run.Adjust == schedule.Repeated})
 		}
@@ -142,7 +160,11 @@ func (r checkReport) writeText(w io.Writer) error {
 	}
 	fmt.Fprintf(&sb, "\nStore\n  %s\n", r.Store)
 	if len(r.Digests) > 0 {
-		sb.WriteString("\nDigests: the next 5 runs, in each digest's zone\n")
+		from := ""
+		if r.From != "" {
+			from = " from " + r.From
+		}
+		fmt.Fprintf(&sb, "\nDigests: the next %d runs%s, in each digest's zone\n", nextRuns, from)
 	}
 	for _, d := range r.Digests {
 		fmt.Fprintf(&sb, "  %s → %s %s: %q in %s, briefing %s\n", d.Name, d.Platform, strings.Join(d.Channels, ", "),

@@ -16,17 +16,21 @@ import (
 	"briefbot/config"
 )
 
-const configUsage = `Usage: briefbot config check FILE [--format text|json]
+const configUsage = `Usage: briefbot config check FILE [--from DATE] [--format text|json]
 
 Checks a config file and the briefings it names. On success it prints what will run:
 platforms and their modes, briefings, the store, and every digest's next 5 runs in its
 zone (flagging a run in a daylight-saving gap or repeated hour), then any warnings; exit 0.
 Otherwise one FILE:LINE: message line per problem, sorted by line; exit 1.
+
+--from DATE (YYYY-MM-DD) lists each digest's runs from that day instead of from now, the
+day starting at midnight in the digest's zone: to look ahead at a DST weekend or a holiday.
 `
 
 func (c *cli) configCmd(args []string) error {
 	cmd := c.newCommand("config", configUsage)
 	format := cmd.fs.String("format", "text", "text or json")
+	from := cmd.fs.String("from", "", "list the runs from this day, YYYY-MM-DD (default: from now)")
 	words, err := c.parse(cmd, args)
 	if err != nil {
 		return err
@@ -38,6 +42,13 @@ func (c *cli) configCmd(args []string) error {
 	if *format != "text" && *format != "json" {
 		fmt.Fprint(c.stderr, configUsage)
 		return usageError("unknown format %q (text or json)", *format)
+	}
+	var day time.Time
+	if *from != "" {
+		if day, err = time.Parse(time.DateOnly, *from); err != nil {
+			fmt.Fprint(c.stderr, configUsage)
+			return usageError("--from %q is not a date YYYY-MM-DD", *from)
+		}
 	}
 	if len(words) == 2 {
 		*cmd.configFile = words[1]
@@ -57,7 +68,12 @@ func (c *cli) configCmd(args []string) error {
 		}
 		return &exitError{code: 1}
 	}
-	report := b.report(time.Now())
+	var report checkReport
+	if *from == "" {
+		report = b.report(time.Now())
+	} else {
+		report = b.reportFrom(day)
+	}
 	if *format == "json" {
 		return report.writeJSON(c.stdout)
 	}

@@ -169,13 +169,13 @@ func TestCommandMatrix(t *testing.T) {
 // A matrixCase is one request to put to every surface: a typed line for the surfaces where
 // users type, options by name for Discord, and what to expect of the answer.
 type matrixCase struct {
-	command  string // the table's name
-	line     string // typed, after the command's name
-	options  [][2]string
-	want     string // the title holds it
-	sameAs   string // every surface's title is the shell's, which answered it
-	posts    bool   // a digest is posted: the shell refuses
-	origin   string
+	command string // the table's name
+	line    string // typed, after the command's name
+	options [][2]string
+	want    string // the title holds it
+	sameAs  string // every surface's title is the shell's, which answered it
+	posts   bool   // a digest is posted: the shell refuses
+	origin  string
 }
 
 func (c matrixCase) show(typed bool) string {
@@ -363,6 +363,7 @@ func (b *matrixBot) surfaces() []surface {
 		{"slack http", true, b.slackHTTP},
 		{"slack socket mode", true, b.slackSocket},
 		{"discord http", false, b.discordHTTP},
+		{"discord gateway", false, b.discordGateway},
 	}
 }
 
@@ -465,6 +466,18 @@ func (b *matrixBot) discordHTTP(t *testing.T, c matrixCase) string {
 	}
 	discordtest.SetHeaders(req.Header, strconv.FormatInt(time.Now().Unix(), 10), body)
 	return b.discordAnswer(t, do(t, req))
+}
+
+func (b *matrixBot) discordGateway(t *testing.T, c matrixCase) string {
+	t.Helper()
+	b.discord.Dispatch(t, b.interaction(c).Body())
+	select {
+	case raw := <-b.discord.Callbacks:
+		return b.discordAnswer(t, raw)
+	case <-time.After(20 * time.Second):
+		t.Fatal("no answer over REST to an interaction from the gateway")
+		return ""
+	}
 }
 
 // interaction is c as Discord sends it, from a member who may manage the server.

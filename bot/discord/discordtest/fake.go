@@ -70,6 +70,7 @@ type Fake struct {
 	LastHeartbeat    time.Time // when the last one came
 	LastHeartbeatAck time.Time // when the gateway last acknowledged one
 	sockets          map[*websocket.Conn]bool
+	dispatch         chan []byte // interactions for the open gateway connection to dispatch
 }
 
 // A Message is one message the fake created in a channel.
@@ -91,7 +92,7 @@ type Failure struct {
 func NewFake(t testing.TB) *Fake {
 	f := &Fake{t: t, Commands: map[string][]map[string]any{}, byNonce: map[string]string{},
 		Limited: map[string]int{}, Fail: map[string]Failure{}, RetryAfter: 0.05,
-		Callbacks: make(chan []byte, 16)}
+		Callbacks: make(chan []byte, 16), dispatch: make(chan []byte)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v10/gateway", f.gateway)
 	mux.HandleFunc("GET /gateway-ws/", f.gatewaySocket) // discordgo adds the slash
@@ -372,11 +373,44 @@ func (f *Fake) gatewaySocket(w http.ResponseWriter, r *http.Request) {
 			c.WriteJSON(map[string]any{"op": 0, "s": 3, "t": "INTERACTION_CREATE", "d": json.RawMessage(in)})
 		}
 	}
-	f.heartbeats(c)
+	done := make(chan struct{})
+	defer close(done)
+	var writing sync.Mutex // gorilla's connections take one writer at a time
+	write := func(v any) error {
+		writing.Lock()
+		defer writing.Unlock()
+		return c.WriteJSON(v)
+	}
+	go func() {
+		for seq := 4; ; seq++ {
+			select {
+			case in := <-f.dispatch:
+				write(map[string]any{"op": 0, "s": seq, "t": "INTERACTION_CREATE", "d": json.RawMessage(in)})
+			case <-done:
+				return
+			}
+		}
+	}()
+	f.heartbeatsWith(c, write)
+}
+
+// Dispatch sends one interaction over the open gateway connection, as Discord does when a
+// member runs a command; the adapter answers it over REST (Callbacks). It waits for the bot to
+// connect; the bound only keeps a broken test from hanging.
+func (f *Fake) Dispatch(tb testing.TB, interaction []byte) {
+	tb.Helper()
+	select {
+	case f.dispatch <- interaction:
+	case <-time.After(20 * time.Second):
+		tb.Fatal("the bot never connected to the gateway")
+	}
 }
 
 // heartbeats acknowledges the connection's heartbeats, unless SilentHeartbeats, until it ends.
-func (f *Fake) heartbeats(c *websocket.Conn) {
+func (f *Fake) heartbeats(c *websocket.Conn) { f.heartbeatsWith(c, c.WriteJSON) }
+
+// heartbeatsWith acknowledges heartbeats through write, which may be shared with dispatches.
+func (f *Fake) heartbeatsWith(c *websocket.Conn, write func(any) error) {
 	for {
 		var m struct {
 			Op int `json:"op"`
@@ -396,7 +430,7 @@ func (f *Fake) heartbeats(c *websocket.Conn) {
 		}
 		f.Mu.Unlock()
 		if ack {
-			c.WriteJSON(map[string]any{"op": 11, "d": nil, "s": nil, "t": nil})
+			write(map[string]any{"op": 11, "d": nil, "s": nil, "t": nil})
 		}
 	}
 }

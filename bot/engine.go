@@ -388,7 +388,27 @@ func (e *Engine) search(_ context.Context, req Request) Reply {
 		for i, m := range h.Matches {
 			marks[i] = Span{Start: m.Start, End: m.End}
 		}
-		r.Blocks = append(r.Blocks, Block{Kind: Item, Label: label, Text: h.Text, Emphasis: marks})
+		// Where else the passage is said goes after it, in its text, so that every renderer
+		// shows it with the hit; the marks stay where they were. Another briefing's section
+		// is named with its briefing; a few are named, the rest counted.
+		text := h.Text
+		if h.Elsewhere > 0 {
+			const named = 3
+			var places []string
+			for _, p := range h.AlsoIn[:min(len(h.AlsoIn), named)] {
+				if p.Briefing != h.Briefing {
+					places = append(places, p.Briefing.Title+" › "+p.Section)
+				} else {
+					places = append(places, p.Section)
+				}
+			}
+			also := strings.Join(places, ", ")
+			if more := h.Elsewhere - len(places); more > 0 {
+				also += fmt.Sprintf(" and %d more", more)
+			}
+			text += " (Also in: " + also + ".)"
+		}
+		r.Blocks = append(r.Blocks, Block{Kind: Item, Label: label, Text: text, Emphasis: marks})
 	}
 	if more := res.Total - len(res.Hits); more > 0 {
 		r.Blocks = append(r.Blocks, Block{Kind: Paragraph,

@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -32,6 +33,12 @@ type index struct {
 	sorted  []int32   // words in lexical order, for prefixes
 	byLen   [][]int32 // words by length in bytes, for typos
 	avgLen  float64
+	// holders[holderStart[p]:holderStart[p+1]] are the passages that say all passage p says,
+	// with more context, best first (repeats.go).
+	holders     []int32
+	holderStart []int32
+	repeated    passageSet // the passages that hold another or are held, apart for speed
+	foldScratch sync.Pool  // of *foldScratch, for rank
 }
 
 type word struct {
@@ -73,6 +80,7 @@ func buildIndex(bs []*Briefing) *index {
 	ix := &index{byText: map[string]int32{}, byStem: map[string][]int32{}}
 	var tf []float32 // per word, in the passage at hand
 	var touched []int32
+	var labelEnds []int32 // per passage, where its text begins after "label: "
 	total := 0
 	for _, b := range bs {
 		for _, s := range b.Sections {
@@ -80,15 +88,17 @@ func buildIndex(bs []*Briefing) *index {
 			ix.sections = append(ix.sections, indexedSection{briefing: b, slug: s.Slug, title: s.Title,
 				tokens: ix.tokenize(s.Title)})
 			for _, blk := range s.Blocks {
-				text := blk.Text
+				text, labelEnd := blk.Text, 0
 				if blk.Label != "" {
 					text = blk.Label + ": " + text
+					labelEnd = len(blk.Label) + len(": ")
 				}
 				toks := ix.tokenize(text)
 				if len(toks) == 0 {
 					continue
 				}
 				id := int32(len(ix.passages))
+				labelEnds = append(labelEnds, int32(labelEnd))
 				ix.passages = append(ix.passages, passage{section: sec, text: text, tokens: toks, row: blk.Kind == Row})
 				total += len(toks)
 				boost := float32(1)
@@ -145,6 +155,7 @@ func buildIndex(bs []*Briefing) *index {
 		ix.byLen[n] = append(ix.byLen[n], int32(i))
 	}
 	sort.Slice(ix.sorted, func(i, j int) bool { return ix.words[ix.sorted[i]].text < ix.words[ix.sorted[j]].text })
+	ix.findRepeats(labelEnds)
 	return ix
 }
 

@@ -241,7 +241,9 @@ func contains(ids []int32, id int32) bool {
 // maxSuggestEdits bounds how far a suggestion may be from what was typed.
 const maxSuggestEdits = 3
 
-// closest finds the words of the index nearest to the words no passage holds.
+// closest finds the words of the index nearest to the words no passage holds. Spelling is all
+// there is to compare: it suggests single words, and a word that shared a stem or a beginning
+// with one of the index was found, not left unmatched.
 func (ix *index) closest(terms []term, n int) []string {
 	type cand struct {
 		text string

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
 )
 
 // A Resolver turns what a user typed into one of a known set of things (issues, sections, parties,
@@ -23,6 +25,7 @@ type resolverEntry struct {
 	key   string
 	label string
 	names []string // normalized
+	words []string // the stems of the words of its names, stop words left out, for Closest
 }
 
 // A Match is one entry and how well it matched; a higher Score is better.
@@ -68,6 +71,7 @@ func (r *Resolver) Add(key, label string, names ...string) error {
 	}
 	for _, n := range e.names {
 		r.owner[n] = len(r.entries)
+		e.words = appendStems(e.words, n, -1)
 	}
 	r.entries = append(r.entries, e)
 	return nil
@@ -93,6 +97,7 @@ func (r *Resolver) addName(key, raw string) error {
 	}
 	r.owner[n] = idx
 	r.entries[idx].names = append(r.entries[idx].names, n)
+	r.entries[idx].words = appendStems(r.entries[idx].words, n, -1)
 	return nil
 }
 
@@ -159,23 +164,65 @@ func (r *Resolver) Rank(query string, limit int) []Match {
 	return ms
 }
 
-// Closest returns the n entries nearest to query by spelling, for "did you mean" answers to
-// queries that match nothing at all.
+// Closest returns the n entries nearest to query, for "did you mean" answers to queries that
+// resolve to nothing: the guesses Rank makes, if any; else every entry, those that share a word
+// with query first (by stem, so "steps" shares "step"; words like "the" and "what" share nothing
+// alone), the more words the better, then by spelling. Their scores are below zero, under every
+// guess of Rank, so that suggestions from several resolvers merge in this order.
 func (r *Resolver) Closest(query string, n int) []Match {
 	if ms := r.Rank(query, n); len(ms) > 0 {
 		return ms
 	}
 	q := Normalize(query)
+	var stack [maxClosestWords]string
+	words := appendStems(stack[:0], q, len(stack))
 	ms := make([]Match, len(r.entries))
 	for i, e := range r.entries {
 		d := 1 << 30
 		for _, name := range e.names {
 			d = min(d, fuzzy.Distance(q, name))
 		}
-		ms[i] = Match{Key: e.key, Label: e.label, Score: -d}
+		shared := 0
+		for _, w := range words {
+			if slices.Contains(e.words, w) {
+				shared++
+			}
+		}
+		ms[i] = Match{Key: e.key, Label: e.label, Score: closestScore(shared, d)}
 	}
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Score > ms[j].Score })
 	return ms[:min(n, len(ms))]
+}
+
+// Closest's scores: one more shared word outweighs any spelling distance. A name sharing no word
+// scores -scoreNoWordShared less its edits; each shared word adds scoreWordShared. Only the
+// first maxClosestWords words of a query are compared.
+const (
+	maxClosestWords   = 8
+	scoreWordShared   = 1000
+	scoreNoWordShared = scoreWordShared * (maxClosestWords + 1)
+)
+
+func closestScore(shared, edits int) int {
+	return -scoreNoWordShared + scoreWordShared*min(shared, maxClosestWords) - min(edits, scoreWordShared-1)
+}
+
+// appendStems adds to stems those of the words of a normalized name that it lacks, leaving out
+// the words that say nothing alone ("the", "of", "what"), and stopping at limit stems when limit
+// is not negative: a pasted paragraph is no topic.
+func appendStems(stems []string, normalized string, limit int) []string {
+	for word := range strings.SplitSeq(normalized, "-") {
+		if len(stems) == limit {
+			break
+		}
+		if word == "" || english.IsStopWord(word) {
+			continue
+		}
+		if st := stem(word); !slices.Contains(stems, st) {
+			stems = append(stems, st)
+		}
+	}
+	return stems
 }
 
 func score(q string, names []string) int {

@@ -132,3 +132,66 @@ func TestNormalize(t *testing.T) {
 		}
 	}
 }
+
+// TestClosestRanksSharedWordsFirst: a name that shares a word with what was typed (by stem, stop
+// words aside) is a better suggestion than one that is merely spelt alike; spelling decides the
+// rest. Every "did you mean" is built on Closest.
+func TestClosestRanksSharedWordsFirst(t *testing.T) {
+	b := seed(t)
+	custom := func(names ...string) *briefings.Resolver {
+		r := briefings.NewResolver()
+		for _, n := range names {
+			if err := r.Add(briefings.Slug(n), n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return r
+	}
+	tests := []struct {
+		what  string
+		r     *briefings.Resolver
+		query string
+		want  []string // the first labels, in order
+	}{
+		{"sections", b.SectionResolver(), "next steps", []string{"What comes next"}},
+		{"sections", b.SectionResolver(), "the stakes involved", []string{"Stakes"}},
+		{"sections", b.SectionResolver(), "figure it out", []string{"Key figures"}},
+		{"issues", b.IssueResolver(), "troop movements", []string{"Military Troop Deployment"}},
+		{"issues", b.IssueResolver(), "cartel operations", []string{"Counter-Narcotics Operations"}},
+		{"parties", b.PartyResolver(), "states department", []string{"United States"}},
+		// Two shared words beat one.
+		{"custom", custom("Border Wall", "Border Trade Talks", "Trade Deals"), "trade talks at the border",
+			[]string{"Border Trade Talks", "Trade Deals", "Border Wall"}},
+		// Words that say nothing alone ("what", "the", "then") share nothing: spelling decides.
+		{"custom", custom("What comes next", "Watts"), "what then", []string{"Watts", "What comes next"}},
+		// Nothing shared at all: spelling alone, as before.
+		{"sections", b.SectionResolver(), "histry of it", []string{"History"}},
+	}
+	for _, tc := range tests {
+		got := tc.r.Closest(tc.query, 3)
+		var labels []string
+		for _, m := range got {
+			labels = append(labels, m.Label)
+		}
+		if len(labels) < len(tc.want) || !reflect.DeepEqual(labels[:len(tc.want)], tc.want) {
+			t.Errorf("%s.Closest(%q, 3) = %q; want it to begin %q", tc.what, tc.query, labels, tc.want)
+		}
+		for _, m := range got {
+			if m.Exact() {
+				t.Errorf("%s.Closest(%q, 3) offers %q as exact; a suggestion is a guess", tc.what, tc.query, m.Label)
+			}
+		}
+	}
+}
+
+// TestSharedWordIsNoAnswer: a shared word makes a suggestion, never an answer.
+func TestSharedWordIsNoAnswer(t *testing.T) {
+	b := seed(t)
+	for _, q := range []string{"next steps", "troop movements", "the stakes involved"} {
+		for what, r := range map[string]*briefings.Resolver{"sections": b.SectionResolver(), "issues": b.IssueResolver()} {
+			if m, ok := r.Resolve(q); ok {
+				t.Errorf("%s.Resolve(%q) = %q; want no answer", what, q, m.Label)
+			}
+		}
+	}
+}

@@ -114,7 +114,13 @@ func TestBenchmarkLibraryIsBig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res := lib.Query("tunnels", 8); res.Total < 100 {
-		t.Errorf("Query(tunnels) over 100 briefings = %d passages; want one or more in most", res.Total)
+	// The list items are the same in every briefing: they fold into one hit that counts the rest.
+	res := lib.Query("tunnels", 200)
+	sections := 0
+	for _, h := range res.Hits {
+		sections += 1 + h.Elsewhere
+	}
+	if sections < 100 {
+		t.Errorf("Query(tunnels) over 100 briefings finds it in %d sections; want one or more in most", sections)
 	}
 }

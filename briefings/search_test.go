@@ -65,10 +65,17 @@ The death of the pact came from annexing the ports.
 
 func searchLibrary(t testing.TB) *briefings.Library {
 	t.Helper()
-	lib, err := briefings.Load(fstest.MapFS{
-		"rivers.md": {Data: []byte(riversBriefing)},
-		"trade.md":  {Data: []byte(tradeBriefing)},
-	})
+	return libraryOf(t, riversBriefing, tradeBriefing)
+}
+
+// libraryOf loads briefings written in the test, in order, as from a folder.
+func libraryOf(t testing.TB, docs ...string) *briefings.Library {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for i, doc := range docs {
+		fsys[fmt.Sprintf("%03d.md", i)] = &fstest.MapFile{Data: []byte(doc)}
+	}
+	lib, err := briefings.Load(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,13 +270,17 @@ func TestQueryOnTheBuiltInBriefing(t *testing.T) {
 	}
 }
 
-// checkHits holds a result to what the engine relies on: marks inside the text, in order, apart.
+// checkHits holds a result to what the engine relies on: marks inside the text, in order, apart;
+// places named besides the hit's own, no more than counted.
 func checkHits(t *testing.T, query string, res briefings.SearchResult) {
 	t.Helper()
 	if res.Total < len(res.Hits) {
 		t.Fatalf("Query(%q): %d hits of %d", query, len(res.Hits), res.Total)
 	}
 	for _, h := range res.Hits {
+		if h.Elsewhere < len(h.AlsoIn) || slices.Contains(h.AlsoIn, h.Place) {
+			t.Fatalf("Query(%q): %q is also in %v, elsewhere %d", query, h.Text, h.AlsoIn, h.Elsewhere)
+		}
 		end := 0
 		for _, s := range h.Matches {
 			if s.Start < end || s.End <= s.Start || s.End > len(h.Text) {
@@ -299,8 +310,13 @@ func ExampleLibrary_Query() {
 	res := lib.Query("tunnels", 1)
 	h := res.Hits[0]
 	for _, s := range h.Matches {
-		fmt.Printf("%s: %q in %q, %d passages in all\n", h.Section, h.Text[s.Start:s.End], h.Briefing.Title, res.Total)
+		fmt.Printf("%s: %q in %q, %d hit in all\n", h.Section, h.Text[s.Start:s.End], h.Briefing.Title, res.Total)
+	}
+	for _, p := range h.AlsoIn {
+		fmt.Println("also in", p.Section)
 	}
 	// Output:
-	// Timeline: "tunnel" in "Mexico rejects U.S. troops plan", 3 passages in all
+	// Stakes: "tunnel" in "Mexico rejects U.S. troops plan", 1 hit in all
+	// also in Key figures
+	// also in Timeline
 }

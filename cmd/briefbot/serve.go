@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -147,6 +148,10 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	// Requests are noted as they arrive, so that draining can tell when they stop coming.
 	var lastRequest atomic.Int64
 	srv.Handler = drainAware(ready, &lastRequest, srv.Handler)
+	// Starting up leaves garbage behind (the briefings' Markdown trees, the YAML, the ledger's
+	// migrations), which would stay resident until the heap doubled: an idle bot never gets
+	// there. Collect it once now and hand the pages back.
+	debug.FreeOSMemory()
 	logger.Info("listening", "addr", ln.Addr().String(), "briefings", len(b.engine.Library().Briefings()),
 		"digests", len(b.digests), "discord", cfg.Discord.Enabled(), "slack", cfg.Slack.Enabled(), "version", version)
 

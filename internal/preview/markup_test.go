@@ -102,7 +102,7 @@ func TestLimitsShownWhenNear(t *testing.T) {
 				tc.name, dc.Meter.Used, dc.Meter.Max, sl.Meter.Used, sl.Meter.Max, tc.near)
 		}
 		var buf bytes.Buffer
-		if err := pageTemplate.ExecuteTemplate(&buf, "answer", &answerView{Discord: dc, Slack: sl}); err != nil {
+		if err := pageTemplate().ExecuteTemplate(&buf, "answer", &answerView{Discord: dc, Slack: sl}); err != nil {
 			t.Fatal(err)
 		}
 		if got := strings.Count(buf.String(), "near the limit"); got != map[bool]int{true: 2, false: 0}[tc.near] {

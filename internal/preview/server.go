@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"briefbot/bot"
@@ -19,8 +20,12 @@ import (
 //go:embed assets
 var assets embed.FS
 
-// pageTemplate is parsed once; a template that does not parse fails every test of the package.
-var pageTemplate = template.Must(template.ParseFS(assets, "assets/*.html"))
+// pageTemplate is parsed on the first page drawn, not when the package loads: briefbot serve,
+// which links this package for the preview subcommand, never draws one. A template that does
+// not parse fails every test of the package.
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(assets, "assets/*.html"))
+})
 
 // server is the preview page over one Source.
 type server struct {
@@ -118,7 +123,7 @@ func (s *server) page(view string) http.HandlerFunc {
 			name = "part"
 		}
 		var buf bytes.Buffer
-		if err := pageTemplate.ExecuteTemplate(&buf, name, p); err != nil {
+		if err := pageTemplate().ExecuteTemplate(&buf, name, p); err != nil {
 			s.log.Error("preview: render page", "view", view, "err", err)
 			http.Error(w, "The page could not be drawn; see the log.", http.StatusInternalServerError)
 			return

@@ -59,7 +59,7 @@ func TestKeptAnswersByCommand(t *testing.T) {
 		_, got := answer(t, h, in)
 		_, want := answer(t, httpBot(t, embeddedCore(t)).Handler(), in)
 		if string(got) != string(want) {
-			t.Errorf("ask %d (%s %v): answered\n%s\nwant\n%s", i, in.command, in.options, got, want)
+			t.Errorf("ask %d (%s %v): answered\n%s\nwant\n%s", i, in.Command, in.Options, got, want)
 		}
 	}
 }
@@ -72,7 +72,7 @@ func TestKeptAnswerOnlyForCommands(t *testing.T) {
 	answer(t, h, asked)
 	answer(t, h, asked)
 	typing := asked
-	typing.kind = 4 // autocomplete, with no option focused: the same data, byte for byte
+	typing.Kind = 4 // autocomplete, with no option focused: the same data, byte for byte
 	if got, raw := answer(t, h, typing); got.Type != 8 {
 		t.Errorf("autocomplete answered with type %d, want 8 (suggestions): %s", got.Type, raw)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"briefbot/bot"
 	"briefbot/bot/bottest"
+	"briefbot/bot/discord/discordtest"
 )
 
 // FuzzInteraction: whatever a validly signed body holds, the interactions endpoint answers 200 or
@@ -15,7 +16,7 @@ import (
 // stopping at the signature.
 func FuzzInteraction(f *testing.F) {
 	for _, in := range []interaction{
-		{kind: 1},
+		{discordtest.Interaction{Kind: 1}},
 		command("position", "issue", "sovereignty"),
 		command("position", "issue", "sovreignty", "party", "mexico"),
 		command("position", "issue", "@everyone <@&539082325061836999>"),
@@ -30,8 +31,8 @@ func FuzzInteraction(f *testing.F) {
 		autocomplete("briefing", "section", "section", ""),
 		button("/compare briefing:us-mexico-troops"),
 		button("/digest now"),
-		{kind: 5},
-		{kind: 2, command: "help", dm: true},
+		{discordtest.Interaction{Kind: 5}},
+		{discordtest.Interaction{Kind: 2, Command: "help", DM: true}},
 	} {
 		f.Add(in.body())
 	}

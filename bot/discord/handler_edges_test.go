@@ -185,7 +185,7 @@ func TestFollowUpRoute(t *testing.T) {
 				t.Fatal(err)
 			}
 			in := command("digest", "action", "preview")
-			in.perms = "32" // manages the server: an admin
+			in.Perms = "32" // manages the server: an admin
 			var body map[string]any
 			if err := json.Unmarshal(in.body(), &body); err != nil {
 				t.Fatal(err)

@@ -20,7 +20,7 @@ import (
 
 func TestHandlerVerifiesBeforeReading(t *testing.T) {
 	h := httpBot(t, embeddedCore(t)).Handler()
-	ping := interaction{kind: 1}.body()
+	ping := interaction{discordtest.Interaction{Kind: 1}}.body()
 	other := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, ed25519.SeedSize))
 
 	tests := []struct {
@@ -121,7 +121,7 @@ func TestHandlerOffWithoutKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := serve(b.Handler(), signed(interaction{kind: 1}.body())); w.Code != http.StatusNotFound {
+	if w := serve(b.Handler(), signed(interaction{discordtest.Interaction{Kind: 1}}.body())); w.Code != http.StatusNotFound {
 		t.Errorf("status %d without a public key, want 404", w.Code)
 	}
 }
@@ -133,7 +133,7 @@ func TestAnswers(t *testing.T) {
 	h := httpBot(t, e).Handler()
 	sch := loadSchemas(t)
 	admin := command("digest", "action", "now")
-	admin.perms = "32"
+	admin.Perms = "32"
 
 	tests := []struct {
 		name    string
@@ -142,7 +142,7 @@ func TestAnswers(t *testing.T) {
 		title   string // the first embed's title, for a message
 		private bool
 	}{
-		{"ping", interaction{kind: 1}, 1, "", false},
+		{"ping", interaction{discordtest.Interaction{Kind: 1}}, 1, "", false},
 		{"position", command("position", "issue", "sovereignty"), 4, "Sovereignty", false},
 		{"position-party", command("position", "issue", "troops", "party", "mx"), 4, "Military Troop Deployment", false},
 		{"position-typo", command("position", "issue", "sovreignty"), 4, "Sovereignty", false},
@@ -176,11 +176,11 @@ func TestAnswers(t *testing.T) {
 		{"autocomplete-unknown-command", autocomplete("cardsearch", "cardname", "cardname", "Gi"), 8, "", false},
 		{"button-compare", button("/compare briefing:us-mexico-troops"), 4, "Positions", false},
 		{"button-unknown", button("/cardsearch gitrog"), 4, "Unknown command", true},
-		{"modal", interaction{kind: 5}, 4, "Not supported", true},
+		{"modal", interaction{discordtest.Interaction{Kind: 5}}, 4, "Not supported", true},
 	}
 	covered := map[string]bool{}
 	for _, tc := range tests {
-		covered[tc.in.command] = true
+		covered[tc.in.Command] = true
 		t.Run(tc.name, func(t *testing.T) {
 			r, raw := answer(t, h, tc.in)
 			if r.Type != tc.kind {
@@ -312,7 +312,7 @@ func TestMentions(t *testing.T) {
 func TestAdmin(t *testing.T) {
 	now := func(perms string, roles []string, dm bool) interaction {
 		in := command("digest", "action", "now")
-		in.perms, in.roles, in.dm = perms, roles, dm
+		in.Perms, in.Roles, in.DM = perms, roles, dm
 		return in
 	}
 	const allowed, refused = "No digest is configured", "Only admins can post the digest"

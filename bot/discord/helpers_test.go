@@ -88,87 +88,20 @@ func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
 	return w
 }
 
-// An interaction describes one incoming interaction; body renders it as Discord sends it.
-type interaction struct {
-	kind     int // 1 ping, 2 command, 3 button, 4 autocomplete, 5 modal
-	command  string
-	options  [][2]string // name, value, in order
-	focused  string      // the option being typed, for autocomplete
-	customID string
-	perms    string   // the member's permissions; "" is none
-	roles    []string // the member's roles
-	dm       bool     // from a DM: a user, no member
-}
+// interaction is the kit's: one incoming interaction, rendered as Discord sends it by body.
+type interaction struct{ discordtest.Interaction }
 
 func command(name string, opts ...string) interaction {
-	in := interaction{kind: 2, command: name}
-	for i := 0; i+1 < len(opts); i += 2 {
-		in.options = append(in.options, [2]string{opts[i], opts[i+1]})
-	}
-	return in
+	return interaction{discordtest.Command(name, opts...)}
 }
 
 func autocomplete(name, focused string, opts ...string) interaction {
-	in := command(name, opts...)
-	in.kind, in.focused = 4, focused
-	return in
+	return interaction{discordtest.Autocomplete(name, focused, opts...)}
 }
 
-func button(customID string) interaction { return interaction{kind: 3, customID: customID} }
+func button(customID string) interaction { return interaction{discordtest.Button(customID)} }
 
-func (in interaction) body() []byte {
-	m := map[string]any{
-		// Each body its own id: the adapter answers an interaction id once.
-		"type": in.kind, "id": discordtest.InteractionID(), "application_id": appID, "token": "A_UNIQUE_TOKEN",
-		"version": 1, "locale": "en-US", "app_permissions": "442368",
-	}
-	user := map[string]any{"id": "53908232506183680", "username": "Mason", "discriminator": "1337", "avatar": nil}
-	if in.dm {
-		m["user"] = user
-		m["channel_id"] = "645027906669510668"
-		m["context"] = 1
-	} else if in.kind != 1 {
-		perms := in.perms
-		if perms == "" {
-			perms = "0"
-		}
-		roles := in.roles
-		if roles == nil {
-			roles = []string{}
-		}
-		m["guild_id"], m["channel_id"], m["guild_locale"] = guildID, channelID, "en-US"
-		m["member"] = map[string]any{"user": user, "roles": roles, "permissions": perms, "nick": nil,
-			"joined_at": "2017-03-13T19:19:14.040000+00:00", "deaf": false, "mute": false, "pending": false}
-		m["context"] = 0
-	}
-	switch in.kind {
-	case 2, 4:
-		var opts []map[string]any
-		for _, o := range in.options {
-			opt := map[string]any{"type": 3, "name": o[0], "value": o[1]}
-			if in.kind == 4 && o[0] == in.focused {
-				opt["focused"] = true
-			}
-			opts = append(opts, opt)
-		}
-		data := map[string]any{"id": "771825006014889984", "name": in.command, "type": 1}
-		if opts != nil {
-			data["options"] = opts
-		}
-		m["data"] = data
-	case 3:
-		m["data"] = map[string]any{"custom_id": in.customID, "component_type": 2}
-		m["message"] = map[string]any{"id": "1361000000000000002", "channel_id": channelID, "content": "",
-			"flags": 0, "embeds": []any{}, "components": []any{}, "timestamp": "2025-04-07T09:00:00.000000+00:00"}
-	case 5:
-		m["data"] = map[string]any{"custom_id": "modal", "components": []any{}}
-	}
-	out, err := json.Marshal(m)
-	if err != nil {
-		panic(err)
-	}
-	return out
-}
+func (in interaction) body() []byte { return in.Body() }
 
 // A response is an interaction response as the tests read it.
 type response struct {

@@ -123,7 +123,7 @@ func TestReplayRefused(t *testing.T) {
 		t.Errorf("another interaction: status %d, want 200", w.Code)
 	}
 	// A PING runs nothing: Discord may check the endpoint with the same one twice.
-	ping := interaction{kind: 1}.body()
+	ping := interaction{discordtest.Interaction{Kind: 1}}.body()
 	for range 2 {
 		if w := serve(h, signed(ping)); w.Code != http.StatusOK {
 			t.Errorf("PING again: status %d, want 200", w.Code)
@@ -160,7 +160,7 @@ func TestReplayDeferredAdmin(t *testing.T) {
 	e := bottest.Engine(t, bot.Config{Access: map[string]bot.Access{"discord": {Managers: true}}})
 	b := restBot(t, f, bot.NewCore(e, counting(&handled)), discord.Config{PublicKey: discordtest.PublicKey()})
 	in := command("digest", "action", "now")
-	in.perms = "32"
+	in.Perms = "32"
 	body := in.body()
 	r := signed(body)
 

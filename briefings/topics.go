@@ -90,26 +90,25 @@ func (l *Library) Locate(kind TopicKind, query string) []Found {
 // Nearest returns up to n topics of kind across every loaded briefing that come closest to
 // query, best first, for "did you mean" answers; ties keep load order.
 func (l *Library) Nearest(kind TopicKind, query string, n int) []Found {
-	var all []Found
-	for _, b := range l.briefings {
-		for _, m := range b.Resolver(kind).Closest(query, n) {
-			all = append(all, Found{Briefing: b, Match: m})
-		}
-	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Score > all[j].Score })
-	return all[:min(n, len(all))]
+	return l.across(n, func(r *Resolver) []Match { return r.Closest(query, n) }, kind)
 }
 
 // Rank returns up to limit topics of kind across every loaded briefing that match what was
 // typed so far, best first, ties in load order: what autocomplete offers before a briefing is
 // chosen. An empty query lists each briefing's topics in order.
 func (l *Library) Rank(kind TopicKind, query string, limit int) []Found {
+	return l.across(limit, func(r *Resolver) []Match { return r.Rank(query, limit) }, kind)
+}
+
+// across merges what each briefing's resolver of kind answers, best score first, ties in load
+// order, keeping at most n.
+func (l *Library) across(n int, ask func(*Resolver) []Match, kind TopicKind) []Found {
 	var all []Found
 	for _, b := range l.briefings {
-		for _, m := range b.Resolver(kind).Rank(query, limit) {
+		for _, m := range ask(b.Resolver(kind)) {
 			all = append(all, Found{Briefing: b, Match: m})
 		}
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Score > all[j].Score })
-	return all[:min(limit, len(all))]
+	return all[:min(n, len(all))]
 }

@@ -36,15 +36,7 @@ func History(tb testing.TB, docs ...string) *bot.VersionHistory {
 // cfg sets one.
 func EngineWith(tb testing.TB, cfg bot.Config, docs ...string) *bot.Engine {
 	tb.Helper()
-	var bs []*briefings.Briefing
-	for i, doc := range docs {
-		b, err := briefings.Parse("test"+string(rune('a'+i))+".md", []byte(doc))
-		if err != nil {
-			tb.Fatalf("briefings.Parse: %v", err)
-		}
-		bs = append(bs, b)
-	}
-	lib, err := briefings.NewLibrary(bs...)
+	lib, err := briefings.NewLibrary(parseDocs(tb, "test", docs)...)
 	if err != nil {
 		tb.Fatalf("NewLibrary: %v", err)
 	}

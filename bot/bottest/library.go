@@ -67,19 +67,25 @@ func Library(tb testing.TB, docs ...string) *briefings.Library {
 	if err != nil {
 		tb.Fatalf("ReadFS: %v", err)
 	}
-	var disk []*briefings.Briefing
-	for i, doc := range docs {
-		b, err := briefings.Parse("extra"+string(rune('a'+i))+".md", []byte(doc))
-		if err != nil {
-			tb.Fatalf("briefings.Parse: %v", err)
-		}
-		disk = append(disk, b)
-	}
-	lib, err := briefings.Overlay(builtin, disk)
+	lib, err := briefings.Overlay(builtin, parseDocs(tb, "extra", docs))
 	if err != nil {
 		tb.Fatalf("Overlay: %v", err)
 	}
 	return lib
+}
+
+// parseDocs parses briefings written in a test, each named as a file: prefix, a letter, ".md".
+func parseDocs(tb testing.TB, prefix string, docs []string) []*briefings.Briefing {
+	tb.Helper()
+	var bs []*briefings.Briefing
+	for i, doc := range docs {
+		b, err := briefings.Parse(prefix+string(rune('a'+i))+".md", []byte(doc))
+		if err != nil {
+			tb.Fatalf("briefings.Parse: %v", err)
+		}
+		bs = append(bs, b)
+	}
+	return bs
 }
 
 // ThreeBriefings is an engine over the built-in briefing (the default) with BridgeTolls and

@@ -9,6 +9,12 @@
 // finds an earlier holder's unmarked claim first looks through the channel's history for that
 // holder's post, by the slot's delivery key, rather than posting again.
 //
+// A digest, and each channel of it, is owed its slots from the moment a running scheduler first
+// loaded it, at start or on a reload. The ledger records that moment once, for every replica,
+// before any slot of it is dispatched; every start catches each channel up from there, so a
+// crash or a downtime across a new digest's first slot loses nothing, and nothing scheduled
+// before that moment is ever posted.
+//
 // Posts are spaced by a token bucket per process: one for all of Discord (50 a second), one per
 // Slack channel (one a second). A 429 pauses the whole bucket for its Retry-After; other
 // temporary errors back off exponentially, with jitter, up to a minute at a time, until the

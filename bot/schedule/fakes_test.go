@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -48,6 +49,7 @@ type platform struct {
 	attempts  int
 	refused   map[string]string           // channel: permanent error code
 	storm     *rand.Rand                  // when set, answers 429s and 5xx at random
+	limitEach int                         // when set, answers every limitEach-th attempt with a 429
 	ambiguous bool                        // in a storm, some 5xx come after the post went out
 	history   error                       // what FindPost answers instead of looking
 	afterPost func(sentPost, *killSwitch) // runs after each post, with the posting process's switch
@@ -61,7 +63,7 @@ func (p *platform) post(ctx context.Context, dead *killSwitch, channel, key stri
 			return "", ctx.Err()
 		}
 	}
-	if dead.killed() {
+	if dead.reach(stepPost, false, channel) {
 		return "", errKilled
 	}
 	p.mu.Lock()
@@ -69,6 +71,10 @@ func (p *platform) post(ctx context.Context, dead *killSwitch, channel, key stri
 	if code, ok := p.refused[channel]; ok {
 		p.mu.Unlock()
 		return "", &bot.PostError{Permanent: true, Code: code, Err: fmt.Errorf("%s", code)}
+	}
+	if p.limitEach > 0 && p.attempts%p.limitEach == 0 {
+		p.mu.Unlock()
+		return "", &bot.PostError{RetryAfter: time.Second, Code: "429", Err: fmt.Errorf("rate limited")}
 	}
 	var fault error
 	if p.storm != nil {
@@ -90,6 +96,9 @@ func (p *platform) post(ctx context.Context, dead *killSwitch, channel, key stri
 	p.mu.Unlock()
 	if hook != nil {
 		hook(sp, dead)
+	}
+	if dead.reach(stepPost, true, channel) {
+		return "", errKilled
 	}
 	if fault != nil {
 		return "", fault
@@ -164,6 +173,8 @@ type rig struct {
 	// plain names the platforms whose posters cannot read history.
 	plain   map[string]bool
 	compose func(Digest, time.Time, string) (bot.Reply, string)
+	// faults, when set, wraps each process's ledger, to make some calls fail.
+	faults func(store.Ledger) store.Ledger
 }
 
 // A ledgerKind makes a ledger for a test and returns how to open handles on it.
@@ -174,8 +185,34 @@ func memory(*testing.T) func() store.Ledger {
 	return func() store.Ledger { return l }
 }
 
+// The rig's processes die as processes do, not as machines do, so its databases skip the
+// flush to disk that only a power loss needs: a commit still survives the death of the process
+// that made it, and tests run twice as fast. postgresFast goes at the end of a DSN with a query.
+const (
+	sqliteFast   = "?_pragma=synchronous(normal)"
+	postgresFast = "&synchronous_commit=off"
+)
+
 func sqliteFile(t *testing.T) func() store.Ledger {
-	dsn := "sqlite://" + t.TempDir() + "/l.db"
+	return handles(t, "sqlite://"+t.TempDir()+"/l.db"+sqliteFast)
+}
+
+// postgresDSN is the server the PostgreSQL cases run against. Without one they skip, or fail
+// under CI=true, which must run them.
+func postgresDSN(t *testing.T) string {
+	dsn := os.Getenv("BRIEFBOT_TEST_POSTGRES")
+	switch {
+	case dsn != "":
+	case os.Getenv("CI") == "true":
+		t.Fatal("BRIEFBOT_TEST_POSTGRES is empty, but CI=true: CI must run the PostgreSQL cases (.ci/run sets it up)")
+	default:
+		t.Skip("no PostgreSQL: set BRIEFBOT_TEST_POSTGRES=postgres://user:password@host:5432/db?sslmode=disable")
+	}
+	return dsn
+}
+
+// handles opens a handle on the ledger dsn names for each call, closed when the test ends.
+func handles(t *testing.T, dsn string) func() store.Ledger {
 	return func() store.Ledger {
 		l, err := store.Open(context.Background(), dsn)
 		if err != nil {
@@ -186,14 +223,28 @@ func sqliteFile(t *testing.T) func() store.Ledger {
 	}
 }
 
+// A namedKind makes a kind of ledger for a test, outside its bubble.
+type namedKind struct {
+	name string
+	make func(*testing.T) ledgerKind
+}
+
+var (
+	inMemory = namedKind{"memory", func(*testing.T) ledgerKind { return memory }}
+	inSQLite = namedKind{"sqlite", func(*testing.T) ledgerKind { return sqliteFile }}
+)
+
 // ledgers runs a scenario on each kind of ledger, in a bubble of its own.
 func ledgers(t *testing.T, scenario func(t *testing.T, kind ledgerKind)) {
-	for _, k := range []struct {
-		name string
-		kind ledgerKind
-	}{{"memory", memory}, {"sqlite", sqliteFile}} {
+	on(t, []namedKind{inMemory, inSQLite}, scenario)
+}
+
+// on runs a scenario on each of kinds, in a bubble of its own.
+func on(t *testing.T, kinds []namedKind, scenario func(t *testing.T, kind ledgerKind)) {
+	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) { scenario(t, k.kind) })
+			kind := k.make(t)
+			synctest.Test(t, func(t *testing.T) { scenario(t, kind) })
 		})
 	}
 }
@@ -233,11 +284,12 @@ type proc struct {
 	*Scheduler
 	dead   *killSwitch
 	cancel context.CancelFunc
-	done   chan error
+	ended  chan struct{} // closed when Run returned, with its answer in err
+	err    error
 }
 
 func (g *rig) scheduler(owner string, digests ...Digest) *proc {
-	dead := &killSwitch{}
+	dead := newKillSwitch()
 	posters := map[string]bot.Poster{}
 	for name, p := range map[string]*platform{"discord": g.discord, "slack": g.slack} {
 		posters[name] = finder{poster{p, dead}}
@@ -245,8 +297,12 @@ func (g *rig) scheduler(owner string, digests ...Digest) *proc {
 			posters[name] = poster{p, dead}
 		}
 	}
+	var ledger store.Ledger = killable{g.handle(), dead}
+	if g.faults != nil {
+		ledger = g.faults(ledger)
+	}
 	s, err := New(Config{
-		Digests: digests, Ledger: killable{g.handle(), dead}, Posters: posters, Owner: owner, Clock: g.clock,
+		Digests: digests, Ledger: ledger, Posters: posters, Owner: owner, Clock: g.clock,
 		Compose: g.compose,
 		Logger:  slog.New(slog.NewTextHandler(g.t.Output(), &slog.HandlerOptions{ReplaceAttr: g.logTime})),
 	})
@@ -258,11 +314,27 @@ func (g *rig) scheduler(owner string, digests ...Digest) *proc {
 
 // start runs a process until stop or kill.
 func (g *rig) start(owner string, digests ...Digest) *proc {
+	return g.startKilling(owner, nil, digests...)
+}
+
+// startKilling runs a process that kills itself at point, when its work reaches it: see
+// killSwitch.reach. A nil point never kills.
+func (g *rig) startKilling(owner string, point *killPoint, digests ...Digest) *proc {
 	p := g.scheduler(owner, digests...)
+	p.dead.arm(point)
 	// Derived from the test's context, so that a test that fails half-way still stops it.
 	ctx, cancel := context.WithCancel(g.t.Context())
-	p.cancel, p.done = cancel, make(chan error, 1)
-	go func() { p.done <- p.Run(ctx) }()
+	p.cancel, p.ended = cancel, make(chan struct{})
+	go func() {
+		p.err = p.Run(ctx)
+		close(p.ended)
+	}()
+	// A killed process winds down in the background; the test waits for it before its ledger
+	// handles close.
+	g.t.Cleanup(func() {
+		cancel()
+		<-p.ended
+	})
 	synctest.Wait()
 	return p
 }
@@ -270,25 +342,30 @@ func (g *rig) start(owner string, digests ...Digest) *proc {
 // stop is a graceful shutdown, as on SIGTERM.
 func (p *proc) stop(t *testing.T) {
 	p.cancel()
-	if err := <-p.done; err != nil {
-		t.Errorf("Run = %v; want nil after cancel", err)
+	<-p.ended
+	if p.err != nil {
+		t.Errorf("Run = %v; want nil after cancel", p.err)
 	}
 }
 
-// kill cuts the process off from the ledger and the platforms at once, as SIGKILL does, then
-// lets its goroutines wind down without effect.
+// kill cuts the process off from the ledger and the platforms at once, as SIGKILL does, and
+// returns at once: its goroutines wind down in the background without effect, while the test
+// goes on, say with a new process started at the same instant.
 func (p *proc) kill() {
 	p.dead.kill()
 	p.cancel()
-	<-p.done
+}
+
+// platformOf is the platform d posts to.
+func (g *rig) platformOf(d Digest) *platform {
+	return map[string]*platform{"discord": g.discord, "slack": g.slack}[d.Platform]
 }
 
 // expectOnce checks that every channel of d got each slot in (from, to] exactly once, and
 // nothing else of d.
 func (g *rig) expectOnce(d Digest, from, to time.Time) {
 	g.t.Helper()
-	p := map[string]*platform{"discord": g.discord, "slack": g.slack}[d.Platform]
-	sent := p.sent()
+	sent := g.platformOf(d).sent()
 	want := 0
 	for _, at := range d.Schedule.Between(from, to, 10000) {
 		for _, ch := range d.Channels {

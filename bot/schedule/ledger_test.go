@@ -13,11 +13,12 @@ import (
 // memLedger is store.Ledger in memory, held to the interface's documented rules, for tests
 // that need no database.
 type memLedger struct {
-	mu       sync.Mutex
-	slots    map[slotKey]*memSlot
-	audit    []store.AuditEntry
-	roles    map[string]memRole
-	versions map[string][]store.Version
+	mu        sync.Mutex
+	slots     map[slotKey]*memSlot
+	firstSeen map[channelKey]time.Time
+	audit     []store.AuditEntry
+	roles     map[string]memRole
+	versions  map[string][]store.Version
 }
 
 type memSlot struct {
@@ -33,7 +34,8 @@ type memRole struct {
 }
 
 func newMemLedger() *memLedger {
-	return &memLedger{slots: map[slotKey]*memSlot{}, roles: map[string]memRole{}, versions: map[string][]store.Version{}}
+	return &memLedger{slots: map[slotKey]*memSlot{}, firstSeen: map[channelKey]time.Time{}, roles: map[string]memRole{},
+		versions: map[string][]store.Version{}}
 }
 
 var _ store.Ledger = (*memLedger)(nil)
@@ -145,15 +147,31 @@ func (l *memLedger) LastPosted(_ context.Context, digest, platform, channel stri
 	return last, nil
 }
 
-func (l *memLedger) Known(_ context.Context, digest string) (bool, error) {
+func (l *memLedger) FirstSeen(_ context.Context, digest, platform string, channels []string, now time.Time) (map[string]time.Time, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for k := range l.slots {
-		if k.digest == digest {
-			return true, nil
+	moment := now.Truncate(time.Millisecond).UTC()
+	recorded := false
+	for k := range l.firstSeen {
+		recorded = recorded || k.digest == digest
+	}
+	if !recorded {
+		// A ledger from before moments: the digest has run since its earliest slot.
+		for k := range l.slots {
+			if at := time.Unix(k.at, 0).UTC(); k.digest == digest && at.Before(moment) {
+				moment = at
+			}
 		}
 	}
-	return false, nil
+	seen := make(map[string]time.Time, len(channels))
+	for _, c := range channels {
+		k := channelKey{digest, platform, c}
+		if _, ok := l.firstSeen[k]; !ok {
+			l.firstSeen[k] = moment
+		}
+		seen[c] = l.firstSeen[k]
+	}
+	return seen, nil
 }
 
 func (l *memLedger) Prune(_ context.Context, cutoff time.Time) (int64, error) {
@@ -256,9 +274,44 @@ type killable struct {
 	dead *killSwitch
 }
 
+// The steps of a digest's path where a killPoint can stop a process: the calls on the ledger
+// and the platform that change something. crash_test.go kills at each of them.
+const (
+	stepFirstSeen = "first seen"
+	stepClaim     = "claim"
+	stepPost      = "post"
+	stepMark      = "mark"
+)
+
+// A killPoint is where a process dies, as by SIGKILL: at a step of one channel's path, before
+// the call takes effect, or after it took effect and before the process hears the answer.
+type killPoint struct {
+	step    string
+	after   bool
+	channel string
+}
+
+func (p killPoint) String() string {
+	if p.after {
+		return "after " + p.step
+	}
+	return "before " + p.step
+}
+
 type killSwitch struct {
-	mu   sync.Mutex
-	dead bool
+	mu    sync.Mutex
+	dead  bool
+	point *killPoint    // nil: dies only when killed
+	hit   chan struct{} // closed when the process died at point
+}
+
+func newKillSwitch() *killSwitch { return &killSwitch{hit: make(chan struct{})} }
+
+// arm makes the process die when its work reaches point.
+func (k *killSwitch) arm(point *killPoint) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.point = point
 }
 
 func (k *killSwitch) kill() {
@@ -273,11 +326,39 @@ func (k *killSwitch) killed() bool {
 	return k.dead
 }
 
+// reach is called before and after each step of a process's path in channels: it kills the
+// process when that is its kill point, and reports whether the process is dead. Dead before a
+// call, the call must not happen; dead after it, its answer is lost.
+func (k *killSwitch) reach(step string, after bool, channels ...string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if p := k.point; !k.dead && p != nil && p.step == step && p.after == after && slices.Contains(channels, p.channel) {
+		k.dead = true
+		close(k.hit)
+	}
+	return k.dead
+}
+
 func (k killable) Claim(ctx context.Context, s store.Slot, o string, d time.Duration, now time.Time) (store.Claim, error) {
-	if k.dead.killed() {
+	if k.dead.reach(stepClaim, false, s.Channel) {
 		return store.Claim{}, errKilled
 	}
-	return k.Ledger.Claim(ctx, s, o, d, now)
+	c, err := k.Ledger.Claim(ctx, s, o, d, now)
+	if k.dead.reach(stepClaim, true, s.Channel) {
+		return store.Claim{}, errKilled
+	}
+	return c, err
+}
+
+func (k killable) FirstSeen(ctx context.Context, digest, platform string, channels []string, now time.Time) (map[string]time.Time, error) {
+	if k.dead.reach(stepFirstSeen, false, channels...) {
+		return nil, errKilled
+	}
+	seen, err := k.Ledger.FirstSeen(ctx, digest, platform, channels, now)
+	if k.dead.reach(stepFirstSeen, true, channels...) {
+		return nil, errKilled
+	}
+	return seen, err
 }
 
 func (k killable) Renew(ctx context.Context, s store.Slot, o string, d time.Duration, now time.Time) error {
@@ -288,10 +369,14 @@ func (k killable) Renew(ctx context.Context, s store.Slot, o string, d time.Dura
 }
 
 func (k killable) Mark(ctx context.Context, s store.Slot, o string, out store.Outcome, now time.Time) error {
-	if k.dead.killed() {
+	if k.dead.reach(stepMark, false, s.Channel) {
 		return errKilled
 	}
-	return k.Ledger.Mark(ctx, s, o, out, now)
+	err := k.Ledger.Mark(ctx, s, o, out, now)
+	if k.dead.reach(stepMark, true, s.Channel) {
+		return errKilled
+	}
+	return err
 }
 
 func (k killable) Release(ctx context.Context, s store.Slot, o string) error {

@@ -1,10 +1,11 @@
 package schedule
 
 import (
-	"briefbot/bot/store"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 )
@@ -14,15 +15,21 @@ type run struct {
 	stop context.Context // ends when Run is cancelled: nothing more is claimed
 	work context.Context // ends drainFor later: posts under way give up
 	wg   sync.WaitGroup
-	// catchUp holds the digests still to catch up, each with the time its catch-up looks up to;
-	// one whose ledger lookups fail is tried again at the next wake.
-	catchUp map[string]time.Time
+	// catchUp holds the channels still to catch up, each with the slots it is owed that the
+	// loop did not dispatch; one whose ledger lookup fails is tried again at the next wake.
+	catchUp map[channelKey]owed
 }
 
-// Run posts every digest at its slots until ctx is cancelled. It first catches up: in each
-// channel the ledger already knows, the latest slot missed within the digest's catch-up window
-// is posted (Late) and older ones are recorded Skipped. On cancellation it claims nothing more,
-// gives posts under way a few seconds, releases what it still holds and returns nil.
+// owed is the span of a channel's slots that catch-up looks at: from the channel's first-seen
+// moment, which a slot at that very instant belongs to, up to where the loop took over.
+type owed struct{ since, until time.Time }
+
+// Run posts every digest at its slots until ctx is cancelled. It first records in the ledger
+// that it loaded each digest for each channel, unless an earlier run or a replica did: the
+// moment a channel is owed its digest's slots from. Then it catches up: in each channel, the
+// latest slot missed since that moment within the digest's catch-up window is posted (Late),
+// and older ones are recorded Skipped. On cancellation it claims nothing more, gives posts under
+// way a few seconds, releases what it still holds and returns nil.
 func (s *Scheduler) Run(ctx context.Context) error {
 	if s.posters == nil {
 		return errors.New("schedule: a scheduler without posters reads status only")
@@ -36,13 +43,19 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	now := s.clock.Now()
 	// A slot at this very instant is the loop's, not the catch-up's, even for a new digest.
 	start := now.Add(-time.Nanosecond)
-	r := &run{stop: ctx, catchUp: map[string]time.Time{}}
+	r := &run{stop: ctx, catchUp: map[channelKey]owed{}}
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	r.work = work
+	// Every channel is read back from the ledger, and caught up, as it is recorded.
+	clear(s.seen)
+	clear(s.loaded)
 	for _, d := range s.digests {
 		s.cursor[d.Name] = start
-		r.catchUp[d.Name] = start
+		for _, c := range d.Channels {
+			s.loaded[channelKey{d.Name, d.Platform, c}] = now
+		}
 	}
+	digests := len(s.digests)
 	s.mu.Unlock()
 	defer func() {
 		stopWork()
@@ -51,9 +64,10 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		s.mu.Unlock()
 	}()
 
-	s.log.Info("scheduler started", "owner", s.owner, "digests", len(r.catchUp))
+	s.log.Info("scheduler started", "owner", s.owner, "digests", digests)
 	nextPrune := now
 	for {
+		s.recordLoaded(r)
 		s.catchUpAll(r, now)
 		s.dispatchDue(r, now)
 		s.recheck(r, now)
@@ -92,58 +106,125 @@ func (s *Scheduler) drain(r *run, stopWork context.CancelFunc) {
 	}
 }
 
-func (s *Scheduler) catchUpAll(r *run, now time.Time) {
-	for name, until := range r.catchUp {
-		d, ok := s.digestNamed(name)
-		if ok {
-			if err := s.catchUp(r, d, until, now); err != nil {
-				s.log.Warn("digest catch-up failed; will try again", "digest", name, "err", err)
+// recordLoaded records in the ledger the moment each channel not yet recorded was loaded, reads
+// back the moment that holds (another process's, when it recorded one first), and puts the
+// channel up for catch-up from it, up to where the loop has dispatched its digest: the loop
+// dispatches to it from there on. A write that fails is tried again at the next wake, with the
+// same moment, so that the channel loses nothing meanwhile.
+func (s *Scheduler) recordLoaded(r *run) {
+	type batch struct {
+		digest   Digest
+		loaded   time.Time
+		channels []string
+	}
+	var batches []batch
+	s.mu.Lock()
+	if len(s.loaded) == 0 {
+		s.mu.Unlock()
+		return
+	}
+	for _, d := range s.digests {
+		at := map[time.Time]int{} // loaded moment: index in batches
+		for _, c := range d.Channels {
+			loaded, ok := s.loaded[channelKey{d.Name, d.Platform, c}]
+			if !ok {
 				continue
 			}
+			i, ok := at[loaded]
+			if !ok {
+				i = len(batches)
+				at[loaded] = i
+				batches = append(batches, batch{digest: d, loaded: loaded})
+			}
+			batches[i].channels = append(batches[i].channels, c)
 		}
-		delete(r.catchUp, name)
+	}
+	s.mu.Unlock()
+	for _, b := range batches {
+		d := b.digest
+		seen, err := s.ledger.FirstSeen(r.stop, d.Name, d.Platform, b.channels, b.loaded)
+		if err != nil && r.stop.Err() != nil {
+			return // shutting down: the next start records them
+		}
+		if err != nil {
+			s.observe.LedgerFailed("first_seen")
+			s.log.Warn("recording a digest's first-seen moment failed; nothing goes to its new channels until it is recorded",
+				"digest", d.Name, "platform", d.Platform, "channels", len(b.channels), "err", err)
+			continue
+		}
+		s.mu.Lock()
+		until, planned := s.cursor[d.Name]
+		for _, c := range b.channels {
+			k := channelKey{d.Name, d.Platform, c}
+			since, ok := seen[c]
+			if !ok || !s.loaded[k].Equal(b.loaded) {
+				continue // not answered, or replanned meanwhile
+			}
+			delete(s.loaded, k)
+			s.seen[k] = since
+			if planned {
+				r.catchUp[k] = owed{since: since, until: until}
+			}
+		}
+		s.mu.Unlock()
 	}
 }
 
-// catchUp looks at the slots each channel of d missed up to until. A digest the ledger has never
-// seen is new: it starts from now.
-func (s *Scheduler) catchUp(r *run, d Digest, until, now time.Time) error {
-	known, err := s.ledger.Known(r.stop, d.Name)
-	if err != nil || !known {
-		return err
+// catchUpAll catches up the channels put up for it, in the plan's order, as the loop dispatches.
+func (s *Scheduler) catchUpAll(r *run, now time.Time) {
+	if len(r.catchUp) == 0 {
+		return
 	}
-	lasts := make([]*store.Entry, len(d.Channels))
-	var latest time.Time // the digest's latest slot in any channel
-	for i, channel := range d.Channels {
-		last, _, err := s.ledger.Last(r.stop, d.Name, d.Platform, channel)
-		if err != nil {
-			return fmt.Errorf("last slot in %s: %w", channel, err)
-		}
-		lasts[i] = last
-		if last != nil && last.At.After(latest) {
-			latest = last.At
-		}
-	}
-	for i, channel := range d.Channels {
-		last := lasts[i]
-		from, unmarked := until.Add(-d.catchUp()), time.Time{}
-		switch {
-		case last == nil:
-			// Added since the last run, or not reached by a fan-out cut short: the digest's
-			// latest slot elsewhere is this channel's too, posted if still within the window and
-			// otherwise recorded as missed, so that no channel is left out without a word.
-			if !latest.IsZero() && latest.Before(from) {
-				from = latest.Add(-time.Second)
+	planned := map[channelKey]bool{}
+	for _, d := range s.plan() {
+		failed, firstErr := 0, error(nil)
+		for _, channel := range d.Channels {
+			k := channelKey{d.Name, d.Platform, channel}
+			planned[k] = true
+			span, ok := r.catchUp[k]
+			if !ok {
+				continue
 			}
-		case last.Result == "":
-			// Claimed and never marked: its holder may have died mid-post.
-			from, unmarked = last.At.Add(-time.Second), last.At
-		default:
-			from = last.At
+			if err := s.catchUp(r, d, channel, span, now); err != nil {
+				failed++
+				firstErr = cmp.Or(firstErr, err)
+				continue
+			}
+			delete(r.catchUp, k)
 		}
-		from = later(from, until.Add(-maxLookback))
-		s.dispatch(r, d, channel, d.Schedule.Between(from, until, maxMissed), now, unmarked)
+		if failed > 0 {
+			s.log.Warn("digest catch-up failed; will try again", "digest", d.Name, "channels", failed, "err", firstErr)
+		}
 	}
+	for k := range r.catchUp {
+		if !planned[k] { // replanned away
+			delete(r.catchUp, k)
+		}
+	}
+}
+
+// catchUp dispatches the slots a channel of d is owed and missed: those after its last slot in
+// the ledger, none before the channel's first-seen moment, and none older than maxLookback.
+func (s *Scheduler) catchUp(r *run, d Digest, channel string, span owed, now time.Time) error {
+	from := later(span.since.Add(-time.Nanosecond), span.until.Add(-maxLookback))
+	if next := d.Schedule.Next(from); next.IsZero() || next.After(span.until) {
+		return nil // no slot since the channel was first seen: nothing to look up
+	}
+	last, _, err := s.ledger.Last(r.stop, d.Name, d.Platform, channel)
+	if err != nil {
+		return fmt.Errorf("last slot in %s: %w", channel, err)
+	}
+	var unmarked time.Time
+	switch {
+	case last == nil:
+		// Never reached: new since its moment, or left out by a fan-out cut short.
+	case last.Result == "":
+		// Claimed and never marked: its holder may have died mid-post.
+		from, unmarked = later(from, last.At.Add(-time.Second)), last.At
+	default:
+		from = later(from, last.At)
+	}
+	s.dispatch(r, d, channel, d.Schedule.Between(from, span.until, maxMissed), now, unmarked)
 	return nil
 }
 
@@ -163,10 +244,27 @@ func (s *Scheduler) dispatchDue(r *run, now time.Time) {
 		if len(slots) == 0 {
 			continue
 		}
-		for _, channel := range d.Channels {
-			s.dispatch(r, d, channel, slots, now, time.Time{})
+		since := s.firstSeen(d)
+		for i, channel := range d.Channels {
+			if since[i].IsZero() {
+				continue // not recorded yet: caught up once it is
+			}
+			// Nothing from before the channel was first seen.
+			due := slots[sort.Search(len(slots), func(j int) bool { return !slots[j].Before(since[i]) }):]
+			s.dispatch(r, d, channel, due, now, time.Time{})
 		}
 	}
+}
+
+// firstSeen lists the first-seen moments of d's channels, in order; zero where none is known yet.
+func (s *Scheduler) firstSeen(d Digest) []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	since := make([]time.Time, len(d.Channels))
+	for i, c := range d.Channels {
+		since[i] = s.seen[channelKey{d.Name, d.Platform, c}]
+	}
+	return since
 }
 
 // dispatch starts a channel's slots. Only the latest one still within the catch-up window is
@@ -255,9 +353,11 @@ func (s *Scheduler) spawn(r *run, j job) {
 // catch-up, and never more than wakeAtLeast.
 func (s *Scheduler) untilNext(r *run, now time.Time) time.Duration {
 	wait := wakeAtLeast
-	if len(r.catchUp) > 0 {
+	s.mu.Lock()
+	if len(r.catchUp) > 0 || len(s.loaded) > 0 {
 		wait = recheckEvery
 	}
+	s.mu.Unlock()
 	for _, d := range s.plan() {
 		if next := d.Schedule.Next(now); !next.IsZero() {
 			wait = min(wait, next.Sub(now))

@@ -687,7 +687,7 @@ func BenchmarkLedgerPerSlot(b *testing.B) {
 		benchLedgerPerSlot(b, l)
 	})
 	b.Run("postgres", func(b *testing.B) {
-		l := postgresScratch(b)
+		l := postgresBench(b)
 		defer l.Close()
 		benchLedgerPerSlot(b, l)
 	})
@@ -738,7 +738,7 @@ func BenchmarkLedgerCatchUp(b *testing.B) {
 		benchCatchUp(b, l)
 	})
 	b.Run("postgres", func(b *testing.B) {
-		l := postgresScratch(b)
+		l := postgresBench(b)
 		defer l.Close()
 		benchCatchUp(b, l)
 	})
@@ -766,38 +766,60 @@ func benchCatchUp(b *testing.B, l store.Ledger) {
 	b.ReportMetric(time.Since(start).Seconds()/float64(b.N)*scaleChannels, "s/10k-channels")
 }
 
-// postgresScratch opens a ledger on BRIEFBOT_TEST_POSTGRES in a schema of its own, dropped at
+// postgresBench opens a ledger on BRIEFBOT_TEST_POSTGRES in a schema of its own, dropped at
 // the end, or skips when no server is given.
-func postgresScratch(b *testing.B) store.Ledger {
+func postgresBench(b *testing.B) store.Ledger {
 	dsn := os.Getenv("BRIEFBOT_TEST_POSTGRES")
 	if dsn == "" {
 		b.Skip("no PostgreSQL: set BRIEFBOT_TEST_POSTGRES=postgres://user:password@host:5432/db?sslmode=disable")
 	}
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	schema := fmt.Sprintf("briefbot_scale_%d", time.Now().UnixNano())
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			b.Errorf("drop schema %s: %v", schema, err)
-		}
-		admin.Close()
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	l, err := store.Open(context.Background(), u.String())
+	l, err := store.Open(context.Background(), postgresScratch(b, dsn))
 	if err != nil {
 		b.Fatal(err)
 	}
 	return l
+}
+
+// postgresScratch makes a schema of its own on the server dsn names, dropped when the test
+// ends, and returns a DSN that works in it.
+func postgresScratch(tb testing.TB, dsn string) string {
+	scratch, drop, err := newSchema(dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := drop(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return scratch
+}
+
+// newSchema makes a schema on the server dsn names and returns a DSN that works in it, and
+// how to drop it.
+func newSchema(dsn string) (scratch string, drop func() error, err error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", nil, fmt.Errorf("new schema: %w", err)
+	}
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return "", nil, fmt.Errorf("new schema: %w", err)
+	}
+	schema := fmt.Sprintf("briefbot_schedule_%d", time.Now().UnixNano())
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("new schema: %w", err)
+	}
+	drop = func() error {
+		defer admin.Close()
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			return fmt.Errorf("drop schema %s: %w", schema, err)
+		}
+		return nil
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String(), drop, nil
 }

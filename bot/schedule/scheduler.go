@@ -90,8 +90,8 @@ type Config struct {
 	Clock   Clock        // nil: SystemClock
 	Limits  map[string]Limit
 	// Retention, when set, makes Run prune the ledger daily of slots and audit entries older
-	// than it (at least a week). Keep it longer than a digest's longest gap between runs, or
-	// catch-up forgets that digest's channels.
+	// than it: at least a week, longer than catch-up ever looks back. First-seen moments stay,
+	// so pruning never makes a digest new again.
 	Retention time.Duration
 	// Observer is told how slots end, for metrics; nil for none.
 	Observer Observer
@@ -125,9 +125,15 @@ type Scheduler struct {
 	observe   Observer
 	wake      chan struct{} // the loop's plan changed: a Replan, a slot to recheck
 
-	mu       sync.Mutex
-	digests  []Digest
-	cursor   map[string]time.Time // by digest: slots up to here have been dispatched
+	mu      sync.Mutex
+	digests []Digest
+	cursor  map[string]time.Time // by digest: slots up to here have been dispatched
+	// seen holds the first-seen moments read back from the ledger: a channel is owed its
+	// digest's slots from its moment on. The loop dispatches nothing to a channel without one.
+	seen map[channelKey]time.Time
+	// loaded holds the channels this running scheduler loaded and has no moment for yet, with
+	// when they were loaded: the moment the loop records.
+	loaded   map[channelKey]time.Time
 	running  bool
 	inflight map[slotKey]bool
 	pending  map[slotKey]pending
@@ -141,6 +147,9 @@ type slotKey struct {
 }
 
 func keyOf(s store.Slot) slotKey { return slotKey{s.Digest, s.Platform, s.Channel, s.At.Unix()} }
+
+// A channelKey is one channel of one digest: what the ledger keeps a first-seen moment for.
+type channelKey struct{ digest, platform, channel string }
 
 // A pending slot was claimed by another process when this one looked; it is claimed again
 // until it is marked, in case that process died holding it.
@@ -174,7 +183,8 @@ func New(cfg Config) (*Scheduler, error) {
 		ledger: cfg.Ledger, posters: cfg.Posters, compose: cfg.Compose, owner: cfg.Owner,
 		log: cfg.Logger, clock: cfg.Clock, limits: newLimiter(cfg.Clock, cfg.Limits),
 		retention: cfg.Retention, observe: cmp.Or[Observer](cfg.Observer, noObserver{}), wake: make(chan struct{}, 1),
-		cursor: map[string]time.Time{}, inflight: map[slotKey]bool{}, pending: map[slotKey]pending{},
+		cursor: map[string]time.Time{}, seen: map[channelKey]time.Time{}, loaded: map[channelKey]time.Time{},
+		inflight: map[slotKey]bool{}, pending: map[slotKey]pending{},
 	}
 	if err := s.check(cfg.Digests); err != nil {
 		errs = append(errs, err)
@@ -217,8 +227,10 @@ func (s *Scheduler) check(digests []Digest) error {
 }
 
 // Replan swaps in a new set of digests, as after a config reload. Digests that keep their name
-// keep their place in the schedule; new ones start from now and do not back-fill. A slot under
-// way finishes, and the ledger keeps any slot from being posted twice.
+// keep their place in the schedule. A digest or a channel new to a running scheduler is new from
+// now: the loop records this moment in the ledger before it dispatches anything to it, so that
+// a crash or a downtime across its first slot loses nothing, and it never back-fills slots from
+// before. A slot under way finishes, and the ledger keeps any slot from being posted twice.
 func (s *Scheduler) Replan(digests []Digest) error {
 	if err := s.check(digests); err != nil {
 		return fmt.Errorf("schedule: %w", err)
@@ -226,14 +238,26 @@ func (s *Scheduler) Replan(digests []Digest) error {
 	now := s.clock.Now()
 	s.mu.Lock()
 	kept := map[string]time.Time{}
+	loaded := map[channelKey]time.Time{}
 	for _, d := range digests {
 		if at, ok := s.cursor[d.Name]; ok {
 			kept[d.Name] = at
 		} else {
 			kept[d.Name] = now
 		}
+		if !s.running {
+			continue // Run loads every digest when it starts
+		}
+		for _, c := range d.Channels {
+			k := channelKey{d.Name, d.Platform, c}
+			if _, ok := s.seen[k]; ok {
+				continue
+			}
+			loaded[k] = cmp.Or(s.loaded[k], now)
+		}
 	}
 	s.cursor = kept
+	s.loaded = loaded
 	s.digests = slices.Clone(digests)
 	s.mu.Unlock()
 	s.wakeLoop()

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -20,7 +22,9 @@ func testLedger(t *testing.T, fresh backend) {
 		{"bad arguments refused", testBadArguments},
 		{"last", testLast},
 		{"last posted and its version", testLastPosted},
-		{"known", testKnown},
+		{"first seen", testFirstSeen},
+		{"first seen after an upgrade", testFirstSeenUpgrade},
+		{"one first-seen moment wins", testOneFirstSeenWins},
 		{"prune", testPrune},
 		{"role leases", testRoleLeases},
 		{"audit", testAudit},
@@ -335,17 +339,144 @@ func testLast(t *testing.T, fresh backend) {
 	}
 }
 
-func testKnown(t *testing.T, fresh backend) {
+// seenAt is FirstSeen's answer as text, for comparing: channel=offset from t0, in order.
+func seenAt(tb testing.TB, l Ledger, digest, platform string, now time.Time, channels ...string) string {
+	tb.Helper()
+	seen, err := l.FirstSeen(ctx, digest, platform, channels, now)
+	if err != nil {
+		tb.Fatalf("FirstSeen(%s, %s, %v): %v", digest, platform, channels, err)
+	}
+	var out []string
+	for _, c := range channels {
+		at, ok := seen[c]
+		if !ok {
+			out = append(out, c+"=none")
+			continue
+		}
+		if at.Location() != time.UTC {
+			tb.Errorf("FirstSeen(%s)[%s] in %s; want UTC", digest, c, at.Location())
+		}
+		sign := "+"
+		if at.Before(t0) {
+			sign = ""
+		}
+		out = append(out, fmt.Sprintf("%s=t0%s%v", c, sign, at.Sub(t0)))
+	}
+	for c := range seen {
+		if !slices.Contains(channels, c) {
+			tb.Errorf("FirstSeen(%s, %v) = %v; want the channels asked for only", digest, channels, seen)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func testFirstSeen(t *testing.T, fresh backend) {
 	l := mustOpen(t, fresh(t))
-	mustClaim(t, l, slot0, "a", t0)
-	other := Slot{Digest: "weekly", Platform: "discord", Channel: "42", At: t0}
-	if err := l.Record(ctx, other, Outcome{Result: Skipped}, t0); err != nil {
+	for _, c := range []struct {
+		digest, platform string
+		at               time.Duration
+		channels         []string
+		want             string
+	}{
+		{"morning", "slack", 1500 * time.Microsecond, []string{"C1", "C2"}, "C1=t0+1ms C2=t0+1ms"},
+		{"morning", "slack", time.Hour, []string{"C2", "C3", "C1"}, "C2=t0+1ms C3=t0+1h0m0s C1=t0+1ms"},
+		{"morning", "slack", 2 * time.Hour, []string{"C3", "C3"}, "C3=t0+1h0m0s C3=t0+1h0m0s"},
+		{"morning", "slack", 2 * time.Hour, nil, ""},
+		// Another platform, another digest: channels of their own.
+		{"morning", "discord", 3 * time.Hour, []string{"C1"}, "C1=t0+3h0m0s"},
+		{"evening", "slack", 4 * time.Hour, []string{"C1"}, "C1=t0+4h0m0s"},
+		// A slot of a digest that has moments already changes nothing: only a ledger from before
+		// moments has slots and no moment.
+		{"evening", "slack", 5 * time.Hour, []string{"C9"}, "C9=t0+5h0m0s"},
+	} {
+		if c.digest == "evening" && c.at == 5*time.Hour {
+			mustClaim(t, l, Slot{Digest: "evening", Platform: "slack", Channel: "C1", At: t0.Add(-time.Hour)}, "a", t0)
+		}
+		if got := seenAt(t, l, c.digest, c.platform, t0.Add(c.at), c.channels...); got != c.want {
+			t.Errorf("FirstSeen(%s, %s, %v, t0+%v) = %s; want %s", c.digest, c.platform, c.channels, c.at, got, c.want)
+		}
+	}
+	// A fan-out to thousands of channels records them all at once.
+	many := make([]string, 1234)
+	for i := range many {
+		many[i] = fmt.Sprintf("C%05d", i)
+	}
+	seen, err := l.FirstSeen(ctx, "wide", "discord", many, t0)
+	if err != nil || len(seen) != len(many) || !seen[many[len(many)-1]].Equal(t0) {
+		t.Errorf("FirstSeen(%d channels) = %d moments, %v; want all at t0", len(many), len(seen), err)
+	}
+	// Prune keeps every moment, however old.
+	if _, err := l.Prune(ctx, t0.AddDate(1, 0, 0)); err != nil {
 		t.Fatal(err)
 	}
-	for digest, want := range map[string]bool{"morning": true, "weekly": true, "evening": false, "": false} {
-		if got, err := l.Known(ctx, digest); err != nil || got != want {
-			t.Errorf("Known(%q) = %v, %v; want %v", digest, got, err, want)
+	if got, want := seenAt(t, l, "morning", "slack", t0.AddDate(1, 0, 0), "C1", "C3"), "C1=t0+1ms C3=t0+1h0m0s"; got != want {
+		t.Errorf("FirstSeen after Prune = %s; want %s", got, want)
+	}
+}
+
+// testFirstSeenUpgrade opens a ledger kept by a briefbot from before first-seen moments (the
+// schema before its migration 3) with slots in it: each digest that has slots has been running
+// since its earliest one, in every channel, even one its slots never reached.
+func testFirstSeenUpgrade(t *testing.T, fresh backend) {
+	dsn := fresh(t)
+	l := mustOpen(t, dsn)
+	mustClaim(t, l, day(2), "a", day(2).At)
+	if err := l.Record(ctx, day(1), Outcome{Result: Skipped}, day(1).At); err != nil {
+		t.Fatal(err)
+	}
+	other := Slot{Digest: "morning", Platform: "discord", Channel: "42", At: day(-3).At}
+	if err := l.Record(ctx, other, Outcome{Result: Posted}, other.At); err != nil {
+		t.Fatal(err)
+	}
+	db := l.(*sqlLedger).db
+	for _, q := range []string{`DROP TABLE first_seen`, `DELETE FROM schema_version WHERE version = 3`} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("back to the schema before first-seen moments: %s: %v", q, err)
 		}
+	}
+	l.Close()
+
+	l = mustOpen(t, dsn)
+	now := day(4).At
+	if got, want := seenAt(t, l, "morning", "slack", now, "C0123", "C-never-reached"), "C0123=t0-72h0m0s C-never-reached=t0-72h0m0s"; got != want {
+		t.Errorf("FirstSeen of a digest with slots and no moments = %s; want its earliest slot, %s", got, want)
+	}
+	if got, want := seenAt(t, l, "morning", "slack", now.Add(time.Hour), "C-added-later"), "C-added-later=t0+97h0m0s"; got != want {
+		t.Errorf("FirstSeen of a channel added once moments are recorded = %s; want now, %s", got, want)
+	}
+	if got, want := seenAt(t, l, "weekly", "slack", now, "C0123"), "C0123=t0+96h0m0s"; got != want {
+		t.Errorf("FirstSeen of a digest without slots = %s; want now, %s", got, want)
+	}
+	if c, err := l.Claim(ctx, day(2), "b", slotLease, now); err != nil || describe(c) != "taken, prior t0+48h0m0s" {
+		t.Errorf("Claim of a slot claimed before the upgrade = %s, %v; want it taken over with its prior", describe(c), err)
+	}
+}
+
+// testOneFirstSeenWins races processes recording the same digest's channels at different
+// moments: every one reads back the same moments, each one of the racers'.
+func testOneFirstSeenWins(t *testing.T, fresh backend) {
+	dsn := fresh(t)
+	handles := []Ledger{mustOpen(t, dsn), mustOpen(t, dsn)}
+	channels := []string{"C1", "C2", "C3"}
+	answers := make([]map[string]time.Time, 12)
+	_, errs := race(len(answers), func(i int) (bool, error) {
+		// Each racer asks for the channels in its own order.
+		mine := slices.Clone(channels)
+		slices.Reverse(mine[:i%len(mine)+1])
+		seen, err := handles[i%2].FirstSeen(ctx, "morning", "slack", mine, t0.Add(time.Duration(i)*time.Second))
+		answers[i] = seen
+		return false, err
+	})
+	for _, err := range errs {
+		t.Fatalf("FirstSeen: %v", err)
+	}
+	for i, seen := range answers {
+		if fmt.Sprint(seen) != fmt.Sprint(answers[0]) || len(seen) != len(channels) {
+			t.Fatalf("racer %d read back %v; racer 0 %v: want the same moments for all", i, seen, answers[0])
+		}
+	}
+	if at := answers[0]["C1"]; at.Before(t0) || at.After(t0.Add(11*time.Second)) || at.Sub(t0)%time.Second != 0 {
+		t.Errorf("moment %v; want one of the racers' own", at)
 	}
 }
 
@@ -392,8 +523,8 @@ func testPrune(t *testing.T, fresh backend) {
 		t.Errorf("Prune(cutoff) = %d rows; want 4 (two marked slots, one audit entry, one version)", n)
 	}
 	for digest, want := range map[string]bool{"old-posted": false, "old-skipped": false, "old-claimed": true, "recent": true} {
-		if got, err := l.Known(ctx, digest); err != nil || got != want {
-			t.Errorf("after Prune, Known(%q) = %v, %v; want %v", digest, got, err, want)
+		if last, _, err := l.Last(ctx, digest, "slack", "C1"); err != nil || (last != nil) != want {
+			t.Errorf("after Prune, Last(%q) = %v, %v; want a slot %v", digest, last, err, want)
 		}
 	}
 	if got, err := l.AuditSince(ctx, time.Time{}, 0); err != nil || len(got) != 2 || !got[1].At.Equal(cutoff) {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -180,16 +182,112 @@ func (l *sqlLedger) entry(ctx context.Context, query string, args ...any) (*Entr
 	return &e, nil
 }
 
-func (l *sqlLedger) Known(ctx context.Context, digest string) (bool, error) {
-	var one int
-	err := l.db.QueryRowContext(ctx, `SELECT 1 FROM slots WHERE digest = $1 LIMIT 1`, digest).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
+// firstSeenBatch is how many channels one statement records: three arguments and one per
+// channel stay far below either database's limit on a statement's parameters.
+const firstSeenBatch = 500
+
+func (l *sqlLedger) FirstSeen(ctx context.Context, digest, platform string, channels []string, now time.Time) (map[string]time.Time, error) {
+	seen, err := l.firstSeen(ctx, digest, platform, channels)
 	if err != nil {
-		return false, fmt.Errorf("store: known %s: %w", digest, err)
+		return nil, err
 	}
-	return true, nil
+	var missing []string
+	for _, c := range channels {
+		if _, ok := seen[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	// Sorted, so that processes recording together take the rows' locks in one order.
+	slices.Sort(missing)
+	missing = slices.Compact(missing)
+	if len(missing) == 0 {
+		return seen, nil
+	}
+	if err := l.recordFirstSeen(ctx, digest, platform, missing, now); err != nil {
+		return nil, err
+	}
+	// Read back: another process may have recorded its own moment first, and the first holds.
+	return l.firstSeen(ctx, digest, platform, channels)
+}
+
+// recordFirstSeen writes moments for channels, which had none, in one transaction so that the
+// check for a ledger from before moments and the writes see the same ledger. A moment already
+// there stays: a moment never changes.
+func (l *sqlLedger) recordFirstSeen(ctx context.Context, digest, platform string, channels []string, now time.Time) error {
+	tx, err := l.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: record first seen %s/%s: %w", digest, platform, err)
+	}
+	defer tx.Rollback()
+	moment := now.UnixMilli()
+	var recorded bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM first_seen WHERE digest = $1)`, digest).Scan(&recorded); err != nil {
+		return fmt.Errorf("store: record first seen %s/%s: %w", digest, platform, err)
+	}
+	if !recorded {
+		// Slots but no moment: the ledger was kept by a briefbot from before moments, and the
+		// digest has been running since its earliest slot.
+		var earliest sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT MIN(at) FROM slots WHERE digest = $1`, digest).Scan(&earliest); err != nil {
+			return fmt.Errorf("store: record first seen %s/%s: earliest slot: %w", digest, platform, err)
+		}
+		if earliest.Valid {
+			moment = min(moment, time.Unix(earliest.Int64, 0).UnixMilli())
+		}
+	}
+	for batch := range slices.Chunk(channels, firstSeenBatch) {
+		var values strings.Builder
+		args := []any{digest, platform, moment}
+		for i, c := range batch {
+			if i > 0 {
+				values.WriteString(", ")
+			}
+			fmt.Fprintf(&values, "($1, $2, $%d, $3)", len(args)+1)
+			args = append(args, c)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO first_seen (digest, platform, channel, seen_at) VALUES `+
+			values.String()+` ON CONFLICT (digest, platform, channel) DO NOTHING`, args...); err != nil {
+			return fmt.Errorf("store: record first seen %s/%s: %w", digest, platform, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: record first seen %s/%s: %w", digest, platform, err)
+	}
+	return nil
+}
+
+// firstSeen returns the recorded moments of channels, of those that have one.
+func (l *sqlLedger) firstSeen(ctx context.Context, digest, platform string, channels []string) (map[string]time.Time, error) {
+	seen := make(map[string]time.Time, len(channels))
+	if len(channels) == 0 {
+		return seen, nil
+	}
+	rows, err := l.db.QueryContext(ctx, `SELECT channel, seen_at FROM first_seen WHERE digest = $1 AND platform = $2`,
+		digest, platform)
+	if err != nil {
+		return nil, fmt.Errorf("store: first seen %s/%s: %w", digest, platform, err)
+	}
+	defer rows.Close()
+	want := make(map[string]bool, len(channels))
+	for _, c := range channels {
+		want[c] = true
+	}
+	for rows.Next() {
+		var (
+			channel string
+			at      int64
+		)
+		if err := rows.Scan(&channel, &at); err != nil {
+			return nil, fmt.Errorf("store: first seen %s/%s: %w", digest, platform, err)
+		}
+		if want[channel] {
+			seen[channel] = time.UnixMilli(at).UTC()
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: first seen %s/%s: %w", digest, platform, err)
+	}
+	return seen, nil
 }
 
 // keepVersions is how many of each briefing's newest versions Prune keeps however old they

@@ -1,7 +1,8 @@
 // Package store is briefbot's ledger: which digest slots were claimed, by whom, and how each
-// ended; one-holder leases for roles such as the Discord gateway; the audit trail of admin
-// actions and reloads; and the versions of each briefing seen. SQLite (pure Go, the embedded
-// default) and PostgreSQL (for replicas) implement one interface, held to one conformance suite.
+// ended; when a running bot first loaded each digest for each channel; one-holder leases for
+// roles such as the Discord gateway; the audit trail of admin actions and reloads; and the
+// versions of each briefing seen. SQLite (pure Go, the embedded default) and PostgreSQL (for
+// replicas) implement one interface, held to one conformance suite.
 //
 // Times are passed in by the caller, never read from the database's clock, so that a fake clock
 // drives the scheduler in tests; replicas are expected to keep their clocks in step (NTP).
@@ -110,12 +111,19 @@ type Ledger interface {
 	// LastPosted returns the most recent slot of digest on platform and channel that was posted
 	// (Posted or Late), with the briefing version it carried; nil when none was.
 	LastPosted(ctx context.Context, digest, platform, channel string) (*Entry, error)
-	// Known reports whether the ledger has any slot of digest: a digest new to the ledger never
-	// back-fills the slots it missed before it existed.
-	Known(ctx context.Context, digest string) (bool, error)
+	// FirstSeen records now, to the millisecond, as the moment a running bot first loaded digest
+	// for each of channels on platform that has no moment yet, and returns the moment of every
+	// one of channels. From its moment on, a channel is owed the digest's slots, and none before
+	// it. A moment once recorded never changes: of processes racing to record one, the first
+	// write wins and all read back the same. A digest with slots in the ledger and no moment in
+	// any channel (a ledger from before moments were recorded) gets its earliest slot instead
+	// of now, so that upgrading loses none of what it missed.
+	FirstSeen(ctx context.Context, digest, platform string, channels []string, now time.Time) (map[string]time.Time, error)
 	// Prune deletes marked slots scheduled before cutoff and audit entries older than it, and
 	// returns how many rows went. Claimed slots never marked stay. Briefing versions first seen
 	// before cutoff go too, except each briefing's two newest, which /changes compares.
+	// First-seen moments always stay: one per channel a digest ever had, and a digest whose
+	// moment went would be new again, owed nothing it missed.
 	Prune(ctx context.Context, cutoff time.Time) (int64, error)
 
 	// Lease takes or renews a one-holder role (such as "discord-gateway") for owner until

@@ -24,6 +24,8 @@ type Config struct {
 	Store     Store     `yaml:"store"`
 	Log       Log       `yaml:"log"`
 	Metrics   Metrics   `yaml:"metrics"`
+	// RateLimits are how fast digests are posted.
+	RateLimits RateLimits `yaml:"rate_limits"`
 
 	// File is where the config came from; "" for the built-in defaults.
 	File string `yaml:"-"`
@@ -119,6 +121,28 @@ func (l Log) SlogLevel() slog.Level {
 type Metrics struct {
 	// Listen is a host:port of its own for GET /metrics; "" serves it on http.listen.
 	Listen string `yaml:"listen"`
+}
+
+// RateLimits are the budgets digests are posted within, as written: 0 where the file says
+// nothing, for the default, which is the scheduler's to know (cmd/briefbot reads it there). They
+// are briefbot's own budgets, kept under the platforms' limits rather than at them.
+type RateLimits struct {
+	Discord DiscordRate `yaml:"discord"`
+	Slack   SlackRate   `yaml:"slack"`
+}
+
+// DiscordRate is Discord's budget, shared by every channel: Discord allows a bot 50 requests a
+// second, and more to some large bots.
+type DiscordRate struct {
+	PerSecond float64 `yaml:"per_second"`
+}
+
+// SlackRate is Slack's: each channel's own (Slack allows about one message a second), and the
+// workspace's, which every channel draws on too and Slack puts only as "several hundred a
+// minute".
+type SlackRate struct {
+	PerChannelPerSecond float64 `yaml:"per_channel_per_second"`
+	WorkspacePerMinute  float64 `yaml:"workspace_per_minute"`
 }
 
 // Defaults used where the file says nothing.

@@ -52,7 +52,7 @@ func TestErrorsDoNotShowSecrets(t *testing.T) {
 		{"variable through an alias", "slack: {bot_token: x, signing_secret: s, admin_user_ids: [U]}\ndigests:\n  - {name: a, platform: slack, channel: C, schedule: \"@daily\", catch_up: &z \"${TOPSECRET}\"}\n  - {name: b, platform: slack, channel: C, schedule: \"@daily\", catch_up: *z}\n",
 			`b.yaml:3: digest "a": catch_up from ${TOPSECRET} (22 characters) is not a duration such as 2h, 30m or 1d`},
 		{"variable through an alias only", "zone: &z \"${TOPSECRET}\"\nslack: {bot_token: x, signing_secret: s, admin_user_ids: [U]}\ndigests:\n  - {name: a, platform: slack, channel: C, schedule: \"@daily\", timezone: *z}\n",
-			`b.yaml:1: unknown key "zone" (known: http, discord, slack, briefings, digests, store, log, metrics)` + "\n" +
+			`b.yaml:1: unknown key "zone" (known: http, discord, slack, briefings, digests, store, log, metrics, rate_limits)` + "\n" +
 				`b.yaml:4: digest "a": unknown time zone from ${TOPSECRET} (22 characters) (use an IANA name such as America/Mexico_City)`},
 		{"duplicate secret key", "slack:\n  bot_token: ${TOPSECRET}\n  bot_token: " + topSecret + "\n", `b.yaml:3: "bot_token" is set twice in slack (first at line 2)`},
 	}

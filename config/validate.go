@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"regexp"
 	"slices"
@@ -30,6 +31,7 @@ func (l *loader) validate() {
 	l.oneOf([]any{"log", "level"}, "log.level", c.Log.Level, logLevels)
 	l.oneOf([]any{"log", "format"}, "log.format", c.Log.Format, logFormats)
 	l.commandPrefix()
+	l.rateLimits()
 	first := map[string]int{}
 	for i := range c.Digests {
 		l.digest(i, first)
@@ -102,6 +104,32 @@ func (l *loader) oneOf(path []any, key, v string, words []string) {
 		msg += fmt.Sprintf("; did you mean %q?", fix)
 	}
 	l.problem(path, "%s", msg)
+}
+
+// rateLimits checks the budgets the file sets: a rate of 0 or less would post nothing, and an
+// infinite one is no budget, while every platform has a limit. A key left out, or left empty,
+// keeps the default.
+func (l *loader) rateLimits() {
+	r := l.c.RateLimits
+	for _, rate := range []struct {
+		path []any
+		v    float64
+	}{
+		{[]any{"rate_limits", "discord", "per_second"}, r.Discord.PerSecond},
+		{[]any{"rate_limits", "slack", "per_channel_per_second"}, r.Slack.PerChannelPerSecond},
+		{[]any{"rate_limits", "slack", "workspace_per_minute"}, r.Slack.WorkspacePerMinute},
+	} {
+		if n, exact := l.value(rate.path...); !exact || n.ShortTag() == "!!null" {
+			continue
+		}
+		key := fmt.Sprintf("%s.%s.%s", rate.path...)
+		switch {
+		case math.IsInf(rate.v, 1):
+			l.problem(rate.path, "%s cannot be infinite: every platform limits a bot (leave it out for the default)", key)
+		case !(rate.v > 0):
+			l.problem(rate.path, "%s must be more than 0 (leave it out for the default)", key)
+		}
+	}
 }
 
 // maxPrefix keeps every command name within Slack's 32 characters: the longest is /brief-search.

@@ -47,7 +47,7 @@ func TestParseErrors(t *testing.T) {
 	}{
 		// keys and types
 		{"misspelt top key", "htp: {}\n", []string{`b.yaml:1: unknown key "htp"; did you mean "http"?`}},
-		{"unknown top key", "colour: red\n", []string{`b.yaml:1: unknown key "colour" (known: http, discord, slack, briefings, digests, store, log, metrics)`}},
+		{"unknown top key", "colour: red\n", []string{`b.yaml:1: unknown key "colour" (known: http, discord, slack, briefings, digests, store, log, metrics, rate_limits)`}},
 		{"unknown nested key", "http:\n  listen: \":8080\"\n  port: 1\n", []string{`b.yaml:3: unknown key "port" in http (known: listen)`}},
 		{"misspelt digest key", slackOK + "  - name: a\n    platform: slack\n    channel: C1\n    shedule: \"@daily\"\n", []string{
 			`b.yaml:3: digest "a": no schedule (five cron fields, e.g. "0 9 * * 1-5")`,

@@ -14,39 +14,67 @@ import (
 )
 
 // limitedPlatform is a platform on the real clock that refuses, with a 429 and Retry-After,
-// any post over its limit: limit posts per window, for the whole bot or per channel.
+// any post over limit: the budgets the scheduler keeps to, the whole bot's or each channel's and
+// the shared one, each counted as a platform counts, over a sliding window.
 type limitedPlatform struct {
-	limit      int
-	window     time.Duration
-	perChannel bool
-	want       int
-	done       chan struct{}
+	limit Limit
+	want  int
+	done  chan struct{}
 
 	mu       sync.Mutex
-	recent   map[string][]time.Time
+	recent   map[string][]time.Time // accepted within their budget's window, oldest first, by budget
 	accepted int
 	refused  int
 	last     time.Time
+}
+
+func newLimitedPlatform(limit Limit, want int) *limitedPlatform {
+	return &limitedPlatform{limit: limit, want: want, done: make(chan struct{}), recent: map[string][]time.Time{}}
+}
+
+// budgetWindow is how a platform counts a budget of perSecond: at most n posts in any n/perSecond,
+// n whole.
+func budgetWindow(perSecond float64) (n int, span time.Duration) {
+	n = max(1, int(perSecond))
+	return n, time.Duration(float64(n) / perSecond * float64(time.Second))
 }
 
 func (p *limitedPlatform) Post(_ context.Context, channel, _ string, _ bot.Reply) (string, error) {
 	now := time.Now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	k := ""
-	if p.perChannel {
-		k = channel
+	type budget struct {
+		name      string
+		perSecond float64
 	}
-	recent := p.recent[k]
-	for len(recent) > 0 && !recent[0].After(now.Add(-p.window)) {
-		recent = recent[1:]
+	budgets := []budget{{"bot", p.limit.PerSecond}, {"shared", p.limit.Shared}}
+	if p.limit.PerChannel {
+		budgets[0].name = "channel " + channel
 	}
-	if len(recent) >= p.limit {
+	var wait time.Duration
+	for _, b := range budgets {
+		if b.perSecond <= 0 {
+			continue
+		}
+		n, span := budgetWindow(b.perSecond)
+		recent := p.recent[b.name]
+		for len(recent) > 0 && !recent[0].After(now.Add(-span)) {
+			recent = recent[1:]
+		}
+		p.recent[b.name] = recent
+		if len(recent) >= n {
+			wait = max(wait, recent[0].Add(span).Sub(now))
+		}
+	}
+	if wait > 0 {
 		p.refused++
-		p.recent[k] = recent
-		return "", &bot.PostError{Code: "429", RetryAfter: recent[0].Add(p.window).Sub(now), Err: fmt.Errorf("rate limited")}
+		return "", &bot.PostError{Code: "429", RetryAfter: wait, Err: fmt.Errorf("rate limited")}
 	}
-	p.recent[k] = append(recent, now)
+	for _, b := range budgets {
+		if b.perSecond > 0 {
+			p.recent[b.name] = append(p.recent[b.name], now)
+		}
+	}
 	p.accepted++
 	p.last = now
 	if p.accepted == p.want {
@@ -62,31 +90,33 @@ func (c shiftedClock) Now() time.Time                         { return time.Now(
 func (c shiftedClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // BenchmarkFanOut posts one slot of every digest to every channel and reports the time from
-// the slot to the last post against the platform's floor: 1,000 Discord channels at 50 posts
-// a second take 20s at best; five Slack digests to the same channels at one post per second
-// per channel take 4s from the first post to the last at best. It takes real seconds: run it
-// alone, once (-run '^$' -bench FanOut -benchtime 1x).
+// the slot to the last post against the floor of the limits briefbot serve runs with
+// (DefaultLimits), which the fake platform holds it to: 1,000 Discord channels at 48 posts a
+// second take 20.8s at best; five Slack digests to the same 200 channels, at one post a second
+// per channel, take 4s by the channels' budgets but 200s by the workspace's, 5 a second. It
+// takes real seconds: run it alone, once (-run '^$' -bench FanOut -benchtime 1x).
 func BenchmarkFanOut(b *testing.B) {
 	cases := []struct {
 		name              string
 		platform          string
 		digests, channels int
-		limit             int
-		perChannel        bool
-		floor             time.Duration
 	}{
-		{"discord-1000-channels", "discord", 1, 1000, 50, false, 20 * time.Second},
-		{"slack-5-digests-200-channels", "slack", 5, 200, 1, true, 4 * time.Second},
+		{"discord-1000-channels", "discord", 1, 1000},
+		{"slack-5-digests-200-channels", "slack", 5, 200},
 	}
+	limits := DefaultLimits()
 	for _, tc := range cases {
+		limit := limits[tc.platform]
+		posts := tc.digests * tc.channels
+		floor := limit.Floor(FanOut{Posts: posts, Channels: tc.channels})
 		for _, ledger := range []string{"memory", "sqlite"} {
 			b.Run(tc.name+"/"+ledger, func(b *testing.B) {
 				for range b.N {
-					p := &limitedPlatform{limit: tc.limit, window: time.Second, perChannel: tc.perChannel,
-						want: tc.digests * tc.channels, done: make(chan struct{}), recent: map[string][]time.Time{}}
-					took := fanOutOnce(b, ledger, tc.platform, p, tc.digests, tc.channels)
+					p := newLimitedPlatform(limit, posts)
+					took := fanOutOnce(b, ledger, tc.platform, limits, p, tc.digests, tc.channels)
 					b.ReportMetric(took.Seconds(), "s/fanout")
-					b.ReportMetric(took.Seconds()/tc.floor.Seconds(), "x-floor")
+					b.ReportMetric(floor.Seconds(), "s/floor")
+					b.ReportMetric(took.Seconds()/floor.Seconds(), "x-floor")
 					b.ReportMetric(float64(p.refused), "429s")
 				}
 			})
@@ -94,7 +124,8 @@ func BenchmarkFanOut(b *testing.B) {
 	}
 }
 
-func fanOutOnce(b *testing.B, ledgerKind, platform string, p *limitedPlatform, digests, nChannels int) time.Duration {
+func fanOutOnce(b *testing.B, ledgerKind, platform string, limits map[string]Limit, p *limitedPlatform,
+	digests, nChannels int) time.Duration {
 	var ledger store.Ledger = newMemLedger()
 	if ledgerKind == "sqlite" {
 		l, err := store.Open(context.Background(), "sqlite://"+b.TempDir()+"/l.db")
@@ -113,7 +144,7 @@ func fanOutOnce(b *testing.B, ledgerKind, platform string, p *limitedPlatform, d
 			Schedule: mustParse(b, "0 9 * * *")})
 	}
 	s, err := New(Config{
-		Digests: ds, Ledger: ledger, Posters: map[string]bot.Poster{platform: p}, Owner: "bench", Clock: clock,
+		Digests: ds, Ledger: ledger, Posters: map[string]bot.Poster{platform: p}, Owner: "bench", Clock: clock, Limits: limits,
 		Compose: func(Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{Title: "digest"}, "v1" },
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})

@@ -10,10 +10,58 @@ import (
 type Limit struct {
 	PerSecond   float64 // posts per second; 0 for no limit
 	PerChannel  bool    // the budget is each channel's (Slack), not shared by the whole bot (Discord)
-	Concurrency int     // posts under way at once; 0 for 8
+	Concurrency int     // posts under way at once; 0 for defaultConcurrency
 	// Shared is a budget all channels draw on besides their own, in posts per second (Slack's
 	// workspace limit); 0 for none.
 	Shared float64
+}
+
+// defaultConcurrency is how many posts a platform has under way at once when its Limit does not
+// say.
+const defaultConcurrency = 8
+
+func (l Limit) concurrency() int {
+	if l.Concurrency <= 0 {
+		return defaultConcurrency
+	}
+	return l.Concurrency
+}
+
+// A FanOut is the posts of one moment: Posts in all, spread evenly over Channels (several
+// digests at the same minute put several posts in one channel), each taking RoundTrip from
+// request to answer.
+type FanOut struct {
+	Posts, Channels int
+	RoundTrip       time.Duration
+}
+
+// Floor is the shortest time f can take under l, from the first post to the last: no schedule
+// is faster, and the scheduler's goal is to come close. Every budget that applies bounds it
+// (the channel's, the whole bot's, the shared one) and so does concurrency, which binds when
+// posts take long enough to answer; the floor is the tightest of these bounds. Posts go evenly
+// spaced, without the bursts a platform may allow, as the scheduler sends them.
+func (l Limit) Floor(f FanOut) time.Duration {
+	if f.Posts <= 0 {
+		return 0
+	}
+	gaps := float64(f.Posts - 1) // evenly spaced posts: the first goes at once
+	var seconds float64
+	if l.PerSecond > 0 {
+		if l.PerChannel {
+			// The busiest channel's posts, one budget interval apart.
+			perChannel := (f.Posts + max(f.Channels, 1) - 1) / max(f.Channels, 1)
+			seconds = float64(perChannel-1) / l.PerSecond
+		} else {
+			seconds = gaps / l.PerSecond
+		}
+	}
+	if l.Shared > 0 {
+		seconds = max(seconds, gaps/l.Shared)
+	}
+	// At most concurrency posts under way: post i goes once the one concurrency places before it
+	// has its answer.
+	waves := (f.Posts - 1) / l.concurrency()
+	return max(time.Duration(seconds*float64(time.Second)), time.Duration(waves)*f.RoundTrip)
 }
 
 // DefaultLimits keep under the platforms' limits rather than at them, since a 429 costs a wait
@@ -89,11 +137,7 @@ func (l *limiter) acquire(ctx context.Context, platform string) (release func(),
 	l.mu.Lock()
 	slots := l.slots[platform]
 	if slots == nil {
-		n := l.limits[platform].Concurrency
-		if n <= 0 {
-			n = 8
-		}
-		slots = make(chan struct{}, n)
+		slots = make(chan struct{}, l.limits[platform].concurrency())
 		l.slots[platform] = slots
 	}
 	l.mu.Unlock()

@@ -26,6 +26,7 @@ type build struct {
 	discord      discord.Config
 	slack        slack.Config
 	digests      []schedule.Digest
+	limits       map[string]schedule.Limit // the rate budgets digests are posted within
 	lib          *briefings.Library
 	engineConfig bot.Config
 }
@@ -64,7 +65,7 @@ func adapterProblems(cfg *config.Config) []error {
 // newBuild checks cfg against everything it names and builds the engine. digests is the
 // scheduler the engine asks about /digest; nil before one runs.
 func newBuild(cfg *config.Config, digests bot.Digests) (*build, error) {
-	b := &build{cfg: cfg, discord: discordSettings(cfg), slack: slackSettings(cfg)}
+	b := &build{cfg: cfg, discord: discordSettings(cfg), slack: slackSettings(cfg), limits: rateLimits(cfg.RateLimits)}
 	errs := adapterProblems(cfg)
 	errs = append(errs, checkChannels(cfg)...)
 	var digestErrs []error
@@ -145,6 +146,24 @@ func scheduleDigests(cfg *config.Config) ([]schedule.Digest, []error) {
 			Platform: d.Platform, Channels: d.Channels, Schedule: sched, CatchUp: d.CatchUpTime})
 	}
 	return out, errs
+}
+
+// rateLimits are the budgets the scheduler posts within: its own defaults, with those the config
+// sets in their place.
+func rateLimits(set config.RateLimits) map[string]schedule.Limit {
+	limits := schedule.DefaultLimits()
+	discord, slack := limits["discord"], limits["slack"]
+	if v := set.Discord.PerSecond; v > 0 {
+		discord.PerSecond = v
+	}
+	if v := set.Slack.PerChannelPerSecond; v > 0 {
+		slack.PerSecond = v
+	}
+	if v := set.Slack.WorkspacePerMinute; v > 0 {
+		slack.Shared = v / 60
+	}
+	limits["discord"], limits["slack"] = discord, slack
+	return limits
 }
 
 // checkChannels: every digest channel must be an id in its platform's form, which the adapters

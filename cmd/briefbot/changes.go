@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"slices"
 	"strings"
 )
@@ -66,6 +67,7 @@ func describeChanges(old, next *build) reloadChanges {
 	restart("metrics.listen", o.Metrics.Listen != n.Metrics.Listen)
 	restart("store.dsn", o.Store.DSN != n.Store.DSN)
 	restart("log", o.Log != n.Log)
+	restart("rate_limits", !maps.Equal(old.limits, next.limits))
 	restart("discord (token, keys, gateway, application, REST base, servers)", o.Discord.Token != n.Discord.Token ||
 		o.Discord.PublicKey != n.Discord.PublicKey || o.Discord.Gateway != n.Discord.Gateway ||
 		o.Discord.ApplicationID != n.Discord.ApplicationID || o.Discord.APIURL != n.Discord.APIURL ||

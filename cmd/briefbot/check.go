@@ -4,7 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"math"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,11 +26,38 @@ type checkReport struct {
 	Store     string           `json:"store"`
 	Digests   []digestReport   `json:"digests"`
 	Warnings  []string         `json:"warnings"`
+	// RateLimits are the budgets digests are posted within, by platform: the file's or the defaults.
+	RateLimits map[string]rateReport `json:"rate_limits"`
 }
 
 type platformReport struct {
 	Name  string   `json:"name"`
 	Modes []string `json:"modes"`
+}
+
+// A rateReport is a platform's rate budget in the config's words: per_second for one the whole
+// bot shares, per_channel_per_second and workspace_per_minute for Slack's two.
+type rateReport struct {
+	PerSecond           float64 `json:"per_second,omitempty"`
+	PerChannelPerSecond float64 `json:"per_channel_per_second,omitempty"`
+	WorkspacePerMinute  float64 `json:"workspace_per_minute,omitempty"`
+}
+
+func rateReports(limits map[string]schedule.Limit) map[string]rateReport {
+	// Rounded, so that a budget set per minute reads back as written, not as 249.99999999999997.
+	round := func(v float64) float64 { return math.Round(v*1e6) / 1e6 }
+	out := map[string]rateReport{}
+	for platform, l := range limits {
+		var r rateReport
+		if l.PerChannel {
+			r.PerChannelPerSecond = round(l.PerSecond)
+		} else {
+			r.PerSecond = round(l.PerSecond)
+		}
+		r.WorkspacePerMinute = round(l.Shared * 60)
+		out[platform] = r
+	}
+	return out
 }
 
 type briefingReport struct {
@@ -75,7 +106,7 @@ func (b *build) reportFrom(day time.Time) checkReport {
 // describe is what b will run, with the runs that runs lists for each digest.
 func (b *build) describe(runs func(schedule.Schedule) []schedule.Run) checkReport {
 	cfg := b.cfg
-	r := checkReport{File: cfg.File, Store: safeDSN(cfg.Store.DSN), Warnings: cfg.Warnings,
+	r := checkReport{File: cfg.File, Store: safeDSN(cfg.Store.DSN), Warnings: cfg.Warnings, RateLimits: rateReports(b.limits),
 		Platforms: []platformReport{}, Briefings: []briefingReport{}, Digests: []digestReport{}}
 	if d := cfg.Discord; d.Enabled() || d.Token != "" {
 		p := platformReport{Name: "discord"}
@@ -138,6 +169,31 @@ func safeDSN(dsn string) string {
 	return u.Scheme + "://" + u.Host + u.Path
 }
 
+// String says the budget in words: "1 post a second per channel, 300 a minute in the workspace".
+func (r rateReport) String() string {
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	posts := func(v float64) string {
+		if v == 1 {
+			return "1 post"
+		}
+		return num(v) + " posts"
+	}
+	var parts []string
+	if r.PerSecond > 0 {
+		parts = append(parts, posts(r.PerSecond)+" a second for the whole bot")
+	}
+	if r.PerChannelPerSecond > 0 {
+		parts = append(parts, posts(r.PerChannelPerSecond)+" a second per channel")
+	}
+	if r.WorkspacePerMinute > 0 {
+		parts = append(parts, num(r.WorkspacePerMinute)+" a minute in the workspace")
+	}
+	if len(parts) == 0 {
+		return "no limit"
+	}
+	return strings.Join(parts, ", ")
+}
+
 func (r checkReport) writeJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -159,6 +215,10 @@ func (r checkReport) writeText(w io.Writer) error {
 		fmt.Fprintf(&sb, "  %s: %s (%d issues, version %s%s)\n    %s\n", b.ID, b.Title, b.Issues, b.Version, def, b.File)
 	}
 	fmt.Fprintf(&sb, "\nStore\n  %s\n", r.Store)
+	sb.WriteString("\nRate limits (a change needs a restart)\n")
+	for _, platform := range slices.Sorted(maps.Keys(r.RateLimits)) {
+		fmt.Fprintf(&sb, "  %-8s %s\n", platform, r.RateLimits[platform])
+	}
 	if len(r.Digests) > 0 {
 		from := ""
 		if r.From != "" {

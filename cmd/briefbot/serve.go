@@ -70,7 +70,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	saveVersions(ctx, ledger, b, logger)
 	sched, err := schedule.New(schedule.Config{
 		Digests: b.digests, Ledger: ledger, Posters: platforms.posters, Compose: composer(core, history),
-		Owner: self, Logger: logger, Retention: cfg.Store.RetentionTime, Observer: m,
+		Owner: self, Logger: logger, Retention: cfg.Store.RetentionTime, Observer: m, Limits: b.limits,
 	})
 	if err != nil {
 		return err

@@ -38,7 +38,8 @@ func (e *Engine) topicIn(req Request, o Option, fits func(*briefings.Briefing) b
 		}
 		return f, nil
 	}
-	found := e.lib.Locate(kind, q)
+	var room [4]briefings.Found
+	found := e.lib.Locate(kind, q, room[:0])
 	if fits != nil {
 		var narrowed []briefings.Found
 		for _, f := range found {

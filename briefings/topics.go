@@ -62,14 +62,15 @@ func (l *Library) In(b *Briefing, kind TopicKind, query string) (Found, bool) {
 // it; several when several have it equally well (a name each of them has, or guesses alike),
 // for the caller to choose among; none when no briefing has it. A name in one briefing beats a
 // guess in another, so a second briefing's topic is found even when the first has something
-// spelt nearly alike.
-func (l *Library) Locate(kind TopicKind, query string) []Found {
+// spelt nearly alike. The briefings are appended to found[:0], which a caller may keep on its
+// stack: every typed topic is looked up here.
+func (l *Library) Locate(kind TopicKind, query string, found []Found) []Found {
+	found = found[:0]
 	if b, key, ok := l.unqualify(query); ok {
 		if m, ok := b.Resolver(kind).Resolve(key); ok && m.Exact() {
-			return []Found{{Briefing: b, Match: m}}
+			return append(found, Found{Briefing: b, Match: m})
 		}
 	}
-	var found []Found
 	best := 0
 	for _, b := range l.briefings {
 		m, ok := b.Resolver(kind).Resolve(query)

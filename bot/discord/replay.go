@@ -22,8 +22,9 @@ func (b *Bot) fresh(timestamp string) bool {
 // firstTime reports whether the interaction of type typ and id arrives for the first time, and
 // remembers it: every interaction is answered once, so a replay inside the window runs nothing.
 // The key is the interaction's id; a request without one (Discord always sends one) is known by
-// its signed bytes, the timestamp and signature. A PING is let through: answering it again runs
-// nothing.
+// its signed bytes, the timestamp and signature: the signature's decoded bytes, not its hex, so
+// that a replay with the hex in upper case is known too. A PING is let through: answering it
+// again runs nothing.
 func (b *Bot) firstTime(typ discordgo.InteractionType, id, timestamp string, sig []byte) bool {
 	if typ == discordgo.InteractionPing {
 		return true

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -128,6 +129,36 @@ func TestReplayRefused(t *testing.T) {
 		if w := serve(h, signed(ping)); w.Code != http.StatusOK {
 			t.Errorf("PING again: status %d, want 200", w.Code)
 		}
+	}
+}
+
+// TestReplayUpperCaseHex: a replay with its signature in upper-case hex, which decodes to the same
+// bytes and so verifies, is refused: the replay key is the interaction's id, or the signature's
+// bytes when there is no id, never the header as written.
+func TestReplayUpperCaseHex(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		body []byte
+	}{
+		{"with an id", command("position", "issue", "trade").body()},
+		{"without, known by its signature", []byte(`{"type":2,"token":"t","data":{"name":"help"}}`)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var handled atomic.Int32
+			h := clockBot(t, countingCore(t, &handled), newClock(time.Unix(1744000000, 0))).Handler()
+			first := signed(tc.body)
+			upper := again(first, tc.body)
+			upper.Header.Set("X-Signature-Ed25519", strings.ToUpper(first.Header.Get("X-Signature-Ed25519")))
+			if w := serve(h, first); w.Code != http.StatusOK {
+				t.Fatalf("first delivery: status %d", w.Code)
+			}
+			if w := serve(h, upper); w.Code != http.StatusUnauthorized {
+				t.Errorf("replayed in upper-case hex: status %d, want 401", w.Code)
+			}
+			if n := handled.Load(); n != 1 {
+				t.Errorf("the command ran %d times, want once", n)
+			}
+		})
 	}
 }
 

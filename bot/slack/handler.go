@@ -38,8 +38,17 @@ func (b *Bot) Commands() http.Handler { return b.verified(b.serveCommand) }
 // Interactivity serves POST /slack/interactivity, where Slack sends button presses.
 func (b *Bot) Interactivity() http.Handler { return b.verified(b.serveInteraction) }
 
+// signedForm is a verified request's form and the signature that names it among replays.
+type signedForm struct {
+	form
+	// signature is the request's timestamp and signature in canonical form (lower-case hex):
+	// hex in either case decodes to the same bytes and verifies alike, so the header as sent
+	// would let a replay in upper case pass as a new request.
+	signature string
+}
+
 // verified reads the raw body, checks Slack's signature over it and only then parses the form.
-func (b *Bot) verified(next func(http.ResponseWriter, *http.Request, form)) http.Handler {
+func (b *Bot) verified(next func(http.ResponseWriter, *http.Request, signedForm)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodPost:
@@ -61,7 +70,8 @@ func (b *Bot) verified(next func(http.ResponseWriter, *http.Request, form)) http
 			http.Error(w, "cannot read request body", http.StatusBadRequest)
 			return
 		}
-		if err := b.verify(r.Header, body); err != nil {
+		signature, err := b.verify(r.Header, body)
+		if err != nil {
 			// The server's request log has the 401 already; the reason is for debugging a
 			// signing secret or a clock, and a flood of forgeries must not flood the log.
 			b.log.Debug("slack: refused unverified request", "path", r.URL.Path, "reason", err)
@@ -73,60 +83,62 @@ func (b *Bot) verified(next func(http.ResponseWriter, *http.Request, form)) http
 			http.Error(w, "cannot parse form", http.StatusBadRequest)
 			return
 		}
-		next(w, r, form)
+		next(w, r, signedForm{form: form, signature: signature})
 	})
 }
 
 // firstTime reports whether a verified request arrives for the first time, and remembers it:
 // a replay inside the signature window runs nothing. It is known by its trigger_id, else by its
-// timestamp and signature, which only Slack can make. Called after verify, so that only signed
-// requests take a place in the recent set.
-func (b *Bot) firstTime(triggerID string, h http.Header) bool {
+// canonical timestamp and signature, which only Slack can make. Called after verify, so that
+// only signed requests take a place in the recent set.
+func (b *Bot) firstTime(triggerID, signature string) bool {
 	key := "trigger:" + triggerID
 	if triggerID == "" {
-		key = "signed:" + h.Get("X-Slack-Request-Timestamp") + ":" + h.Get("X-Slack-Signature")
+		key = "signed:" + signature
 	}
 	return b.recent.First(key, b.now())
 }
 
 // verify checks Slack's request signature: HMAC-SHA256 over "v0:" + timestamp + ":" + body with
-// the signing secret, within the replay window of the injected clock. The reasons it returns are
-// for logs; they never contain the secret or the signature.
-func (b *Bot) verify(h http.Header, body []byte) error {
+// the signing secret, within the replay window of the injected clock, and returns the timestamp
+// and signature in canonical form (the signature's bytes in lower-case hex), by which a replay
+// is known however its hex is written. The timestamp needs no such care: it is signed as sent.
+// The reasons it returns are for logs; they never contain the secret or the signature.
+func (b *Bot) verify(h http.Header, body []byte) (string, error) {
 	if len(b.secret) == 0 {
-		return errors.New("no signing secret configured")
+		return "", errors.New("no signing secret configured")
 	}
 	stamp, sig := h.Get("X-Slack-Request-Timestamp"), h.Get("X-Slack-Signature")
 	if stamp == "" || sig == "" {
-		return errors.New("missing signature headers")
+		return "", errors.New("missing signature headers")
 	}
 	secs, err := strconv.ParseInt(stamp, 10, 64)
 	if err != nil {
-		return errors.New("timestamp is not a number")
+		return "", errors.New("timestamp is not a number")
 	}
 	if age := b.now().Sub(time.Unix(secs, 0)); age > signatureWindow || age < -signatureWindow {
-		return errors.New("timestamp outside the 5-minute window")
+		return "", errors.New("timestamp outside the 5-minute window")
 	}
 	digits, ok := strings.CutPrefix(sig, "v0=")
 	if !ok {
-		return errors.New("unknown signature version")
+		return "", errors.New("unknown signature version")
 	}
 	got, err := hex.DecodeString(digits)
 	if err != nil || len(got) != sha256.Size {
-		return errors.New("malformed signature")
+		return "", errors.New("malformed signature")
 	}
 	mac := hmac.New(sha256.New, b.secret)
 	mac.Write([]byte("v0:" + stamp + ":"))
 	mac.Write(body)
 	if !hmac.Equal(got, mac.Sum(nil)) {
-		return errors.New("signature mismatch")
+		return "", errors.New("signature mismatch")
 	}
-	return nil
+	return stamp + ":" + hex.EncodeToString(got), nil
 }
 
 // replayed refuses, as if unsigned, a request answered already, and says whether it did.
-func (b *Bot) replayed(w http.ResponseWriter, r *http.Request, triggerID string) bool {
-	if b.firstTime(triggerID, r.Header) {
+func (b *Bot) replayed(w http.ResponseWriter, r *http.Request, triggerID, signature string) bool {
+	if b.firstTime(triggerID, signature) {
 		return false
 	}
 	b.log.Debug("slack: refused a request answered already", "path", r.URL.Path)
@@ -134,13 +146,13 @@ func (b *Bot) replayed(w http.ResponseWriter, r *http.Request, triggerID string)
 	return true
 }
 
-func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request, form form) {
-	sc := slashCommand(form)
+func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request, signed signedForm) {
+	sc := slashCommand(signed.form)
 	if sc.Command == "" {
 		http.Error(w, "not a slash command", http.StatusBadRequest)
 		return
 	}
-	if b.replayed(w, r, sc.TriggerID) {
+	if b.replayed(w, r, sc.TriggerID, signed.signature) {
 		return
 	}
 	body, err := encode(b.command(sc))
@@ -218,8 +230,8 @@ func (b *Bot) request(sc slackapi.SlashCommand) bot.Request {
 	return req
 }
 
-func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, form form) {
-	payload := form.Get("payload")
+func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, signed signedForm) {
+	payload := signed.Get("payload")
 	if payload == "" {
 		http.Error(w, "no payload", http.StatusBadRequest)
 		return
@@ -229,7 +241,7 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, form form
 		http.Error(w, "cannot parse payload", http.StatusBadRequest)
 		return
 	}
-	if b.replayed(w, r, in.TriggerID) {
+	if b.replayed(w, r, in.TriggerID, signed.signature) {
 		return
 	}
 	// Slack wants only an empty 200 here; the answer goes to response_url.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -59,8 +60,15 @@ func replay(r *http.Request, body []byte) *http.Request {
 	return r
 }
 
+// upperHex writes a request's signature in upper-case hex: the same bytes, so it still verifies.
+func upperHex(h http.Header) {
+	digits := strings.TrimPrefix(h.Get("X-Slack-Signature"), "v0=")
+	h.Set("X-Slack-Signature", "v0="+strings.ToUpper(digits))
+}
+
 // TestReplayRefused: a captured signed slash command sent again, at once or later, is refused
-// and runs nothing; so is one without a trigger_id, known by its signature.
+// and runs nothing; so is one without a trigger_id, known by its signature, however its hex is
+// written.
 func TestReplayRefused(t *testing.T) {
 	signedAt := time.Unix(1744000000, 0)
 	c := &clock{now: signedAt}
@@ -69,15 +77,22 @@ func TestReplayRefused(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		body []byte
+		// alter, when set, changes the replays' headers as whoever captured the request may.
+		alter func(http.Header)
 	}{
-		{"with a trigger_id", commandBody("/position", "sovereignty", memberUser, "")},
-		{"without", []byte("command=%2Fposition&text=sovereignty&user_id=" + memberUser)},
+		{"with a trigger_id", commandBody("/position", "sovereignty", memberUser, ""), nil},
+		{"without", []byte("command=%2Fposition&text=sovereignty&user_id=" + memberUser), nil},
+		{"with a trigger_id, signature in upper-case hex", commandBody("/position", "trade", memberUser, ""), upperHex},
+		{"without, signature in upper-case hex", []byte("command=%2Fposition&text=trade&user_id=" + memberUser), upperHex},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c.Set(signedAt)
 			handled.Store(0)
 			first := slacktest.Request("/slack/commands", tc.body, signedAt)
 			captured := replay(first, tc.body)
+			if tc.alter != nil {
+				tc.alter(captured.Header)
+			}
 			if w := serve(h, first); w.Code != http.StatusOK {
 				t.Fatalf("first delivery: status %d", w.Code)
 			}

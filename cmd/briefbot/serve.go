@@ -136,15 +136,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTP.Listen, err)
 	}
-	srv := &http.Server{
-		Handler:           NewServer(deps),
-		MaxHeaderBytes:    maxHeaderBytes,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
-	}
+	srv, capped := boundedServer(ln, NewServer(deps), maxConnections)
+	srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelDebug)
 	// Requests are noted as they arrive, so that draining can tell when they stop coming.
 	var lastRequest atomic.Int64
 	srv.Handler = drainAware(ready, &lastRequest, srv.Handler)
@@ -156,7 +149,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		"digests", len(b.digests), "discord", cfg.Discord.Enabled(), "slack", cfg.Slack.Enabled(), "version", version)
 
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(capConnections(ln, maxConnections)) }()
+	go func() { served <- srv.Serve(capped) }()
 wait:
 	for {
 		select {
@@ -332,9 +325,8 @@ func serveMetrics(addr string, h http.Handler, logger *slog.Logger) (func(), err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", h)
-	srv := &http.Server{Handler: mux, MaxHeaderBytes: maxHeaderBytes, ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout: readTimeout, WriteTimeout: writeTimeout, IdleTimeout: idleTimeout}
-	go srv.Serve(capConnections(ln, 64))
+	srv, capped := boundedServer(ln, mux, 64)
+	go srv.Serve(capped)
 	logger.Info("metrics listening", "addr", ln.Addr().String())
 	return func() { srv.Close() }, nil
 }

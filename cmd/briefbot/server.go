@@ -1,6 +1,7 @@
 package main
 
 import (
+	"container/list"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -22,8 +23,9 @@ const (
 	readTimeout       = 10 * time.Second
 	writeTimeout      = 15 * time.Second
 	idleTimeout       = 60 * time.Second
-	// maxConnections open at once; more are answered 503 and closed at once, so that a flood
-	// of idle or slow connections costs a fixed amount of memory.
+	// maxConnections open at once, so that a flood of idle or slow connections costs a fixed
+	// amount of memory; at the limit, a new connection takes the place of an idle or silent one
+	// (connLimit).
 	maxConnections = 1024
 	// maxInFlight requests at once; more are answered 503 with Retry-After, rather than queued.
 	maxInFlight = 256
@@ -190,46 +192,232 @@ func (rd *readiness) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(out)
 }
 
-// capped is a listener that keeps at most limit connections open: a connection beyond that is
-// answered 503 and closed before anything of it is read.
-type capped struct {
-	net.Listener
-	slots chan struct{}
+// boundedServer is an http.Server for h with every bound above, and the listener it is to serve:
+// ln, limited to maxConns open connections. They come as a pair because the limit follows each
+// connection's state through the server's ConnState.
+func boundedServer(ln net.Listener, h http.Handler, maxConns int) (srv *http.Server, capped net.Listener) {
+	conns := capConnections(ln, maxConns)
+	srv = &http.Server{
+		Handler:           conns.refuseEvicted(h),
+		MaxHeaderBytes:    maxHeaderBytes,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ConnState:         conns.track,
+		ConnContext:       conns.withConn,
+	}
+	return srv, conns
 }
 
-func capConnections(ln net.Listener, limit int) net.Listener {
-	return &capped{Listener: ln, slots: make(chan struct{}, limit)}
+// connLimit is a listener that keeps at most max connections open and, at the limit, makes room
+// for a new one rather than refusing it, so that neither idle keep-alives nor silent
+// connections can lock everyone else out, a prober included. A connection is pending from its
+// accept until it has sent a whole request header, and again once it starts sending the next;
+// idle between requests; otherwise it has a request in progress. At the limit, a new
+// connection takes the place of
+//
+//   - the oldest pending connection, while pending ones hold maxPending places or more: silent
+//     or slow senders (a slowloris), however fast they reconnect, so churn among themselves
+//     and cannot push out the keep-alives of real clients; each is closed by
+//     readHeaderTimeout anyway;
+//   - else the connection idle longest, which its client reopens when it needs it;
+//   - else the oldest pending one.
+//
+// A connection with a request in progress is never closed to make room: only when every place
+// holds one is the newcomer answered 503 and closed. Requests past maxInFlight are answered
+// 503 at once, so with the limit well above it, that takes every connection's request being
+// read or written at once, each within the timeouts.
+//
+// A prober that sends its request as it connects is so answered, unless maxPending connections
+// (or, with fewer places free of requests in progress, that many) arrive after it before its
+// header is read. Accept never waits: making room is closing a connection, and refusing is one
+// write to a connection just accepted, whose send buffer is empty.
+type connLimit struct {
+	net.Listener
+	max, maxPending int
+
+	mu      sync.Mutex
+	open    int
+	pending list.List // of *limitedConn, oldest first
+	idle    list.List // of *limitedConn, idle longest first
+}
+
+// pendingShare is the share of the places that connections yet to send a whole header may hold.
+const pendingShare = 4
+
+func capConnections(ln net.Listener, limit int) *connLimit {
+	return &connLimit{Listener: ln, max: limit, maxPending: max(1, limit/pendingShare)}
 }
 
 const busyResponse = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nRetry-After: 1\r\n" +
 	"Content-Length: 5\r\nConnection: close\r\n\r\nbusy\n"
 
-func (c *capped) Accept() (net.Conn, error) {
+// refuseWrite bounds the refusal's one write. It never takes that long: a connection just
+// accepted has an empty send buffer, far larger than busyResponse.
+const refuseWrite = 100 * time.Millisecond
+
+func (l *connLimit) Accept() (net.Conn, error) {
 	for {
-		conn, err := c.Listener.Accept()
+		conn, err := l.Listener.Accept()
 		if err != nil {
 			return nil, err
 		}
-		select {
-		case c.slots <- struct{}{}:
-			return &cappedConn{Conn: conn, release: func() { <-c.slots }}, nil
-		default:
-			conn.SetWriteDeadline(time.Now().Add(time.Second))
-			conn.Write([]byte(busyResponse))
-			conn.Close()
+		lc, evicted := l.admit(conn)
+		if evicted != nil {
+			evicted.Conn.Close()
 		}
+		if lc != nil {
+			return lc, nil
+		}
+		conn.SetWriteDeadline(time.Now().Add(refuseWrite))
+		conn.Write([]byte(busyResponse))
+		conn.Close()
 	}
 }
 
-type cappedConn struct {
-	net.Conn
-	once    sync.Once
-	release func()
+// admit takes conn in as pending and returns the connection whose place it took, for the
+// caller to close; admitted is nil when every place holds a request in progress.
+func (l *connLimit) admit(conn net.Conn) (admitted, evicted *limitedConn) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open >= l.max {
+		if l.pending.Len() < l.maxPending {
+			evicted = l.evict(&l.idle)
+		}
+		if evicted == nil {
+			evicted = l.evict(&l.pending)
+		}
+		if evicted == nil {
+			return nil, nil
+		}
+	}
+	l.open++
+	admitted = &limitedConn{Conn: conn, limit: l}
+	admitted.list(&l.pending)
+	return admitted, evicted
 }
 
-func (c *cappedConn) Close() error {
+// evict frees the place of the first connection on from, if any; the caller closes it.
+func (l *connLimit) evict(from *list.List) *limitedConn {
+	front := from.Front()
+	if front == nil {
+		return nil
+	}
+	lc := front.Value.(*limitedConn)
+	lc.evicted.Store(true)
+	l.forget(lc)
+	return lc
+}
+
+// forget frees lc's place. Called with l.mu held.
+func (l *connLimit) forget(lc *limitedConn) {
+	if lc.gone {
+		return
+	}
+	lc.unlist()
+	lc.gone = true
+	l.open--
+}
+
+// track follows each connection through the server's states: it is http.Server.ConnState.
+func (l *connLimit) track(conn net.Conn, state http.ConnState) {
+	lc, ok := conn.(*limitedConn)
+	if !ok {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if lc.gone {
+		return
+	}
+	switch state {
+	case http.StateActive, http.StateHijacked:
+		lc.unlist() // in progress, or no longer the server's: never closed to make room
+	case http.StateIdle:
+		lc.unlist()
+		lc.list(&l.idle)
+	case http.StateClosed:
+		l.forget(lc)
+	}
+}
+
+// stirred notes that lc, idle, has sent something: the server is reading its next request's
+// header now, so it is pending, and its place no longer goes first.
+func (l *connLimit) stirred(lc *limitedConn) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if lc.in == &l.idle {
+		lc.unlist()
+		lc.list(&l.pending)
+	}
+}
+
+type limitedConnKey struct{}
+
+// withConn keeps the connection in its requests' context, for refuseEvicted: it is
+// http.Server.ConnContext.
+func (l *connLimit) withConn(ctx context.Context, conn net.Conn) context.Context {
+	if lc, ok := conn.(*limitedConn); ok {
+		return context.WithValue(ctx, limitedConnKey{}, lc)
+	}
+	return ctx
+}
+
+// refuseEvicted runs no request whose connection was closed to make room: its header was read
+// just before, and its answer could never be sent; its client sees the connection close, as
+// if it had come a moment later. The server marks a connection active before it runs its
+// request, and an active one is never evicted, so the check is final.
+func (l *connLimit) refuseEvicted(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if lc, ok := r.Context().Value(limitedConnKey{}).(*limitedConn); ok && lc.evicted.Load() {
+			return // closed: there is no one to answer
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitedConn is a connection that holds a place in a connLimit until it closes or is evicted.
+type limitedConn struct {
+	net.Conn
+	limit *connLimit
+	// idle is set while the connection is on the idle list, so that Read can tell the limit
+	// when it stirs without a lock on every read.
+	idle    atomic.Bool
+	evicted atomic.Bool
+
+	// Guarded by limit.mu:
+	in   *list.List // pending, idle, or nil
+	elem *list.Element
+	gone bool // its place is free
+}
+
+func (c *limitedConn) list(on *list.List) {
+	c.in, c.elem = on, on.PushBack(c)
+	c.idle.Store(on == &c.limit.idle)
+}
+
+func (c *limitedConn) unlist() {
+	if c.in != nil {
+		c.in.Remove(c.elem)
+		c.in, c.elem = nil, nil
+	}
+	c.idle.Store(false)
+}
+
+func (c *limitedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 && c.idle.Load() {
+		c.limit.stirred(c)
+	}
+	return n, err
+}
+
+func (c *limitedConn) Close() error {
 	err := c.Conn.Close()
-	c.once.Do(c.release)
+	c.limit.mu.Lock()
+	c.limit.forget(c)
+	c.limit.mu.Unlock()
 	return err
 }
 

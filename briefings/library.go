@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
+
+	"briefbot/internal/diskfile"
 )
 
 //go:embed data/*.md
@@ -139,7 +140,7 @@ func LoadDirs(dirs ...string) (*Library, error) {
 	var disk []*Briefing
 	var errs []error
 	for _, dir := range dirs {
-		bs, err := ReadFS(os.DirFS(dir), dir)
+		bs, err := ReadFS(diskfile.DirFS(dir), dir)
 		if err != nil {
 			errs = append(errs, err)
 		}

@@ -10,6 +10,8 @@ import (
 	"path"
 	"strings"
 	"unicode/utf8"
+
+	"briefbot/internal/diskfile"
 )
 
 // An Error is one thing wrong with a briefing file, at a line of it.
@@ -26,15 +28,30 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
+// MaxFileSize is the largest briefing file read, 1 MiB: the built-in briefing is under 7 KiB,
+// and parsing and indexing take many times a file's size in memory, so a larger file is refused
+// whole (README, "Adding a briefing").
+const MaxFileSize = 1 << 20
+
 // ReadFS parses every .md file of fsys, walking its folders in lexical order. A file with any
 // error is refused whole; the errors of every file are returned together. prefix is put before
-// file names in errors (the folder the files came from).
+// file names in errors (the folder the files came from, as its user wrote it). Only regular files
+// of at most MaxFileSize are read; for a folder on disk, pass diskfile.DirFS, which never opens
+// anything else.
 func ReadFS(fsys fs.FS, prefix string) ([]*Briefing, error) {
 	var briefings []*Briefing
 	var errs []error
-	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+	// The walk ends only when it is done: every problem is collected on the way.
+	_ = fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return err
+			// A folder that cannot be read is a problem like a bad file: the others are still
+			// read, so that every problem is reported at once.
+			errs = append(errs, fmt.Errorf("briefings folder %s: %w", named(prefix, name), diskfile.Reason(err)))
+			return nil
+		}
+		if name == "." && !d.IsDir() {
+			errs = append(errs, fmt.Errorf("briefings folder %s: is not a folder", named(prefix, name)))
+			return nil
 		}
 		// Hidden entries are not briefings: an editor's lock file (.#river.md), or the ..data and
 		// ..2025_xx folders behind a Kubernetes ConfigMap, whose files show at the top as links.
@@ -47,11 +64,12 @@ func ReadFS(fsys fs.FS, prefix string) ([]*Briefing, error) {
 		if d.IsDir() || path.Ext(name) != ".md" || strings.EqualFold(d.Name(), "README.md") {
 			return nil
 		}
-		src, err := fs.ReadFile(fsys, name)
+		src, err := readFile(fsys, name)
 		if err != nil {
-			return err
+			errs = append(errs, &Error{File: named(prefix, name), Msg: diskfile.Reason(err).Error()})
+			return nil
 		}
-		b, err := Parse(path.Join(prefix, name), src)
+		b, err := Parse(named(prefix, name), src)
 		if err != nil {
 			errs = append(errs, err)
 			return nil
@@ -59,10 +77,44 @@ func ReadFS(fsys fs.FS, prefix string) ([]*Briefing, error) {
 		briefings = append(briefings, b)
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("read briefings: %w", err)
-	}
 	return briefings, errors.Join(errs...)
+}
+
+// readFile reads one briefing file: a regular file (a link is followed) of at most MaxFileSize.
+// What it is gets looked at before it is opened, and again once it is, since it may have been
+// swapped in between.
+func readFile(fsys fs.FS, name string) ([]byte, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := diskfile.CheckFile(info, MaxFileSize); err != nil {
+		return nil, err
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if info, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if err := diskfile.CheckFile(info, MaxFileSize); err != nil {
+		return nil, err
+	}
+	return diskfile.ReadAll(f, MaxFileSize)
+}
+
+// named is how errors name an entry of the folder prefix: under the folder as its user wrote it
+// ("./briefings/x.md", where path.Join would drop the "./").
+func named(prefix, name string) string {
+	switch {
+	case prefix == "":
+		return name
+	case name == ".":
+		return prefix
+	}
+	return strings.TrimSuffix(prefix, "/") + "/" + name
 }
 
 // Load reads every briefing of fsys into a library.

@@ -3,14 +3,13 @@ package config
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"briefbot/internal/diskfile"
 	"briefbot/internal/yamlfile"
 	"go.yaml.in/yaml/v3"
 )
@@ -22,22 +21,29 @@ import (
 // line, sorted by line. A config comes back with it when the file could be read as a whole, so
 // that the caller can check what only it can (the briefings named, the adapters' settings) and
 // report every problem at once; such a config is never to be run.
+//
+// Only a regular file (a link is followed) of at most MaxFileSize is read: a named pipe would
+// block the read, and a device or a huge file would exhaust memory.
 func Load(path string, lookupEnv func(string) (string, bool)) (*Config, error) {
-	f, err := os.Open(path)
+	f, err := diskfile.Open(path, MaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
+		return nil, fmt.Errorf("read config: %s: %w", path, err)
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
+		return nil, fmt.Errorf("read config: %s: %w", path, diskfile.Reason(err))
 	}
-	data, err := io.ReadAll(f)
+	data, err := diskfile.ReadAll(f, MaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
+		return nil, fmt.Errorf("read config: %s: %w", path, err)
 	}
 	return parse(path, data, lookupEnv, info.Mode().Perm())
 }
+
+// MaxFileSize is the largest config file read, 1 MiB: a config with a thousand digests is a
+// fraction of it, and a YAML tree takes many times its text in memory.
+const MaxFileSize = 1 << 20
 
 // Parse reads and checks config text as Load does; file names it in messages. With no file to
 // look at, it cannot warn about secrets that others may read.

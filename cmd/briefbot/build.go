@@ -231,7 +231,9 @@ func loadLibrary(cfg *config.Config) (*briefings.Library, []error) {
 }
 
 // joinByLine joins errors, each split into its lines, sorted by file and line number, so that a
-// moderator reads the problems in the order of the file whichever check found them.
+// moderator reads the problems in the order of the file whichever check found them. Problems of
+// one kind are folded after the first few (foldAlike): everything that lists problems (config
+// check, serve, a reload's log) lists them from here.
 func joinByLine(errs []error) error {
 	var lines []string
 	for _, err := range errs {
@@ -247,7 +249,78 @@ func joinByLine(errs []error) error {
 		fb, lb := fileLine(b)
 		return cmp.Or(strings.Compare(fa, fb), cmp.Compare(la, lb))
 	})
-	return errors.New(strings.Join(lines, "\n"))
+	return errors.New(strings.Join(foldAlike(lines), "\n"))
+}
+
+// foldAfter is how many problems of one kind are listed: a file with one mistake on 100,000 lines
+// needs a few examples and a count, not 100,000 lines in a terminal or a log.
+const foldAfter = 5
+
+// foldAlike keeps the first foldAfter problems of each kind, in order, and says after the last
+// one kept how many more there are: "... and 99,995 more like it".
+func foldAlike(lines []string) []string {
+	kinds := make([]string, len(lines))
+	total := map[string]int{}
+	for i, l := range lines {
+		kinds[i] = problemKind(l)
+		total[kinds[i]]++
+	}
+	out := make([]string, 0, min(len(lines), len(total)*(foldAfter+1)))
+	listed := map[string]int{}
+	for i, l := range lines {
+		k := kinds[i]
+		listed[k]++
+		if n := listed[k]; n <= foldAfter {
+			out = append(out, l)
+			if n == foldAfter && total[k] > foldAfter {
+				out = append(out, "... and "+thousands(total[k]-foldAfter)+" more like it")
+			}
+		}
+	}
+	return out
+}
+
+// problemKind is a problem without its place, and with what varies between problems of one
+// kind blanked: the values it quotes and the numbers (indexes, lines) it gives. "unknown key
+// "a1" in digests[3]" on line 9 and "unknown key "b" in digests[4]" on line 12 are one kind.
+func problemKind(line string) string {
+	msg := line
+	if file, n := fileLine(line); file != "" {
+		msg = strings.TrimPrefix(msg, file+":")
+		if n > 0 {
+			msg = strings.TrimPrefix(msg, strconv.Itoa(n)+":")
+		}
+	}
+	var kind strings.Builder
+	kind.Grow(len(msg))
+	for i := 0; i < len(msg); i++ {
+		switch c := msg[i]; {
+		case c == '"':
+			for i++; i < len(msg) && msg[i] != '"'; i++ {
+				if msg[i] == '\\' {
+					i++
+				}
+			}
+			kind.WriteByte('_')
+		case c >= '0' && c <= '9':
+			for i+1 < len(msg) && msg[i+1] >= '0' && msg[i+1] <= '9' {
+				i++
+			}
+			kind.WriteByte('_')
+		default:
+			kind.WriteByte(c)
+		}
+	}
+	return kind.String()
+}
+
+// thousands writes a count n >= 0 with commas between groups of three digits: "99,995".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // fileLine reads "FILE:LINE: message"; a message with no line sorts first in its file.

@@ -150,6 +150,12 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(capped) }()
+	// Reloads run off this loop, so that a stop signal is handled at once whatever a reload is
+	// waiting on (a slow disk, the store). They stop when serve does, for whatever reason.
+	reloadCtx, stopReloads := context.WithCancel(ctx)
+	reloads := rt.startReloads(reloadCtx, c.lookupEnv)
+	defer reloads.wait(reloadGrace, logger)
+	defer stopReloads()
 wait:
 	for {
 		select {
@@ -158,14 +164,62 @@ wait:
 		case err := <-scheduled:
 			return fmt.Errorf("scheduler: %w", err)
 		case <-hangups:
-			rt.reload(ctx, c.lookupEnv, "sighup")
+			reloads.request("sighup")
 		case <-saved:
-			rt.reload(ctx, c.lookupEnv, "file change")
+			reloads.request("file change")
 		case <-ctx.Done():
 			break wait
 		}
 	}
 	return drain(srv, ready, &lastRequest, stopScheduling, scheduled, logger)
+}
+
+// reloadGrace is how long a stopping serve waits, once drained, for a reload still running to
+// give up, so that it does not write to the store after it is closed. A reload stuck longer (on
+// a hung network disk) is left behind: it can no longer put anything in force.
+const reloadGrace = 5 * time.Second
+
+// reloads runs a serve's reloads one at a time on a goroutine of its own. A request made while
+// one runs waits, and any more made meanwhile fold into it: the reload reads the files when it
+// starts, so one covers them all.
+type reloads struct {
+	next chan string   // the trigger of the reload waiting to run
+	done chan struct{} // closed when no reload will run any more
+}
+
+// startReloads runs reloads until ctx ends, when the process starts to stop. A reload running
+// then puts nothing in force (see reload), and one waiting does not start.
+func (rt *running) startReloads(ctx context.Context, lookupEnv func(string) (string, bool)) *reloads {
+	r := &reloads{next: make(chan string, 1), done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case why := <-r.next:
+				rt.reload(ctx, lookupEnv, why)
+			}
+		}
+	}()
+	return r
+}
+
+// request asks for a reload; it never waits.
+func (r *reloads) request(why string) {
+	select {
+	case r.next <- why:
+	default: // one is waiting already
+	}
+}
+
+// wait waits for the reload running, if any, to end, for at most grace.
+func (r *reloads) wait(grace time.Duration, logger *slog.Logger) {
+	select {
+	case <-r.done:
+	case <-time.After(grace):
+		logger.Warn("a reload is still running; stopping without it", "waited", grace)
+	}
 }
 
 // Draining: readiness turns 503 at once and keep-alive connections close after their next
@@ -243,7 +297,7 @@ func owner() string {
 // running is what a reload changes in a running serve.
 type running struct {
 	file      string
-	current   *build // only the serve loop reads and replaces it
+	current   *build // only the reloads' goroutine reads and replaces it
 	core      *bot.Core
 	platforms *platforms
 	sched     *schedule.Scheduler
@@ -259,8 +313,13 @@ type running struct {
 // it in force at once; requests in flight finish on the engine they started with. Digests are
 // re-planned through the ledger, so a reload across a slot neither loses nor doubles it.
 // Anything wrong keeps the old in force, and the log names each problem at its FILE:LINE. Every
-// reload, good or refused, goes to the audit trail.
+// reload, good or refused, goes to the audit trail. A reload that finishes building after ctx
+// ends (the process is stopping) puts nothing in force: the process drains on what it has.
 func (rt *running) reload(ctx context.Context, lookupEnv func(string) (string, bool), why string) {
+	if ctx.Err() != nil {
+		return
+	}
+	rt.logger.Info("reloading", "trigger", why)
 	cfg := config.Default()
 	var err error
 	if rt.file != "" {
@@ -274,6 +333,10 @@ func (rt *running) reload(ctx context.Context, lookupEnv func(string) (string, b
 		}
 	} else {
 		_, err = buildFrom(cfg, err) // every problem, for the log
+	}
+	if err == nil && ctx.Err() != nil {
+		rt.logger.Warn("reload abandoned: the process is stopping; the old config and briefings stay in force", "trigger", why)
+		return
 	}
 	if err == nil {
 		err = rt.sched.Replan(b.digests)

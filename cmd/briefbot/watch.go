@@ -4,13 +4,17 @@ import (
 	"context"
 	"crypto/sha256"
 	"io"
+	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"briefbot/briefings"
+	"briefbot/config"
+	"briefbot/internal/diskfile"
 )
 
 // debounce is how long the files must be quiet before a change is acted on: an editor's save is
@@ -77,28 +81,31 @@ func watchFiles(ctx context.Context, file string, folders func() []string, chang
 	}
 }
 
-// contentHash sums the config file and every regular file in the folders, by name and content,
-// following symlinks as a reader of the files would.
+// contentHash sums the config file and every file in the folders, by name and content,
+// following symlinks as a reader of the files would. It opens only regular files within the size
+// a reload reads (a named pipe would block the watcher for good, /dev/zero would never end); any
+// other file counts by what is wrong with it, so that one appearing is a change, and the reload
+// it causes names it.
 func contentHash(file string, dirs []string) [sha256.Size]byte {
 	h := sha256.New()
-	add := func(path string) {
-		f, err := os.Open(path)
+	add := func(path string, limit int64) {
+		f, err := diskfile.Open(path, limit)
 		if err != nil {
-			io.WriteString(h, path+"\x00missing\x00")
+			io.WriteString(h, path+"\x00"+err.Error()+"\x00")
 			return
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-			return
-		}
 		io.WriteString(h, path+"\x00")
-		io.Copy(h, f)
+		io.Copy(h, io.LimitReader(f, limit+1))
 	}
-	add(file)
+	add(file, config.MaxFileSize)
 	for _, d := range dirs {
-		entries, _ := os.ReadDir(d)
+		entries, err := fs.ReadDir(diskfile.DirFS(d), ".")
+		if err != nil {
+			io.WriteString(h, d+"\x00"+err.Error()+"\x00")
+		}
 		for _, e := range entries {
-			add(filepath.Join(d, e.Name()))
+			add(filepath.Join(d, e.Name()), briefings.MaxFileSize)
 		}
 	}
 	var sum [sha256.Size]byte

@@ -1,6 +1,9 @@
 package bot
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // A SettingProblem is one thing wrong with an adapter's settings, as the adapter's own Check
 // finds it: the key under the platform's section of the config ("" for the section), the list
@@ -10,15 +13,22 @@ type SettingProblem struct {
 	Platform string
 	Key      string
 	Index    int
-	Message  string
+	// Format and Args say what is wrong, as for fmt.Sprintf. The values a message quotes stay
+	// arguments, so that whoever prints it can tell one read from the environment and leave it
+	// out, however short.
+	Format string
+	Args   []any
 }
 
-func (p SettingProblem) Error() string {
+// Where names the setting: "slack.admin_user_ids", or the section alone.
+func (p SettingProblem) Where() string {
 	if p.Key == "" {
-		return p.Platform + ": " + p.Message
+		return p.Platform
 	}
-	return p.Platform + "." + p.Key + ": " + p.Message
+	return p.Platform + "." + p.Key
 }
+
+func (p SettingProblem) Error() string { return p.Where() + ": " + fmt.Sprintf(p.Format, p.Args...) }
 
 // Path is where the problem sits in the config: the platform's section, the key, the index.
 func (p SettingProblem) Path() []any {

@@ -144,6 +144,18 @@ func (c *Config) redact(args []any) []any {
 	return args
 }
 
+// Shown is v as a report may print it: a value read from the environment or a secret, given
+// whole, as where it came from and its length; anything else with any secret inside it taken
+// out. What config check lists (digest names, channels, briefings) goes through it.
+func (c *Config) Shown(v string) string { return fmt.Sprint(c.redactText(v, v)) }
+
+// Hidden reports whether v, whole, is a value read from the environment or a secret: one that
+// nothing prints, not even in part.
+func (c *Config) Hidden(v string) bool {
+	_, hidden := c.redactText(v, v).(redacted)
+	return hidden
+}
+
 // redactText is arg as it is when its text holds no secret, else a stand-in.
 func (c *Config) redactText(arg any, text string) any {
 	changed := false

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -142,6 +143,16 @@ func Text(r bot.Reply) string {
 	}
 	sb.WriteString(r.Footer + "\n")
 	return sb.String()
+}
+
+// ProblemLines are settings problems as config check prints them, each with its list index,
+// for comparing what an adapter's Check finds.
+func ProblemLines(ps []bot.SettingProblem) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, fmt.Sprintf("[%d] %v", p.Index, p))
+	}
+	return out
 }
 
 // Line answers a typed line with e, as the local operator.

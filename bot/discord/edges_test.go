@@ -1,12 +1,12 @@
 package discord_test
 
 import (
-	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
 
 	"briefbot/bot"
+	"briefbot/bot/bottest"
 	"briefbot/bot/discord"
 	"briefbot/bot/discord/discordtest"
 )
@@ -173,7 +173,7 @@ func TestMentionLikeTags(t *testing.T) {
 func TestCheck(t *testing.T) {
 	key := discordtest.PublicKey()
 	problem := func(key string, i int, msg string) bot.SettingProblem {
-		return bot.SettingProblem{Platform: "discord", Key: key, Index: i, Message: msg}
+		return bot.SettingProblem{Platform: "discord", Key: key, Index: i, Format: msg}
 	}
 	const (
 		badKey = "must be the application's Ed25519 public key, 64 hex digits"
@@ -214,11 +214,8 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := discord.Check(tc.cfg)
-			if !reflect.DeepEqual(got, tc.want) {
-				g, _ := json.Marshal(got)
-				w, _ := json.Marshal(tc.want)
-				t.Errorf("Check(%+v) = %s; want %s", tc.cfg, g, w)
+			if got, want := bottest.ProblemLines(discord.Check(tc.cfg)), bottest.ProblemLines(tc.want); !reflect.DeepEqual(got, want) {
+				t.Errorf("Check(%+v) = %q; want %q", tc.cfg, got, want)
 			}
 		})
 	}

@@ -14,7 +14,7 @@ import (
 func Check(cfg Config) []bot.SettingProblem {
 	var ps []bot.SettingProblem
 	bad := func(key string, i int, format string, args ...any) {
-		ps = append(ps, bot.SettingProblem{Platform: platform, Key: key, Index: i, Message: fmt.Sprintf(format, args...)})
+		ps = append(ps, bot.SettingProblem{Platform: platform, Key: key, Index: i, Format: format, Args: args})
 	}
 	if cfg.PublicKey != "" {
 		if k, err := hex.DecodeString(strings.TrimSpace(cfg.PublicKey)); err != nil || len(k) != ed25519.PublicKeySize {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"briefbot/bot"
+	"briefbot/bot/bottest"
 	"briefbot/bot/slack"
 	"briefbot/bot/slack/slacktest"
 )
@@ -311,7 +311,7 @@ func TestButtonsNeedLabelAndCommand(t *testing.T) {
 // (-1), so that config check points at the key's line.
 func TestCheck(t *testing.T) {
 	problem := func(key, msg string) bot.SettingProblem {
-		return bot.SettingProblem{Platform: "slack", Key: key, Index: -1, Message: msg}
+		return bot.SettingProblem{Platform: "slack", Key: key, Index: -1, Format: msg}
 	}
 	tests := []struct {
 		name string
@@ -340,11 +340,8 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := slack.Check(tc.cfg)
-			if !reflect.DeepEqual(got, tc.want) {
-				g, _ := json.Marshal(got)
-				w, _ := json.Marshal(tc.want)
-				t.Errorf("Check(%+v) = %s; want %s", tc.cfg, g, w)
+			if got, want := bottest.ProblemLines(slack.Check(tc.cfg)), bottest.ProblemLines(tc.want); !reflect.DeepEqual(got, want) {
+				t.Errorf("Check(%+v) = %q; want %q", tc.cfg, got, want)
 			}
 		})
 	}

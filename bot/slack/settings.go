@@ -18,7 +18,7 @@ const platform = "slack"
 func Check(cfg Config) []bot.SettingProblem {
 	var ps []bot.SettingProblem
 	bad := func(key, format string, args ...any) {
-		ps = append(ps, bot.SettingProblem{Platform: platform, Key: key, Index: -1, Message: fmt.Sprintf(format, args...)})
+		ps = append(ps, bot.SettingProblem{Platform: platform, Key: key, Index: -1, Format: format, Args: args})
 	}
 	if cfg.SigningSecret == "" && cfg.AppToken == "" {
 		bad("", "needs signing_secret (Request URLs) or app_token (Socket Mode)")

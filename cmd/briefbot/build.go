@@ -57,7 +57,7 @@ func adapterProblems(cfg *config.Config) []error {
 	}
 	errs := make([]error, len(ps))
 	for i, p := range ps {
-		errs[i] = cfg.Errorf(p.Path(), "%s", p.Error())
+		errs[i] = cfg.Errorf(p.Path(), "%s: "+p.Format, append([]any{p.Where()}, p.Args...)...)
 	}
 	return errs
 }
@@ -210,21 +210,23 @@ func loadLibrary(cfg *config.Config) (*briefings.Library, []error) {
 		return nil, []error{err}
 	}
 	var errs []error
-	unknown := func(path []any, what, id string) error {
-		msg := fmt.Sprintf("%s: no briefing has id %q", what, id)
+	// Every value goes to Errorf as an argument, never inside a message made here: one read from
+	// the environment is then shown as where it came from, whatever its length.
+	unknown := func(path []any, format string, args ...any) error {
+		id := args[len(args)-1].(string)
 		if ms := lib.Resolver().Closest(id, 1); len(ms) > 0 {
-			msg += fmt.Sprintf(" (did you mean %q?)", ms[0].Key)
+			return cfg.Errorf(path, format+" (did you mean %q?)", append(args, ms[0].Key)...)
 		}
-		return cfg.Errorf(path, "%s", msg)
+		return cfg.Errorf(path, format, args...)
 	}
 	if id := cfg.Briefings.Default; id != "" {
 		if _, ok := lib.ByID(id); !ok {
-			errs = append(errs, unknown([]any{"briefings", "default"}, "briefings.default", id))
+			errs = append(errs, unknown([]any{"briefings", "default"}, "briefings.default: no briefing has id %q", id))
 		}
 	}
 	for i, d := range cfg.Digests {
 		if _, ok := lib.ByID(d.Briefing); d.Briefing != "" && !ok {
-			errs = append(errs, unknown([]any{"digests", i, "briefing"}, fmt.Sprintf("digest %q", d.Name), d.Briefing))
+			errs = append(errs, unknown([]any{"digests", i, "briefing"}, "digest %q: no briefing has id %q", d.Name, d.Briefing))
 		}
 	}
 	return lib, errs

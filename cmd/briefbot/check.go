@@ -106,7 +106,11 @@ func (b *build) reportFrom(day time.Time) checkReport {
 // describe is what b will run, with the runs that runs lists for each digest.
 func (b *build) describe(runs func(schedule.Schedule) []schedule.Run) checkReport {
 	cfg := b.cfg
-	r := checkReport{File: cfg.File, Store: safeDSN(cfg.Store.DSN), Warnings: cfg.Warnings, RateLimits: rateReports(b.limits),
+	store := safeDSN(cfg.Store.DSN)
+	if cfg.Hidden(cfg.Store.DSN) {
+		store = cfg.Shown(cfg.Store.DSN) // from the environment: not even its host is printed
+	}
+	r := checkReport{File: cfg.File, Store: store, Warnings: cfg.Warnings, RateLimits: rateReports(b.limits),
 		Platforms: []platformReport{}, Briefings: []briefingReport{}, Digests: []digestReport{}}
 	if d := cfg.Discord; d.Enabled() || d.Token != "" {
 		p := platformReport{Name: "discord"}
@@ -146,8 +150,13 @@ func (b *build) describe(runs func(schedule.Schedule) []schedule.Run) checkRepor
 			File: file, Version: br.Version, Default: br == b.engine.DefaultBriefing()})
 	}
 	for _, d := range b.digests {
-		dr := digestReport{Name: d.Name, Platform: d.Platform, Channels: d.Channels, Schedule: d.Schedule.Spec(),
-			Zone: d.Schedule.Zone().String(), Briefing: d.Briefing, Next: []runReport{}}
+		// A value read from the environment is never printed, however ordinary it looks.
+		channels := make([]string, len(d.Channels))
+		for i, ch := range d.Channels {
+			channels[i] = cfg.Shown(ch)
+		}
+		dr := digestReport{Name: cfg.Shown(d.Name), Platform: d.Platform, Channels: channels, Schedule: cfg.Shown(d.Schedule.Spec()),
+			Zone: cfg.Shown(d.Schedule.Zone().String()), Briefing: cfg.Shown(d.Briefing), Next: []runReport{}}
 		for _, run := range runs(d.Schedule) {
 			dr.Next = append(dr.Next, runReport{At: run.At, Local: run.String(),
 				Gap: run.Adjust == schedule.InGap, Repeat: run.Adjust == schedule.Repeated})

@@ -175,7 +175,18 @@ type rig struct {
 	compose func(Digest, time.Time, string) (bot.Reply, string)
 	// faults, when set, wraps each process's ledger, to make some calls fail.
 	faults func(store.Ledger) store.Ledger
+	// skew sets a process's clock off the rig's by its amount, by owner: a replica whose clock
+	// runs ahead or behind.
+	skew map[string]time.Duration
 }
+
+// skewedClock is a process's clock, off the rig's by a fixed amount; it waits as the rig's does.
+type skewedClock struct {
+	Clock
+	by time.Duration
+}
+
+func (c skewedClock) Now() time.Time { return c.Clock.Now().Add(c.by) }
 
 // A ledgerKind makes a ledger for a test and returns how to open handles on it.
 type ledgerKind func(t *testing.T) func() store.Ledger
@@ -212,9 +223,15 @@ func postgresDSN(t *testing.T) string {
 }
 
 // handles opens a handle on the ledger dsn names for each call, closed when the test ends.
+// Leases run on the rig's clock: a PostgreSQL server's own clock does not follow the bubble's.
 func handles(t *testing.T, dsn string) func() store.Ledger {
+	return openHandles(t, dsn, store.TrustCallerClock())
+}
+
+// openHandles opens a handle on the ledger dsn names, with opts, for each call.
+func openHandles(t *testing.T, dsn string, opts ...store.Option) func() store.Ledger {
 	return func() store.Ledger {
-		l, err := store.Open(context.Background(), dsn)
+		l, err := store.Open(context.Background(), dsn, opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,6 +274,7 @@ func newRig(t *testing.T, start time.Time, kind ledgerKind) *rig {
 		discord: &platform{name: "discord", clock: clock, refused: map[string]string{}},
 		slack:   &platform{name: "slack", clock: clock, refused: map[string]string{}},
 		plain:   map[string]bool{},
+		skew:    map[string]time.Duration{},
 		compose: func(d Digest, day time.Time, since string) (bot.Reply, string) {
 			return bot.Reply{Title: d.Name + " " + day.Format("2006-01-02")}, "v1"
 		},
@@ -301,8 +319,12 @@ func (g *rig) scheduler(owner string, digests ...Digest) *proc {
 	if g.faults != nil {
 		ledger = g.faults(ledger)
 	}
+	var clock Clock = g.clock
+	if by := g.skew[owner]; by != 0 {
+		clock = skewedClock{g.clock, by}
+	}
 	s, err := New(Config{
-		Digests: digests, Ledger: ledger, Posters: posters, Owner: owner, Clock: g.clock,
+		Digests: digests, Ledger: ledger, Posters: posters, Owner: owner, Clock: clock,
 		Compose: g.compose,
 		Logger:  slog.New(slog.NewTextHandler(g.t.Output(), &slog.HandlerOptions{ReplaceAttr: g.logTime})),
 	})

@@ -261,8 +261,9 @@ func (l *memLedger) Versions(_ context.Context, briefing string, limit int) ([]s
 	return vs[:min(limit, len(vs))], nil
 }
 
-func (l *memLedger) Ping(context.Context) error { return nil }
-func (l *memLedger) Close() error               { return nil }
+func (l *memLedger) Ping(context.Context) error     { return nil }
+func (l *memLedger) Writable(context.Context) error { return nil }
+func (l *memLedger) Close() error                   { return nil }
 
 // errKilled is what a killed process's ledger and posters answer: nothing it does after the
 // kill reaches the database or the platform, as after SIGKILL.

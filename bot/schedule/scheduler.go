@@ -21,7 +21,8 @@ const DefaultCatchUp = 2 * time.Hour
 const (
 	// leaseFor is how long a claim keeps a slot from other processes without renewal. A holder
 	// killed mid-post leaves its slots for at most this long; with recheckEvery, another process
-	// has them posted within the minute readers allow.
+	// has them posted within the minute readers allow. On PostgreSQL it runs on the server's
+	// clock, whatever the replicas' own say (the store's package doc, "Clocks").
 	leaseFor   = 20 * time.Second
 	renewEvery = 7 * time.Second // two renewals may fail before the lease lapses
 	// recheckEvery is how often a slot held by another process is claimed again, in case that

@@ -8,7 +8,9 @@ import (
 // BenchmarkClaimMark is the ledger's cost per delivered slot: one claim and one mark.
 func BenchmarkClaimMark(b *testing.B) {
 	b.Run("sqlite", func(b *testing.B) { benchmarkClaimMark(b, mustOpen(b, sqliteBackend(b))) })
-	b.Run("postgres", func(b *testing.B) { benchmarkClaimMark(b, mustOpen(b, postgresBackend(postgresDSN(b))(b))) })
+	b.Run("postgres", func(b *testing.B) {
+		benchmarkClaimMark(b, mustOpen(b, postgresBackend(postgresDSN(b), realServerClock)(b)))
+	})
 }
 
 func benchmarkClaimMark(b *testing.B, l Ledger) {

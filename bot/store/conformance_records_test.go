@@ -164,14 +164,41 @@ func testPing(t *testing.T, fresh backend) {
 	}
 }
 
+// testWritable: a ledger takes writes, one opened for reading only does not, and neither does
+// a closed one.
+func testWritable(t *testing.T, fresh backend) {
+	d := fresh(t)
+	l := mustOpen(t, d)
+	if err := l.Writable(ctx); err != nil {
+		t.Fatalf("Writable = %v; want nil", err)
+	}
+	ro, err := OpenReadOnly(ctx, d.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if err := ro.Writable(ctx); err == nil {
+		t.Error("Writable on a ledger opened read-only = nil; want an error")
+	}
+	if _, _, err := ro.Last(ctx, "morning", "slack", "C0123"); err != nil {
+		t.Errorf("Last on a ledger opened read-only = %v; want reads to work", err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Writable(ctx); err == nil {
+		t.Error("Writable after Close = nil; want an error")
+	}
+}
+
 // testOpenTogether starts several processes on one new database at once: each must open it,
 // the schema migrated exactly once. Several rounds, since the race is brief.
 func testOpenTogether(t *testing.T, fresh backend) {
 	for range 8 {
-		dsn := fresh(t)
+		d := fresh(t)
 		handles := make([]Ledger, 6)
 		_, errs := race(len(handles), func(i int) (bool, error) {
-			l, err := Open(ctx, dsn)
+			l, err := d.open(ctx)
 			handles[i] = l
 			return false, err
 		})
@@ -193,8 +220,8 @@ func testOpenTogether(t *testing.T, fresh backend) {
 // testOneClaimWins races many claimants, spread over two handles as over two processes, for
 // each of several slots.
 func testOneClaimWins(t *testing.T, fresh backend) {
-	dsn := fresh(t)
-	handles := []Ledger{mustOpen(t, dsn), mustOpen(t, dsn)}
+	d := fresh(t)
+	handles := []Ledger{mustOpen(t, d), mustOpen(t, d)}
 	for i := range 10 {
 		s := day(i)
 		winners, errs := race(12, func(c int) (bool, error) {
@@ -211,8 +238,8 @@ func testOneClaimWins(t *testing.T, fresh backend) {
 }
 
 func testOneLeaseWins(t *testing.T, fresh backend) {
-	dsn := fresh(t)
-	handles := []Ledger{mustOpen(t, dsn), mustOpen(t, dsn)}
+	d := fresh(t)
+	handles := []Ledger{mustOpen(t, d), mustOpen(t, d)}
 	winners, errs := race(12, func(c int) (bool, error) {
 		return handles[c%2].Lease(ctx, "discord-gateway", fmt.Sprint("replica-", c), time.Minute, t0)
 	})

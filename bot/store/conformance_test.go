@@ -30,6 +30,7 @@ func testLedger(t *testing.T, fresh backend) {
 		{"audit", testAudit},
 		{"versions", testVersions},
 		{"ping", testPing},
+		{"writable", testWritable},
 		{"handles opened together", testOpenTogether},
 		{"one claim wins", testOneClaimWins},
 		{"one role lease wins", testOneLeaseWins},
@@ -418,8 +419,8 @@ func testFirstSeen(t *testing.T, fresh backend) {
 // schema before its migration 3) with slots in it: each digest that has slots has been running
 // since its earliest one, in every channel, even one its slots never reached.
 func testFirstSeenUpgrade(t *testing.T, fresh backend) {
-	dsn := fresh(t)
-	l := mustOpen(t, dsn)
+	d := fresh(t)
+	l := mustOpen(t, d)
 	mustClaim(t, l, day(2), "a", day(2).At)
 	if err := l.Record(ctx, day(1), Outcome{Result: Skipped}, day(1).At); err != nil {
 		t.Fatal(err)
@@ -428,15 +429,15 @@ func testFirstSeenUpgrade(t *testing.T, fresh backend) {
 	if err := l.Record(ctx, other, Outcome{Result: Posted}, other.At); err != nil {
 		t.Fatal(err)
 	}
-	db := l.(*sqlLedger).db
-	for _, q := range []string{`DROP TABLE first_seen`, `DELETE FROM schema_version WHERE version = 3`} {
+	db := rawDB(l)
+	for _, q := range []string{`DROP TABLE store_health`, `DROP TABLE first_seen`, `DELETE FROM schema_version WHERE version >= 3`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("back to the schema before first-seen moments: %s: %v", q, err)
 		}
 	}
 	l.Close()
 
-	l = mustOpen(t, dsn)
+	l = mustOpen(t, d)
 	now := day(4).At
 	if got, want := seenAt(t, l, "morning", "slack", now, "C0123", "C-never-reached"), "C0123=t0-72h0m0s C-never-reached=t0-72h0m0s"; got != want {
 		t.Errorf("FirstSeen of a digest with slots and no moments = %s; want its earliest slot, %s", got, want)
@@ -455,8 +456,8 @@ func testFirstSeenUpgrade(t *testing.T, fresh backend) {
 // testOneFirstSeenWins races processes recording the same digest's channels at different
 // moments: every one reads back the same moments, each one of the racers'.
 func testOneFirstSeenWins(t *testing.T, fresh backend) {
-	dsn := fresh(t)
-	handles := []Ledger{mustOpen(t, dsn), mustOpen(t, dsn)}
+	d := fresh(t)
+	handles := []Ledger{mustOpen(t, d), mustOpen(t, d)}
 	channels := []string{"C1", "C2", "C3"}
 	answers := make([]map[string]time.Time, 12)
 	_, errs := race(len(answers), func(i int) (bool, error) {

@@ -6,17 +6,65 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
-// sqlLedger is the Ledger of both databases: their statements are the same, only the
-// migrations differ.
+// sqlLedger is the Ledger of both databases on one database handle: their statements are the
+// same, only the migrations and the clock of leases differ.
 type sqlLedger struct {
 	db      *sql.DB
 	dialect dialect
+	// serverClock: leases are compared and set with the database server's clock, not the now
+	// the caller passes; see the package doc.
+	serverClock bool
+	leases      leaseStatements
 }
 
 var _ Ledger = (*sqlLedger)(nil)
+
+func newSQLLedger(db *sql.DB, d dialect, serverClock bool) *sqlLedger {
+	l := &sqlLedger{db: db, dialect: d, serverClock: serverClock && d.serverNow != ""}
+	l.leases = l.leaseStatements()
+	return l
+}
+
+// leaseStatements are the statements that compare or set a lease's end, written once for the
+// ledger's clock. Each takes the lease's length in milliseconds, never an end computed by the
+// caller, so that the end comes from the same clock as the comparison.
+type leaseStatements struct {
+	claim, renew, lease, holder string
+}
+
+func (l *sqlLedger) leaseStatements() leaseStatements {
+	// now is the clock of leases, in unix milliseconds: the server's, or the caller's now as the
+	// statement's last parameter, $n (see withNow).
+	now := func(n int) string {
+		if l.serverClock {
+			return l.dialect.serverNow
+		}
+		return fmt.Sprintf("CAST($%d AS BIGINT)", n)
+	}
+	return leaseStatements{
+		claim: strings.NewReplacer("{now}", now(7)).Replace(claimSlot),
+		renew: `UPDATE slots SET lease_expires = ` + now(7) + ` + $6 WHERE ` + heldBy,
+		lease: `
+INSERT INTO leases (role, owner, expires) VALUES ($1, $2, ` + now(4) + ` + $3)
+ON CONFLICT (role) DO UPDATE SET owner = excluded.owner, expires = excluded.expires
+WHERE leases.owner = excluded.owner OR leases.expires <= ` + now(4) + `
+RETURNING owner`,
+		holder: `SELECT owner FROM leases WHERE role = $1 AND expires > ` + now(2),
+	}
+}
+
+// withNow ends a lease statement's arguments with the caller's now, which only a ledger on the
+// caller's clock reads: a parameter the statement does not use would be refused by PostgreSQL.
+func (l *sqlLedger) withNow(args []any, now time.Time) []any {
+	if l.serverClock {
+		return args
+	}
+	return append(args, now.UnixMilli())
+}
 
 func fromMilli(ms sql.NullInt64) time.Time {
 	if !ms.Valid {
@@ -40,11 +88,7 @@ func (l *sqlLedger) Lease(ctx context.Context, role, owner string, ttl time.Dura
 		return false, fmt.Errorf("store: lease %s: no owner", role)
 	}
 	var holder string
-	err := l.db.QueryRowContext(ctx, `
-INSERT INTO leases (role, owner, expires) VALUES ($1, $2, $3)
-ON CONFLICT (role) DO UPDATE SET owner = excluded.owner, expires = excluded.expires
-WHERE leases.owner = excluded.owner OR leases.expires <= $4
-RETURNING owner`, role, owner, now.Add(ttl).UnixMilli(), now.UnixMilli()).Scan(&holder)
+	err := l.db.QueryRowContext(ctx, l.leases.lease, l.withNow([]any{role, owner, ttl.Milliseconds()}, now)...).Scan(&holder)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -63,8 +107,7 @@ func (l *sqlLedger) Resign(ctx context.Context, role, owner string) error {
 
 func (l *sqlLedger) Holder(ctx context.Context, role string, now time.Time) (string, error) {
 	var owner string
-	err := l.db.QueryRowContext(ctx, `SELECT owner FROM leases WHERE role = $1 AND expires > $2`,
-		role, now.UnixMilli()).Scan(&owner)
+	err := l.db.QueryRowContext(ctx, l.leases.holder, l.withNow([]any{role}, now)...).Scan(&owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -156,6 +199,20 @@ ORDER BY seen_at DESC, id DESC LIMIT $2`, briefing, sqlLimit(limit))
 func (l *sqlLedger) Ping(ctx context.Context) error {
 	if err := l.db.PingContext(ctx); err != nil {
 		return fmt.Errorf("store: ping %s: %w", l.dialect.name, err)
+	}
+	return nil
+}
+
+// checkWrite commits a write to the one row of store_health: a write like a claim's, through
+// the same handle, that touches no slot.
+const checkWrite = `
+INSERT INTO store_health (id, writes) VALUES (1, 1)
+ON CONFLICT (id) DO UPDATE SET writes = store_health.writes + 1`
+
+// Writable writes at every call; reopeningLedger caches its answer for probes.
+func (l *sqlLedger) Writable(ctx context.Context) error {
+	if _, err := l.db.ExecContext(ctx, checkWrite); err != nil {
+		return fmt.Errorf("store: %s takes no writes: %w", l.dialect.name, err)
 	}
 	return nil
 }

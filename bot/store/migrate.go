@@ -16,11 +16,22 @@ type dialect struct {
 	// together migrate one after the other. SQLite needs none: its immediate transaction
 	// already holds the file's write lock.
 	lockMigrations string
+	// serverNow is the server's clock in unix milliseconds, for leases; "" where the ledger
+	// always takes the caller's (SQLite: one machine, one clock).
+	serverNow string
+	// writeFault tells a failed write that a new handle may cure once the fault clears (a
+	// file or session turned read-only, a full disk, an I/O error).
+	writeFault func(error) bool
 }
 
 var (
-	sqliteDialect   = dialect{name: "sqlite"}
-	postgresDialect = dialect{name: "postgres", lockMigrations: "SELECT pg_advisory_xact_lock(7262917355212)"}
+	sqliteDialect   = dialect{name: "sqlite", writeFault: sqliteWriteFault}
+	postgresDialect = dialect{name: "postgres", lockMigrations: "SELECT pg_advisory_xact_lock(7262917355212)",
+		// now() is the time the statement's transaction began, the same for every row it
+		// touches; unqualified, so that a test can put a clock of its own first on the
+		// search_path (backends_test.go).
+		serverNow:  "CAST(FLOOR(EXTRACT(EPOCH FROM now()) * 1000) AS BIGINT)",
+		writeFault: postgresWriteFault}
 )
 
 // Each dialect's migrations apply in file-name order, each once, recorded in schema_version.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -23,23 +24,46 @@ const DefaultRetention = 90 * 24 * time.Hour
 //	postgres://user:password@host:5432/db?sslmode=disable   (or postgresql://)
 //
 // Errors never show the DSN's password.
-func Open(ctx context.Context, dsn string) (Ledger, error) {
+func Open(ctx context.Context, dsn string, opts ...Option) (Ledger, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	scheme, rest, ok := strings.Cut(dsn, "://")
 	switch {
 	case !ok:
 		// Shown nowhere: without a scheme it may be a key=value DSN with a password in it.
 		return nil, errors.New("store: open: the DSN must start with sqlite:// or postgres://")
 	case scheme == "sqlite":
-		return openSQLite(ctx, rest)
+		return openSQLite(ctx, rest, o)
 	case scheme == "postgres" || scheme == "postgresql":
-		l, err := openPostgres(ctx, dsn)
-		if err != nil {
-			return nil, scrub(fmt.Errorf("store: open %s: %w", redact(dsn), err), dsn)
-		}
-		return l, nil
+		return openPostgres(ctx, dsn, o)
 	default:
 		return nil, fmt.Errorf("store: open %s: unknown scheme %q, want sqlite or postgres", redact(dsn), scheme)
 	}
+}
+
+// An Option changes how Open opens a ledger.
+type Option func(*options)
+
+type options struct {
+	logger      *slog.Logger
+	callerClock bool
+}
+
+// WithLogger sends what the ledger reports of itself to log: a write that failed for a fault
+// of the database (a file turned read-only, a full disk), and its handle reopened once the
+// fault cleared. Without it, nothing is logged.
+func WithLogger(log *slog.Logger) Option {
+	return func(o *options) { o.logger = log }
+}
+
+// TrustCallerClock makes a PostgreSQL ledger compare and set leases with the now its callers
+// pass, as SQLite always does, rather than the server's clock. It is for tests that drive time
+// with a fake clock: between replicas whose clocks disagree, the one ahead would take over
+// posts still under way. SQLite ignores it.
+func TrustCallerClock() Option {
+	return func(o *options) { o.callerClock = true }
 }
 
 // redact returns dsn with its password, in the user info or in a password parameter,

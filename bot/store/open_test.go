@@ -65,7 +65,7 @@ func TestOpenWrongPasswordHidden(t *testing.T) {
 }
 
 func TestOpenMemory(t *testing.T) {
-	l := mustOpen(t, "sqlite://:memory:")
+	l := mustOpen(t, database{dsn: "sqlite://:memory:"})
 	mustClaim(t, l, slot0, "a", t0)
 	if c, err := l.Claim(ctx, slot0, "b", slotLease, t0); err != nil || c.Taken {
 		t.Fatalf("second Claim in memory = %s, %v; want refused", describe(c), err)
@@ -73,8 +73,8 @@ func TestOpenMemory(t *testing.T) {
 }
 
 func TestReopenKeepsLedger(t *testing.T) {
-	dsn := "sqlite://" + filepath.Join(t.TempDir(), "ledger.db")
-	l := mustOpen(t, dsn)
+	d := sqliteAt(filepath.Join(t.TempDir(), "ledger.db"))
+	l := mustOpen(t, d)
 	mustClaim(t, l, slot0, "a", t0)
 	if err := l.Mark(ctx, slot0, "a", Outcome{Result: Posted, MessageID: "1"}, t0); err != nil {
 		t.Fatal(err)
@@ -82,20 +82,20 @@ func TestReopenKeepsLedger(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	again := mustOpen(t, dsn)
+	again := mustOpen(t, d)
 	if c, err := again.Claim(ctx, slot0, "b", slotLease, t0); err != nil || describe(c) != "done posted" {
 		t.Fatalf("Claim after reopening = %s, %v; want done posted", describe(c), err)
 	}
 }
 
 func TestOpenRefusesNewerSchema(t *testing.T) {
-	dsn := "sqlite://" + filepath.Join(t.TempDir(), "ledger.db")
-	l := mustOpen(t, dsn)
-	if _, err := l.(*sqlLedger).db.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (999)`); err != nil {
+	d := sqliteAt(filepath.Join(t.TempDir(), "ledger.db"))
+	l := mustOpen(t, d)
+	if _, err := rawDB(l).ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (999)`); err != nil {
 		t.Fatal(err)
 	}
 	l.Close()
-	if _, err := Open(ctx, dsn); err == nil || !strings.Contains(err.Error(), "newer than this build") {
+	if _, err := Open(ctx, d.dsn); err == nil || !strings.Contains(err.Error(), "newer than this build") {
 		t.Fatalf("Open on a newer schema = %v; want it refused", err)
 	}
 }

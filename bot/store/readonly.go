@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -29,37 +28,22 @@ func OpenReadOnly(ctx context.Context, dsn string) (Ledger, error) {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			return nil, ErrNoLedger
 		}
-		name := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=query_only(1)", path, busyTimeout.Milliseconds())
-		if query != "" {
-			name += "&" + query
-		}
-		db, err := sql.Open("sqlite", name)
+		db, err := openSQLiteFile(ctx, path, query, fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=query_only(1)", busyTimeout.Milliseconds()))
 		if err != nil {
-			return nil, fmt.Errorf("store: open sqlite://%s: %w", path, err)
+			return nil, err
 		}
-		db.SetMaxOpenConns(1)
-		if err := connectSQLite(ctx, db); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("store: open sqlite://%s: connect: %w", path, err)
-		}
-		return &sqlLedger{db: db, dialect: sqliteDialect}, nil
+		return newSQLLedger(db, sqliteDialect, false), nil
 	case ok && (scheme == "postgres" || scheme == "postgresql"):
 		sep := "?"
 		if strings.Contains(dsn, "?") {
 			sep = "&"
 		}
-		db, err := sql.Open("pgx", dsn+sep+"default_transaction_read_only=on")
-		if err == nil {
-			err = db.PingContext(ctx)
-		}
+		db, err := connectPostgres(ctx, dsn+sep+"default_transaction_read_only=on", 2)
 		if err != nil {
-			if db != nil {
-				db.Close()
-			}
 			return nil, scrub(fmt.Errorf("store: open %s: %w", redact(dsn), err), dsn)
 		}
-		db.SetMaxOpenConns(2)
-		return &sqlLedger{db: db, dialect: postgresDialect}, nil
+		// Reads only: the clock of leases never matters here.
+		return newSQLLedger(db, postgresDialect, true), nil
 	}
 	return Open(ctx, dsn) // refused there, with the reason
 }

@@ -33,13 +33,15 @@ func slotArgs(s Slot, more ...any) []any {
 // claimSlot inserts a new slot or takes over one whose holder neither marked it nor kept its
 // lease, in one statement, so that of any number of concurrent claimants exactly one wins on
 // either database. claims above 1 tells a takeover, which must look for an earlier post, from
-// a fresh claim.
+// a fresh claim. {now} is the clock of leases (leaseStatements); $6 is the lease's length. The
+// first claim's time comes from that clock too: a later holder looks through the channel's
+// history from it, and the clock the replicas share is the one to trust for that.
 const claimSlot = `
 INSERT INTO slots (digest, platform, channel, at, owner, lease_expires, claimed_at, claims)
-VALUES ($1, $2, $3, $4, $5, $6, $7, 1)
+VALUES ($1, $2, $3, $4, $5, {now} + $6, {now}, 1)
 ON CONFLICT (digest, platform, channel, at) DO UPDATE
 SET owner = excluded.owner, lease_expires = excluded.lease_expires, claims = slots.claims + 1
-WHERE slots.result IS NULL AND (slots.lease_expires IS NULL OR slots.lease_expires <= $7)
+WHERE slots.result IS NULL AND (slots.lease_expires IS NULL OR slots.lease_expires <= {now})
 RETURNING claimed_at, claims`
 
 func (l *sqlLedger) Claim(ctx context.Context, slot Slot, owner string, lease time.Duration, now time.Time) (Claim, error) {
@@ -47,7 +49,7 @@ func (l *sqlLedger) Claim(ctx context.Context, slot Slot, owner string, lease ti
 		return Claim{}, fmt.Errorf("store: claim %v: no owner", slot)
 	}
 	var claimedAt, claims int64
-	err := l.db.QueryRowContext(ctx, claimSlot, slotArgs(slot, owner, now.Add(lease).UnixMilli(), now.UnixMilli())...).
+	err := l.db.QueryRowContext(ctx, l.leases.claim, l.withNow(slotArgs(slot, owner, lease.Milliseconds()), now)...).
 		Scan(&claimedAt, &claims)
 	switch {
 	case err == nil:
@@ -85,8 +87,7 @@ func (l *sqlLedger) Claim(ctx context.Context, slot Slot, owner string, lease ti
 const heldBy = slotKey + ` AND owner = $5 AND result IS NULL AND lease_expires IS NOT NULL`
 
 func (l *sqlLedger) Renew(ctx context.Context, slot Slot, owner string, lease time.Duration, now time.Time) error {
-	return l.update(ctx, "renew", slot, `UPDATE slots SET lease_expires = $6 WHERE `+heldBy,
-		slotArgs(slot, owner, now.Add(lease).UnixMilli()))
+	return l.update(ctx, "renew", slot, l.leases.renew, l.withNow(slotArgs(slot, owner, lease.Milliseconds()), now))
 }
 
 func (l *sqlLedger) Mark(ctx context.Context, slot Slot, owner string, out Outcome, now time.Time) error {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -22,12 +23,49 @@ const busyTimeout = 5 * time.Second
 var sqliteParams = fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_txlock=immediate",
 	busyTimeout.Milliseconds())
 
-func openSQLite(ctx context.Context, rest string) (Ledger, error) {
+// openSQLite opens the ledger in the file rest names (a path and its query), migrated, on a
+// handle that reopens after a write fault once the fault clears. An in-memory database is never
+// reopened: a new handle would be a new, empty database.
+func openSQLite(ctx context.Context, rest string, o options) (Ledger, error) {
 	path, query, _ := strings.Cut(rest, "?")
 	if path == "" {
 		return nil, errors.New("store: open sqlite://: no file path")
 	}
-	name := path + "?" + sqliteParams
+	open := func(ctx context.Context) (*sqlLedger, error) {
+		db, err := openSQLiteFile(ctx, path, query, sqliteParams)
+		if err != nil {
+			return nil, err
+		}
+		if err := migrate(ctx, db, sqliteDialect); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: open sqlite://%s: %w", path, err)
+		}
+		return newSQLLedger(db, sqliteDialect, false), nil
+	}
+	l, err := open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if path == ":memory:" {
+		return newReopening(l, nil, o.logger), nil
+	}
+	reopen := func(ctx context.Context) (*sqlLedger, error) {
+		// Never a new, empty ledger where the file went away (a volume not mounted, say):
+		// one that forgot what was posted might post it again.
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("store: reopen sqlite://%s: %w", path, err)
+		}
+		return open(ctx)
+	}
+	return newReopening(l, reopen, o.logger), nil
+}
+
+// openSQLiteFile opens path on one connection with params and the DSN's own query. One
+// connection: SQLite has one writer at a time anyway, so this process's writers queue in Go
+// rather than in SQLite's busy-retry sleeps, and ":memory:" stays one database. Other processes
+// on the same file wait through the busy timeout.
+func openSQLiteFile(ctx context.Context, path, query, params string) (*sql.DB, error) {
+	name := path + "?" + params
 	if query != "" {
 		name += "&" + query
 	}
@@ -35,9 +73,6 @@ func openSQLite(ctx context.Context, rest string) (Ledger, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite://%s: %w", path, err)
 	}
-	// One connection: SQLite has one writer at a time anyway, so this process's writers queue
-	// in Go rather than in SQLite's busy-retry sleeps, and ":memory:" stays one database.
-	// Other processes on the same file wait through the busy timeout.
 	db.SetMaxOpenConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
@@ -45,11 +80,22 @@ func openSQLite(ctx context.Context, rest string) (Ledger, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: open sqlite://%s: connect: %w", path, err)
 	}
-	if err := migrate(ctx, db, sqliteDialect); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store: open sqlite://%s: %w", path, err)
+	return db, nil
+}
+
+// sqliteWriteFault: the file or its folder turned read-only (SQLite then opens it read-only for
+// good, so only a new handle writes again once it is writable), the disk is full, I/O failed, or
+// the file cannot be opened.
+func sqliteWriteFault(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
 	}
-	return &sqlLedger{db: db, dialect: sqliteDialect}, nil
+	switch e.Code() & 0xff {
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+		return true
+	}
+	return false
 }
 
 // connectSQLite opens the connection, which switches the file to WAL. A new file's switch takes

@@ -4,8 +4,26 @@
 // versions of each briefing seen. SQLite (pure Go, the embedded default) and PostgreSQL (for
 // replicas) implement one interface, held to one conformance suite.
 //
-// Times are passed in by the caller, never read from the database's clock, so that a fake clock
-// drives the scheduler in tests; replicas are expected to keep their clocks in step (NTP).
+// # Clocks
+//
+// Every call that needs the time takes it from the caller (now), so that a fake clock drives
+// the scheduler in tests, with one exception: a PostgreSQL ledger compares and sets the ends of
+// leases (Claim, Renew, Lease, Holder) with the server's clock, now(), and records a slot's
+// first claim (Claim.Prior) with it too. Replicas share that one clock, so a replica whose own
+// clock runs ahead cannot take over a slot whose post is still under way, which with its own
+// clock it would do as soon as its lead exceeded what was left of the holder's lease. A
+// PostgreSQL ledger opened with TrustCallerClock takes the callers' now for leases instead, for
+// tests that drive time. SQLite, on one machine, always takes the caller's: the processes that
+// share its file share the machine's clock. The other times a ledger keeps (when a slot was
+// marked, first-seen moments, audit entries) are records, and stay the caller's.
+//
+// # Faults
+//
+// Writable, for readiness, proves that the ledger takes a write, not only that it answers.
+// When a write fails for a fault of the database rather than of the call (a file or a session
+// turned read-only, a full disk, an I/O error), Writable reports it from then on, and the
+// ledger opens a new handle, which it uses once a write through it succeeds: a handle opened on
+// a read-only SQLite file stays read-only even after the file is writable again.
 package store
 
 import (
@@ -83,7 +101,8 @@ type Version struct {
 var ErrNotHeld = errors.New("store: lease not held")
 
 // Ledger is the one interface both stores implement. Every method is safe for concurrent use,
-// from one process or from several sharing the database.
+// from one process or from several sharing the database. Where a lease's end is compared or
+// set, now is the database server's clock on PostgreSQL, not the caller's (see Clocks above).
 type Ledger interface {
 	// Claim takes slot for owner until now+lease. It succeeds when the slot is new, or claimed
 	// but unmarked with an expired lease (a crashed holder). It fails, with Taken false, when
@@ -148,8 +167,14 @@ type Ledger interface {
 	// limit is zero or less).
 	Versions(ctx context.Context, briefing string, limit int) ([]Version, error)
 
-	// Ping checks that the database answers, for readiness.
+	// Ping checks that the database answers. A ledger that answers may still refuse writes:
+	// readiness asks Writable.
 	Ping(ctx context.Context) error
+	// Writable reports whether the ledger takes a write such as a claim now, for readiness: nil
+	// after a write to a row of its own, which no slot shares, that went through; else what
+	// stops writes. It may answer from a write a few seconds old, so that probes every few
+	// seconds cost little.
+	Writable(ctx context.Context) error
 	// Close closes the database.
 	Close() error
 }

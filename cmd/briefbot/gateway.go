@@ -69,7 +69,9 @@ func (g *gatewayHolder) try(ctx context.Context) {
 		g.renewed = now
 	}
 	// Without a word from the ledger, a holder keeps the gateway only while its last lease
-	// lasts: after that another replica may hold the role.
+	// lasts: after that another replica may hold the role. It measures that lease on its own
+	// monotonic clock from before it asked, and PostgreSQL's runs on the server's clock from
+	// when it answered, so the holder lets go first however far the machines' clocks disagree.
 	keep := won || (err != nil && held && now.Sub(g.renewed) < gatewayLease)
 	g.mu.Unlock()
 	switch {

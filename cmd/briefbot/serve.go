@@ -51,7 +51,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	cfg := b.cfg
 	logger := newLogger(c.stderr, cfg.Log)
 	m := newMetrics()
-	ledger, err := store.Open(ctx, cfg.Store.DSN)
+	ledger, err := store.Open(ctx, cfg.Store.DSN, store.WithLogger(logger))
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,9 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		}
 		return nil
 	})
-	ready.add("store", ledger.Ping)
+	// Ready only while the ledger takes a write: one that answers reads may still refuse claims
+	// (a read-only file, a full disk).
+	ready.add("store", ledger.Writable)
 	var gateway *gatewayHolder
 	if cfg.Discord.Gateway && platforms.discord != nil {
 		gateway = &gatewayHolder{ledger: ledger, bot: platforms.discord, owner: rt.owner, logger: logger}

@@ -56,8 +56,9 @@ func (c *AnswerCache[T]) GetSent(e *Engine, sent []byte) (Request, Reply, T, boo
 	return a.req, a.reply, a.made, true
 }
 
-// Put keeps reply and what the adapter made of it, when req is cacheable and the answer is not a
-// failure; with sent, also under the bytes the platform sent for req.
+// Put keeps reply and what the adapter made of it, when req is cacheable and the answer is not
+// Invalid (a NotFound answer is kept: it names the closest matches, as the engine would again);
+// with sent, also under the bytes the platform sent for req.
 func (c *AnswerCache[T]) Put(req Request, reply Reply, made T, sent []byte) {
 	if !req.Cacheable() || reply.Status == Invalid {
 		return

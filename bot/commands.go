@@ -29,12 +29,6 @@ type Option struct {
 	Choices     []string // for ChoiceOption; for PartyOption the engine fills in the loaded parties
 }
 
-// Autocomplete reports whether platforms should complete this option as the user types.
-func (o Option) Autocomplete() bool {
-	return o.Kind == IssueOption || o.Kind == SectionOption || o.Kind == BriefingOption || o.Kind == DigestOption ||
-		o.Kind == CommandOption
-}
-
 // A Command is one slash command, declared as data: the same table drives routing, /help, Discord
 // registration and the Slack manifest.
 type Command struct {
@@ -44,8 +38,9 @@ type Command struct {
 	Names       map[string]string
 	Description string
 	Options     []Option
-	// Admin commands are limited by the platform (Discord's default_member_permissions) and checked
-	// again by the engine against Request.Admin for the parts that change anything.
+	// Admin commands have parts that change something (/digest now). Discord shows them only to
+	// members who manage the server (default_member_permissions); Slack cannot limit a command.
+	// Either way the engine checks the caller (Engine.IsAdmin) before doing those parts.
 	Admin bool
 	// Slow commands may take longer than a platform waits for its first answer (they post to
 	// channels). Adapters acknowledge them at once and follow up; every other command is answered

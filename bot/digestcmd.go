@@ -30,7 +30,9 @@ func noDigest() Reply {
 		Blocks: []Block{{Kind: Paragraph, Text: "Moderators add digests under digests: in the config file."}}}
 }
 
-// namedDigest finds the digest the request names; with no name, ok is true and d is nil.
+// namedDigest finds the digest the request names, ignoring case. Both results are nil when it
+// names none or no digest is configured; a name that matches no digest gets the answer that
+// lists them.
 func (e *Engine) namedDigest(req Request) (d *DigestInfo, bad *Reply) {
 	q := req.Option("name")
 	if q == "" || e.digests == nil {

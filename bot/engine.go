@@ -176,7 +176,9 @@ func (e *Engine) unknownCommand(platform string) Reply {
 		Blocks: []Block{{Kind: Paragraph, Text: "Commands: " + strings.Join(names, ", ") + "."}}}
 }
 
-// briefing resolves the request's briefing option, or the default when it has none.
+// briefingFor is the briefing the request's briefing option names (its id, or a title or alias
+// resolved forgivingly), or the default briefing when the option is empty. A name that matches
+// no briefing gets, instead, the private answer that names the closest.
 func (e *Engine) briefingFor(req Request) (*briefings.Briefing, *Reply) {
 	q := req.Option("briefing")
 	if q == "" {

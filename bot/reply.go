@@ -1,6 +1,10 @@
-// Package bot is briefbot's platform-neutral engine: the commands, declared once as data, and the
-// handlers that turn a Request into a Reply. Adapters (shell, Discord, Slack) translate their
-// platform's events into Requests and render Replies; nothing here knows any platform.
+// Package bot is briefbot's platform-neutral engine: the commands, declared once as data; the
+// Engine, whose handlers turn a Request into a neutral Reply; the Core, which hands every request
+// through one middleware chain to the engine in force; digest composition; and the small
+// interfaces it needs from others (Poster, Digests, Versions). Adapters (bot/shell, bot/discord,
+// bot/slack) translate their platform's events into Requests and render Replies. Nothing here
+// imports a platform's library or sees its types; platforms appear only by name (a Caller's
+// Platform, Slack's name for /search, the prefixes and admins configured per platform).
 package bot
 
 import (

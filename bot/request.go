@@ -40,9 +40,6 @@ func (r Request) Cacheable() bool {
 	return ok && !c.Slow && !c.Admin && !c.Volatile
 }
 
-// Engine is the engine that read the request.
-func (r Request) Engine() *Engine { return r.engine }
-
 // Option returns the trimmed value of a named option.
 func (r Request) Option(name string) string { return strings.TrimSpace(r.Options[name]) }
 

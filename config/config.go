@@ -1,6 +1,7 @@
 // Package config reads briefbot's one config file: strict YAML (unknown keys refused), ${VAR}
 // read from the environment, and every mistake reported at once as FILE:LINE: message, sorted by
-// line. It imports nothing of briefbot's; cmd/briefbot hands the plain values on.
+// line. It imports nothing of briefbot's beyond the leaf utilities under internal/ (strict YAML,
+// careful file reading, cron specs, near-miss names); cmd/briefbot hands the plain values on.
 //
 // Secrets never appear in what it reports: a message may quote a key, a position or a length,
 // but not a value that came from the environment or a value under a secret key.

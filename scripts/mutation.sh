@@ -41,11 +41,11 @@ fi
 declare -A scope=(
 	[bot/discord]="handler.go replay.go render.go settings.go"
 	[bot/slack]="handler.go render.go settings.go form.go"
-	[bot/textfit]="textfit.go"
+	[internal/textfit]="textfit.go"
 	[config]="validate.go values.go"
 	[briefings]="frontmatter.go lists.go"
 )
-order=(bot/discord bot/slack bot/textfit config briefings)
+order=(bot/discord bot/slack internal/textfit config briefings)
 
 # Mutants known to be equivalent: no input through the packages' public surface tells them from
 # the code as written. Each is named by file, column, mutator and the text of its line, so that
@@ -66,7 +66,7 @@ bot/slack/handler.go|16|INVERT_LOGICAL|if err != nil || len(got) != sha256.Size 
 # Escaped text has ";" four bytes after every "&", and no cut is shorter than 75.
 bot/slack/render.go|47|CONDITIONALS_BOUNDARY|if amp := strings.LastIndexByte(p, '&'); amp >= 0 && !strings.Contains(p[amp:], ";") {
 # breakAt never returns 0: the text is trimmed, so its first byte is no space.
-bot/textfit/textfit.go|10|CONDITIONALS_BOUNDARY|if end <= 0 {
+internal/textfit/textfit.go|10|CONDITIONALS_BOUNDARY|if end <= 0 {
 # The parties node holds one node per party, so i is always within it.
 briefings/frontmatter.go|24|INVERT_LOGICAL|if partyNodes != nil && i < len(partyNodes.Content) {
 briefings/frontmatter.go|29|CONDITIONALS_BOUNDARY|if partyNodes != nil && i < len(partyNodes.Content) {
@@ -192,7 +192,7 @@ rerun_uncovered() {
 }
 
 failed=()
-printf '%-12s %7s %6s %5s %9s %11s %10s %6s\n' package mutants killed lived timed-out not-covered equivalent score >"$work/summary"
+printf '%-16s %7s %6s %5s %9s %11s %10s %6s\n' package mutants killed lived timed-out not-covered equivalent score >"$work/summary"
 for p in "${pkgs[@]}"; do
 	p=${p%/}
 	# gremlins names files relative to the package folder; anything with a "/" is a subpackage.
@@ -240,7 +240,7 @@ for p in "${pkgs[@]}"; do
 		END {
 			tested = n["KILLED"] + n["LIVED"] + n["TIMED OUT"] + n["NOT COVERED"]
 			score = tested ? sprintf("%.1f%%", 100 * (n["KILLED"] + n["TIMED OUT"]) / tested) : "-"
-			printf "%-12s %7d %6d %5d %9d %11d %10d %6s\n", pkg, total, n["KILLED"], n["LIVED"], n["TIMED OUT"], n["NOT COVERED"], n["EQUIVALENT"], score
+			printf "%-16s %7d %6d %5d %9d %11d %10d %6s\n", pkg, total, n["KILLED"], n["LIVED"], n["TIMED OUT"], n["NOT COVERED"], n["EQUIVALENT"], score
 		}' "$work/equivalents" "$log.mutants" >>"$work/summary"
 	last=$(tail -n 1 "$work/summary")
 	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then

@@ -23,7 +23,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"briefbot/bot"
-	"briefbot/bot/recent"
+	"briefbot/internal/lease"
+	"briefbot/internal/recent"
 )
 
 // Config is what the adapter needs, as plain values from the config file.
@@ -32,13 +33,14 @@ type Config struct {
 	ApplicationID string // the application's id (a snowflake)
 	PublicKey     string // hex Ed25519 key; enables the HTTP interactions endpoint
 	Gateway       bool   // also take interactions over the gateway
-	// GatewayLeased leaves the gateway closed at Start: the caller opens and closes it with
-	// OpenGateway and CloseGateway as it gains and loses the replicas' one gateway role.
+	// GatewayLeased leaves the gateway closed at Start: LeadGateway opens and closes it as
+	// this replica gains and loses the replicas' one gateway role.
 	GatewayLeased bool
 	GuildIDs      []string // register per guild instead of globally
 	APIURL        string   // REST base; "" means https://discord.com/api/v10
 	AdminRoleIDs  []string
-	// Now is the clock for the replay window and for Health; nil means time.Now.
+	// Now is the clock for the replay window, Health and the gateway role's lease; nil means
+	// time.Now.
 	Now func() time.Time
 }
 
@@ -84,6 +86,8 @@ type Bot struct {
 	gw       sync.Mutex
 	handlers bool // the gateway handlers are added
 	open     bool // the gateway is open; discordgo keeps it open from then on
+
+	leader *lease.Role // the gateway role, once LeadGateway runs; under mu
 }
 
 // New checks cfg with Check and prepares the adapter. It does no network I/O: Start does. Every

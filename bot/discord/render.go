@@ -8,7 +8,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"briefbot/bot"
-	"briefbot/bot/textfit"
+	"briefbot/internal/textfit"
 )
 
 // Discord's message limits, from its documentation. Passing any of them gets a 400, so the renderer keeps

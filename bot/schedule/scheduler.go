@@ -23,8 +23,10 @@ const (
 	// killed mid-post leaves its slots for at most this long; with recheckEvery, another process
 	// has them posted within the minute readers allow. On PostgreSQL it runs on the server's
 	// clock, whatever the replicas' own say (the store's package doc, "Clocks").
-	leaseFor   = 20 * time.Second
-	renewEvery = 7 * time.Second // two renewals may fail before the lease lapses
+	leaseFor = 20 * time.Second
+	// renewEvery leaves room for one failed renewal: the next, 14 seconds after the last that
+	// held, still comes before the lease lapses.
+	renewEvery = 7 * time.Second
 	// recheckEvery is how often a slot held by another process is claimed again, in case that
 	// process died holding it.
 	recheckEvery = 10 * time.Second

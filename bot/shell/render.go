@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"briefbot/bot"
-	"briefbot/bot/textfit"
+	"briefbot/internal/textfit"
 )
 
 // Width is the terminal width replies are laid out for.

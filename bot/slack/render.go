@@ -9,7 +9,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"briefbot/bot"
-	"briefbot/bot/textfit"
+	"briefbot/internal/textfit"
 )
 
 // Block Kit limits, from Slack's block reference. Going over any of them makes Slack refuse the

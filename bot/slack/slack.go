@@ -15,7 +15,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"briefbot/bot"
-	"briefbot/bot/recent"
+	"briefbot/internal/recent"
 )
 
 // Config is what the adapter needs from the config file.

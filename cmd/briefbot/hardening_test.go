@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"briefbot/bot/discord"
 	"briefbot/bot/discord/discordtest"
 )
 
@@ -275,7 +276,7 @@ store: {dsn: "sqlite://%s/ledger.db"}
 			t.Fatalf("no replica opened the gateway:\n%s\n%s", a.log.String(), b.log.String())
 		}
 	}
-	time.Sleep(2 * gatewayTry) // long enough for the other to have tried, and failed, too
+	time.Sleep(2 * discord.GatewayTry) // long enough for the other to have tried, and failed, too
 	if holds(a) == holds(b) || identifies() != 1 {
 		t.Fatalf("a holds %v, b holds %v, %d gateway sessions; want exactly one", holds(a), holds(b), identifies())
 	}
@@ -288,7 +289,7 @@ store: {dsn: "sqlite://%s/ledger.db"}
 	}
 	holder.cmd.Wait()
 	killed := time.Now()
-	for deadline := killed.Add(gatewayLease + 3*gatewayTry); !holds(other); time.Sleep(50 * time.Millisecond) {
+	for deadline := killed.Add(discord.GatewayLease + 3*discord.GatewayTry); !holds(other); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the other replica did not take the gateway over:\n%s", other.log.String())
 		}

@@ -95,19 +95,24 @@ func (p *platforms) start(ctx context.Context) error {
 // the replica that holds it) and Slack's Socket Mode gate it, since a bot that cannot hear
 // commands is not ready; Discord's command registration is shown but does not, since the
 // endpoint answers with the commands Discord already has.
-func (p *platforms) readinessChecks(rd *readiness, gateway *gatewayHolder) {
+func (p *platforms) readinessChecks(rd *readiness, gatewayLeased bool) {
 	if p.discord != nil {
 		rd.inform("discord.commands", func(context.Context) error { return discordStatus(p.discord, "discord.commands") })
 	}
-	if gateway != nil {
+	if gatewayLeased {
 		rd.inform("discord.gateway.role", func(context.Context) error {
-			if held, _ := gateway.status(); held {
+			held, holder := p.discord.GatewayRole()
+			switch {
+			case held:
 				return nil
+			case holder == "":
+				return errors.New("held by no replica yet")
+			default:
+				return fmt.Errorf("held by %s", holder)
 			}
-			return errors.New(gateway.describe())
 		})
 		rd.add("discord.gateway", func(context.Context) error {
-			if held, _ := gateway.status(); !held {
+			if held, _ := p.discord.GatewayRole(); !held {
 				return nil // another replica's to keep
 			}
 			return discordStatus(p.discord, "discord.gateway")

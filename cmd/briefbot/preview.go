@@ -11,9 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"briefbot/bot/preview"
 	"briefbot/bot/schedule"
 	"briefbot/config"
-	"briefbot/internal/preview"
 )
 
 const previewUsage = `Usage: briefbot preview [--config FILE] [--listen 127.0.0.1:8090] [--public]

@@ -115,12 +115,11 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	// Ready only while the ledger takes a write: one that answers reads may still refuse claims
 	// (a read-only file, a full disk).
 	ready.add("store", ledger.Writable)
-	var gateway *gatewayHolder
-	if cfg.Discord.Gateway && platforms.discord != nil {
-		gateway = &gatewayHolder{ledger: ledger, bot: platforms.discord, owner: rt.owner, logger: logger}
-		go gateway.run(schedCtx)
+	gatewayLeased := cfg.Discord.Gateway && platforms.discord != nil
+	if gatewayLeased {
+		go platforms.discord.LeadGateway(schedCtx, ledger, rt.owner)
 	}
-	platforms.readinessChecks(ready, gateway)
+	platforms.readinessChecks(ready, gatewayLeased)
 	go m.watchReadiness(schedCtx, ready, 10*time.Second)
 	deps := platforms.routes
 	deps.logger = logger
@@ -268,8 +267,9 @@ func drainAware(ready *readiness, last *atomic.Int64, next http.Handler) http.Ha
 	})
 }
 
-// composer builds a digest's post from the briefing it names in the library in force, opening
-// with what changed since the version the channel last got, read back from the ledger.
+// composer builds a digest's post from the briefing it names in the library in force (the
+// default briefing when that one is no longer loaded), opening with what changed since the
+// version the channel last got, whose text is read back from the ledger.
 func composer(core *bot.Core, history *bot.VersionHistory) func(schedule.Digest, time.Time, string) (bot.Reply, string) {
 	return func(d schedule.Digest, day time.Time, since string) (bot.Reply, string) {
 		e := core.Engine()

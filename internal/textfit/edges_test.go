@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"briefbot/bot/textfit"
+	"briefbot/internal/textfit"
 )
 
 // The tests in this file sit on the boundaries of the fitter's rules, one character either side,

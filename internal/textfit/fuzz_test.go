@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"briefbot/bot/textfit"
+	"briefbot/internal/textfit"
 )
 
 // FuzzFit cuts and splits any text to any limit, counted either way: no result is ever longer

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"briefbot/bot/textfit"
+	"briefbot/internal/textfit"
 )
 
 const (

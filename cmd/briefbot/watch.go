@@ -72,10 +72,14 @@ func watchFiles(ctx context.Context, file string, folders func() []string, chang
 			timer.Reset(debounce)
 		case <-timer.C:
 			if h := contentHash(file, dirs); h != last {
+				// last is what was seen before acting, never what is seen after: a save made
+				// while the change is acted on must still count as a change.
 				last = h
 				changed()
-				dirs = sync()
-				last = contentHash(file, dirs)
+				if now := sync(); !slices.Equal(now, dirs) {
+					dirs = now
+					timer.Reset(debounce) // the new folders' files are hashed, and seen as a change, next
+				}
 			}
 		}
 	}

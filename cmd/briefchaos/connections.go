@@ -27,16 +27,8 @@ const (
 // connectionFlood: more idle keep-alives than serve takes, and a slowloris reconnecting as fast
 // as it is closed, must not keep a probe from its answer.
 func connectionFlood(ctx context.Context, w *world) result {
-	dir, err := w.folder("connections")
-	if err != nil {
-		return broke("%v", err)
-	}
 	// The Discord endpoint, so that a probe of it is answered (401, unsigned) rather than 404.
-	cfg, err := config(dir, `discord: {application_id: "123456789012345678", public_key: "`+strings.Repeat("ab", 32)+`"}`+"\n")
-	if err != nil {
-		return broke("%v", err)
-	}
-	p, err := w.start("serve", "--config", cfg)
+	p, _, err := w.serve("connections", `discord: {application_id: "123456789012345678", public_key: "`+strings.Repeat("ab", 32)+`"}`+"\n")
 	if err != nil {
 		return broke("%v", err)
 	}

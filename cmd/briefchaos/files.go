@@ -66,15 +66,7 @@ func configCheckRefuses(w *world, dir, file string, maxMiB float64) result {
 // fifoReloadThenStop: a named pipe appears in a running serve's folder and a reload is asked
 // for; the reload refuses it, and SIGTERM still drains the process at once.
 func fifoReloadThenStop(_ context.Context, w *world) result {
-	dir, err := w.folder("fifo-serve")
-	if err != nil {
-		return broke("%v", err)
-	}
-	cfg, err := config(dir, "")
-	if err != nil {
-		return broke("%v", err)
-	}
-	p, err := w.start("serve", "--config", cfg)
+	p, dir, err := w.serve("fifo-serve", "")
 	if err != nil {
 		return broke("%v", err)
 	}

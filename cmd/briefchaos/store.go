@@ -18,15 +18,7 @@ func unwritableLedger(_ context.Context, w *world) result {
 	if _, err := exec.LookPath("chattr"); err != nil {
 		return skipped("no chattr on this machine")
 	}
-	dir, err := w.folder("store")
-	if err != nil {
-		return broke("%v", err)
-	}
-	cfg, err := config(dir, "")
-	if err != nil {
-		return broke("%v", err)
-	}
-	p, err := w.start("serve", "--config", cfg)
+	p, dir, err := w.serve("store", "")
 	if err != nil {
 		return broke("%v", err)
 	}

@@ -51,6 +51,21 @@ store: {dsn: "sqlite://%s"}
 	return path, os.WriteFile(path, []byte(text), 0o600)
 }
 
+// serve runs briefbot serve in a new folder of its own named name, with more in its config, and
+// returns the process listening and its folder.
+func (w *world) serve(name, more string) (*process, string, error) {
+	dir, err := w.folder(name)
+	if err != nil {
+		return nil, "", err
+	}
+	cfg, err := config(dir, more)
+	if err != nil {
+		return nil, "", err
+	}
+	p, err := w.start("serve", "--config", cfg)
+	return p, dir, err
+}
+
 // A lockedBuffer keeps what a process writes, for reading while it runs.
 type lockedBuffer struct {
 	mu  sync.Mutex

@@ -34,15 +34,12 @@ func (c *cli) ask(ctx context.Context, args []string) error {
 		return usageError("unknown format %q (text, discord or slack)", *format)
 	}
 	b, err := c.build(cmd)
-	if err != nil {
-		return err
-	}
-	closeLedger, err := readServices(ctx, b)
+	core, closeLedger, err := readServices(ctx, b, err)
 	if err != nil {
 		return err
 	}
 	defer closeLedger()
-	reply := bot.NewCore(b.engine).Line(ctx, strings.Join(words, " "), shell.Caller())
+	reply := core.Line(ctx, strings.Join(words, " "), shell.Caller())
 	if err := render(c, reply); err != nil {
 		return err
 	}
@@ -102,15 +99,12 @@ func (c *cli) interactive(ctx context.Context, args []string) error {
 		return c.serve(ctx, args) // loads what it needs itself
 	}
 	b, err := newBuild(cfg, nil)
-	if err != nil {
-		return err
-	}
-	closeLedger, err := readServices(ctx, b)
+	core, closeLedger, err := readServices(ctx, b, err)
 	if err != nil {
 		return err
 	}
 	defer closeLedger()
-	return shell.Run(ctx, bot.NewCore(b.engine), c.stdin, c.stdout, isTerminal(c.stdin))
+	return shell.Run(ctx, core, c.stdin, c.stdout, isTerminal(c.stdin))
 }
 
 func isTerminal(stream any) bool {

@@ -184,15 +184,12 @@ func (c *cli) invite(args []string) error {
 // digestStatus answers /digest status from the ledger, as the running bot would.
 func (c *cli) digestStatus(ctx context.Context, cmd *command) error {
 	b, err := c.build(cmd)
-	if err != nil {
-		return err
-	}
-	closeLedger, err := readServices(ctx, b)
+	core, closeLedger, err := readServices(ctx, b, err)
 	if err != nil {
 		return err
 	}
 	defer closeLedger()
-	reply := bot.NewCore(b.engine).Line(ctx, "/digest status", shell.Caller())
+	reply := core.Line(ctx, "/digest status", shell.Caller())
 	if err := shell.Render(c.stdout, reply, shell.Width); err != nil {
 		return err
 	}

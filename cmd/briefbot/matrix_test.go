@@ -339,15 +339,12 @@ briefings: {dirs: %s, default: us-mexico-troops}
 // engine is an engine over what the setup loads, to read examples as the bot reads them.
 func (b *matrixBot) engine(t *testing.T) *bot.Engine {
 	built, err := buildFrom(config.Load(b.config, func(string) (string, bool) { return "", false }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeLedger, err := readServices(t.Context(), built)
+	core, closeLedger, err := readServices(t.Context(), built, err)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { closeLedger() })
-	return built.engine
+	return core.Engine()
 }
 
 // A surface is one way into the running bot: it asks a case and reads the answer's title.

@@ -15,13 +15,19 @@ import (
 // scheduler of the config's digests that posts nothing, over the ledger opened read-only. With
 // no ledger yet, an empty one stands in: nothing is recorded, and no file is made. The returned
 // function closes the ledger.
-func readServices(ctx context.Context, b *build) (func() error, error) {
+//
+// buildErr is the error of making b, passed on as it is, so that every caller reads one way:
+// build, then readServices.
+func readServices(ctx context.Context, b *build, buildErr error) (*bot.Core, func() error, error) {
+	if buildErr != nil {
+		return nil, nil, buildErr
+	}
 	ledger, err := store.OpenReadOnly(ctx, b.cfg.Store.DSN)
 	if errors.Is(err, store.ErrNoLedger) {
 		ledger, err = store.Open(ctx, "sqlite://:memory:")
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sched, err := schedule.New(schedule.Config{Digests: b.digests, Ledger: ledger, Owner: owner(),
 		Compose: func(schedule.Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{}, "" }})
@@ -30,7 +36,7 @@ func readServices(ctx context.Context, b *build) (func() error, error) {
 	}
 	if err != nil {
 		ledger.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return ledger.Close, nil
+	return bot.NewCore(b.engine), ledger.Close, nil
 }

@@ -2,13 +2,14 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"briefbot/bot/discord/discordtest"
 )
 
 // A kind is one sort of request in the mix: a command, an autocomplete, or a request the server
@@ -245,43 +246,16 @@ func newTarget(o *options, platform string, k kind) *target {
 	return t
 }
 
-// discordBody is an interaction as Discord sends it: from a member of a server, with the fields a
-// full parser (discordgo's, disgo's) expects.
+// discordBody is an interaction as Discord sends it, from a member of a server, as briefbot's
+// tests build it; an oversized one carries padding besides.
 func discordBody(k kind, id string) []byte {
-	m := map[string]any{
-		"type": k.discord, "id": id, "application_id": "1361000000000000000",
-		"token": "A_UNIQUE_TOKEN", "version": 1, "locale": "en-US", "app_permissions": "442368",
-	}
-	if k.discord != 1 {
-		m["guild_id"], m["channel_id"], m["guild_locale"], m["context"] = "290926798626357999", "645027906669510667", "en-US", 0
-		m["member"] = map[string]any{
-			"user":  map[string]any{"id": "53908232506183680", "username": "Mason", "discriminator": "0", "avatar": nil, "global_name": "Mason"},
-			"roles": []string{}, "permissions": "0", "nick": nil, "joined_at": "2017-03-13T19:19:14.040000+00:00",
-			"deaf": false, "mute": false, "pending": false, "flags": 0,
-		}
-		m["channel"] = map[string]any{"id": "645027906669510667", "type": 0, "name": "policy", "guild_id": "290926798626357999"}
-		var opts []map[string]any
-		for _, o := range k.options {
-			opt := map[string]any{"type": 3, "name": o[0], "value": o[1]}
-			if o[0] == k.focused {
-				opt["focused"] = true
-			}
-			opts = append(opts, opt)
-		}
-		data := map[string]any{"id": "771825006014889984", "name": k.command, "type": 1}
-		if opts != nil {
-			data["options"] = opts
-		}
-		m["data"] = data
-	}
+	in := discordtest.Command(k.command)
+	in.Kind, in.Options, in.Focused, in.ID = k.discord, k.options, k.focused, id
+	body := in.Body()
 	if k.refusal == http.StatusRequestEntityTooLarge {
-		m["padding"] = strings.Repeat("x", oversizedBytes)
+		body = slices.Concat(body[:len(body)-1], []byte(`,"padding":"`), bytes.Repeat([]byte("x"), oversizedBytes), []byte(`"}`))
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(m) // maps of strings, numbers and slices always encode
-	return bytes.TrimSpace(buf.Bytes())
+	return body
 }
 
 // slackBody is the form Slack posts for a slash command, with trigger_id id.

@@ -1,6 +1,7 @@
 package discordtest
 
 import (
+	"bytes"
 	"encoding/json"
 )
 
@@ -23,6 +24,7 @@ type Interaction struct {
 	Roles    []string    // the member's roles
 	DM       bool        // from a DM: a user, no member
 	Token    string      // the interaction token; "" is A_UNIQUE_TOKEN
+	ID       string      // the interaction id; "" is a new one each time
 }
 
 // Command is a slash command with its options picked by name, as Discord sends them: name,
@@ -45,18 +47,22 @@ func Autocomplete(name, focused string, opts ...string) Interaction {
 // Button is a press of the button with customID under one of the bot's answers.
 func Button(customID string) Interaction { return Interaction{Kind: 3, CustomID: customID} }
 
-// Body is the interaction's JSON, with a new id each time: the adapter answers an interaction
-// id once.
+// Body is the interaction's JSON with every field a full parser (discordgo's, disgo's)
+// expects, and a new id each time unless in names one: the adapter answers an interaction id
+// once. Like Discord, it leaves <, > and & as they are.
 func (in Interaction) Body() []byte {
-	token := in.Token
+	token, id := in.Token, in.ID
 	if token == "" {
 		token = "A_UNIQUE_TOKEN"
 	}
+	if id == "" {
+		id = InteractionID()
+	}
 	m := map[string]any{
-		"type": in.Kind, "id": InteractionID(), "application_id": AppID, "token": token,
+		"type": in.Kind, "id": id, "application_id": AppID, "token": token,
 		"version": 1, "locale": "en-US", "app_permissions": "442368",
 	}
-	user := map[string]any{"id": UserID, "username": "Mason", "discriminator": "1337", "avatar": nil}
+	user := map[string]any{"id": UserID, "username": "Mason", "discriminator": "1337", "avatar": nil, "global_name": "Mason"}
 	if in.DM {
 		m["user"] = user
 		m["channel_id"] = "645027906669510668"
@@ -72,7 +78,8 @@ func (in Interaction) Body() []byte {
 		}
 		m["guild_id"], m["channel_id"], m["guild_locale"] = GuildID, ChannelID, "en-US"
 		m["member"] = map[string]any{"user": user, "roles": roles, "permissions": perms, "nick": nil,
-			"joined_at": "2017-03-13T19:19:14.040000+00:00", "deaf": false, "mute": false, "pending": false}
+			"joined_at": "2017-03-13T19:19:14.040000+00:00", "deaf": false, "mute": false, "pending": false, "flags": 0}
+		m["channel"] = map[string]any{"id": ChannelID, "type": 0, "name": "policy", "guild_id": GuildID}
 		m["context"] = 0
 	}
 	switch in.Kind {
@@ -97,9 +104,11 @@ func (in Interaction) Body() []byte {
 	case 5:
 		m["data"] = map[string]any{"custom_id": "modal", "components": []any{}}
 	}
-	out, err := json.Marshal(m)
-	if err != nil {
-		panic(err) // maps of strings and numbers always marshal
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		panic(err) // maps of strings and numbers always encode
 	}
-	return out
+	return bytes.TrimSpace(out.Bytes())
 }

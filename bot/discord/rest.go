@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"briefbot/internal/retry"
 )
 
 // rewriteTransport sends discordgo's requests to the configured API base. discordgo computes its
@@ -42,35 +44,35 @@ func (t *rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return t.next.RoundTrip(out)
 }
 
-// Retry bounds for a 429. Discord's retry_after is usually well under a second; a longer wait is
-// handed back to the caller (the scheduler retries a digest later), not slept through here.
-const (
-	maxAttempts  = 3
-	maxRetryWait = 5 * time.Second
-)
+// rateLimited is how request meets a 429. Discord's retry_after is usually well under a
+// second: two such waits are made here, in three tries; a longer one is handed back to the
+// caller (the scheduler retries a digest later, pausing the channel), not slept through. A 429
+// that names no wait gets a second rather than an immediate retry, which would only be another
+// 429 toward Discord's ban on invalid requests.
+var rateLimited = retry.Policy{Base: time.Second, Cap: time.Second, Tries: 3, MaxRetryAfter: 5 * time.Second}
 
-// request makes one REST call through discordgo's rate limiter, retrying a 429 at most
-// maxAttempts times in all. Errors come back as *apiError.
+// request makes one REST call through discordgo's rate limiter, retrying a 429 as rateLimited
+// says. Errors come back as *apiError.
 func (b *Bot) request(ctx context.Context, method, endpoint string, body any) ([]byte, error) {
-	for attempt := 1; ; attempt++ {
+	for try := 1; ; try++ {
 		resp, err := b.session.RequestWithBucketID(method, endpoint, body, endpoint,
 			discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 		if err == nil {
 			return resp, nil
 		}
 		apiErr := newAPIError(method, endpoint, err)
-		if apiErr.Status != http.StatusTooManyRequests || attempt >= maxAttempts || apiErr.RetryAfter > maxRetryWait {
+		if apiErr.Status != http.StatusTooManyRequests {
 			return nil, apiErr
 		}
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < apiErr.RetryAfter {
+		wait, ok := rateLimited.Next(try, apiErr.RetryAfter)
+		if !ok {
+			return nil, apiErr
+		}
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 			return nil, apiErr // the caller cannot wait that long: tell it when to come back
 		}
-		t := time.NewTimer(apiErr.RetryAfter)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if b.sleep(ctx, wait) != nil {
 			return nil, apiErr
-		case <-t.C:
 		}
 	}
 }

@@ -8,15 +8,17 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
+
+	"briefbot/internal/retry"
 )
 
-// Retries of registration and of opening the gateway wait retryBase, then twice as long each
-// time, at most retryCap: quick while Discord blinks, one request in five minutes while it is
-// down for longer. A 429's own wait wins when it is longer.
-const (
-	retryBase = time.Second
-	retryCap  = 5 * time.Minute
-)
+// retryLater is how registration and opening the gateway are retried in the background: a
+// second, then twice as long each time, at most five minutes: quick while Discord blinks, one
+// request in five minutes while it is down for longer. It tries until Discord takes it, refuses
+// it or Close, so a Retry-After of any length is waited out (nothing else retries these later).
+// No jitter: a few replicas at most retry these, no crowd to spread, and the tests read the
+// waits.
+var retryLater = retry.Policy{Base: time.Second, Cap: 5 * time.Minute}
 
 var errClosed = errors.New("discord: closed")
 
@@ -61,29 +63,20 @@ func (b *Bot) keepTrying(what string, running *bool, last error, try func(contex
 	}()
 }
 
-// retryDelay is the wait before retry number attempt (1, 2, ...).
+// retryDelay is the wait before retry number attempt (1, 2, ...) after err: a 429's own wait,
+// or retryLater's doubling.
 func retryDelay(attempt int, err error) time.Duration {
-	d := retryCap
-	if attempt <= 16 { // beyond, the shift passes the cap anyway
-		d = min(retryBase<<(attempt-1), retryCap)
+	var retryAfter time.Duration
+	if ae, ok := errors.AsType[*apiError](err); ok {
+		retryAfter = ae.RetryAfter
 	}
-	var ae *apiError
-	if errors.As(err, &ae) && ae.RetryAfter > d {
-		d = ae.RetryAfter
-	}
+	d, _ := retryLater.Next(attempt, retryAfter)
 	return d
 }
 
-// sleep waits d, or until ctx ends.
+// sleep is the adapter's wait between retries (Bot.sleep), on the machine's clock.
 func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return retry.Sleep(ctx, retry.SystemClock(), d)
 }
 
 // A verdict is what one failure says about trying again.

@@ -4,18 +4,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"briefbot/bot"
 	"briefbot/bot/store"
+	"briefbot/internal/retry"
 )
 
+// postRetry is how a digest's post is retried, until the slot's deadline rather than for a
+// number of tries: a 429 waits its Retry-After, however long (the deadline bounds it); other
+// temporary failures wait 2 seconds, doubling up to a minute, with jitter so that channels
+// failing together do not retry together.
+var postRetry = retry.Policy{Base: 2 * time.Second, Cap: time.Minute, Jitter: true}
+
+// markRetry is how the write that ends a slot is retried: four tries, 1, 2 and 4 seconds apart,
+// all within ledgerFor; after that the lease lapses and the next holder finds the post.
+var markRetry = retry.Policy{Base: time.Second, Cap: 4 * time.Second, Tries: 4}
+
 const (
-	// Temporary failures without a Retry-After wait retryBase, doubling up to retryCap, with
-	// jitter so that channels failing together do not retry together.
-	retryBase = 2 * time.Second
-	retryCap  = time.Minute
 	// historySlack widens a look at a channel's history for clocks that disagree a little
 	// between replicas and the platform.
 	historySlack = time.Minute
@@ -105,7 +111,7 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 	}
 	var reply *bot.Reply
 	var version string // of the briefing in reply
-	for attempt := 0; ; attempt++ {
+	for try := 1; ; try++ {
 		var wait time.Duration
 		var code string
 		if look && finder == nil {
@@ -126,7 +132,8 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 				release()
 				return s.giveBack(h, j)
 			default:
-				wait, code = backoff(attempt), "history lookup failed"
+				wait, _ = postRetry.Next(try, 0)
+				code = "history lookup failed"
 				s.log.Warn("channel history lookup failed; will try again", j.attrs("err", err)...)
 			}
 		}
@@ -165,15 +172,14 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 			case isPostError && (pe.RetryAfter > 0 || pe.Code == "429"):
 				// Refused for the rate: nothing went out. The whole budget waits, not just this post.
 				s.observe.RateLimited(j.slot.Platform)
-				wait, code = pe.RetryAfter, "rate limited"
-				if wait <= 0 {
-					wait = backoff(attempt)
-				}
+				wait, _ = postRetry.Next(try, pe.RetryAfter)
+				code = "rate limited"
 				j.bucket.pause(s.clock.Now().Add(wait))
 			default:
 				// The post may have gone out before the failure: look before posting again. A
 				// poster that cannot look relies on its own key (Discord's nonce).
-				wait, code = backoff(attempt), "temporary error"
+				wait, _ = postRetry.Next(try, 0)
+				code = "temporary error"
 				if isPostError {
 					code = "temporary error: " + codeOf(pe)
 				}
@@ -199,7 +205,7 @@ func (s *Scheduler) resume(h *holding, j job, wait time.Duration) (release func(
 	ctx, cancel := context.WithCancel(h.stop)
 	defer cancel()
 	defer context.AfterFunc(h.ctx, cancel)()
-	if sleep(ctx, s.clock, wait) != nil {
+	if retry.Sleep(ctx, s.clock, wait) != nil {
 		return nil, false
 	}
 	if s.limits.wait(ctx, j.bucket, s.limits.reserve(j.bucket)) != nil {
@@ -237,14 +243,6 @@ func codeOf(pe *bot.PostError) string {
 		return "unknown"
 	}
 	return pe.Code
-}
-
-func backoff(attempt int) time.Duration {
-	d := retryCap
-	if attempt < 6 {
-		d = min(retryBase<<attempt, retryCap)
-	}
-	return d/2 + rand.N(d/2+1)
 }
 
 // posted marks a slot's post, with the briefing version it carried ("" when an earlier holder
@@ -290,8 +288,9 @@ func (s *Scheduler) giveBack(h *holding, j job) result {
 func (s *Scheduler) mark(h *holding, j job, out store.Outcome) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(h.work), ledgerFor)
 	defer cancel()
-	for attempt := 0; ; attempt++ {
+	for try := 1; ; try++ {
 		err := s.ledger.Mark(ctx, j.slot, s.owner, out, s.clock.Now())
+		wait, again := markRetry.Next(try, 0)
 		switch {
 		case err == nil:
 			s.observe.Marked(j.slot.Platform, out.Result)
@@ -300,13 +299,13 @@ func (s *Scheduler) mark(h *holding, j job, out store.Outcome) {
 		case errors.Is(err, store.ErrNotHeld):
 			s.log.Warn("digest lease lost before marking: the next holder looks for the post", j.attrs()...)
 			return
-		case attempt >= 3 || ctx.Err() != nil:
+		case !again || ctx.Err() != nil:
 			s.observe.LedgerFailed("mark")
 			s.log.Error("digest mark failed: left to the next holder", j.attrs("err", err)...)
 			s.recheckLater(j)
 			return
 		}
-		if sleep(ctx, s.clock, time.Second<<attempt) != nil {
+		if retry.Sleep(ctx, s.clock, wait) != nil {
 			s.recheckLater(j)
 			return
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"briefbot/internal/retry"
 )
 
 // A Limit is how fast a platform takes posts from one bot.
@@ -164,7 +166,7 @@ func (l *limiter) wait(ctx context.Context, b *bucket, at time.Time) error {
 		return ctx.Err()
 	}
 	for {
-		if err := sleep(ctx, l.clock, at.Sub(l.clock.Now())); err != nil {
+		if err := retry.Sleep(ctx, l.clock, at.Sub(l.clock.Now())); err != nil {
 			return err
 		}
 		now := l.clock.Now()
@@ -188,7 +190,7 @@ func (l *limiter) pace(ctx context.Context, b *bucket) error {
 		if d <= 0 {
 			return nil
 		}
-		if err := sleep(ctx, l.clock, d); err != nil {
+		if err := retry.Sleep(ctx, l.clock, d); err != nil {
 			return err
 		}
 	}
@@ -247,17 +249,4 @@ func later(a, b time.Time) time.Time {
 		return a
 	}
 	return b
-}
-
-// sleep waits d on clock, or until ctx ends.
-func sleep(ctx context.Context, clock Clock, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	select {
-	case <-clock.After(d):
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

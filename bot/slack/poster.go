@@ -13,6 +13,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"briefbot/bot"
+	"briefbot/internal/retry"
 )
 
 // chatPoster is what the Poster asks of the Web API; *slackapi.Client has it.
@@ -25,14 +26,10 @@ type chatPoster interface {
 // back to the digest slot that made it.
 const digestEventType = "briefbot_digest"
 
-// Retry bounds for rate limits: a few short waits here; anything longer is the scheduler's call,
-// with the RetryAfter Slack gave.
-const (
-	maxRateLimitRetries = 3
-	maxRateLimitWait    = 30 * time.Second
-	// defaultRateLimitWait is used when a 429 comes without Retry-After.
-	defaultRateLimitWait = time.Second
-)
+// rateLimited is how a post meets a 429: a few short waits here, four tries in all; a
+// Retry-After past 30 seconds is the scheduler's to wait, handed back with the post's error. A
+// 429 that names no wait waits a second each time, chat.postMessage's pace per channel.
+var rateLimited = retry.Policy{Base: time.Second, Cap: time.Second, Tries: 4, MaxRetryAfter: 30 * time.Second}
 
 // permanentCodes are chat.postMessage errors that the same post will meet again: retrying
 // cannot help until someone changes the channel, the token or the app.
@@ -79,18 +76,9 @@ var (
 )
 
 func newPoster(api chatPoster, logger *slog.Logger) *Poster {
-	return &Poster{api: api, log: logger, wait: sleep}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return &Poster{api: api, log: logger, wait: func(ctx context.Context, d time.Duration) error {
+		return retry.Sleep(ctx, retry.SystemClock(), d)
+	}}
 }
 
 // Post sends r to channel and returns the message's ts. key, the delivery's identity, travels in
@@ -115,20 +103,20 @@ func (p *Poster) Post(ctx context.Context, channel, key string, r bot.Reply) (st
 		slackapi.MsgOptionDisableLinkUnfurl(),
 		slackapi.MsgOptionDisableMediaUnfurl(),
 	}
-	for attempt := 0; ; attempt++ {
+	for try := 1; ; try++ {
 		_, ts, err := p.api.PostMessageContext(ctx, channel, opts...)
 		if err == nil {
 			return ts, nil
 		}
 		perr := classify(err)
-		if perr.Code != "429" || attempt == maxRateLimitRetries || perr.RetryAfter > maxRateLimitWait {
+		if perr.Code != "429" {
 			return "", perr
 		}
-		d := perr.RetryAfter
-		if d <= 0 {
-			d = defaultRateLimitWait
+		d, ok := rateLimited.Next(try, perr.RetryAfter)
+		if !ok {
+			return "", perr
 		}
-		p.log.Info("slack: rate limited, waiting", "channel", channel, "retry_after", d, "attempt", attempt+1)
+		p.log.Info("slack: rate limited, waiting", "channel", channel, "retry_after", d, "attempt", try)
 		if err := p.wait(ctx, d); err != nil {
 			return "", &bot.PostError{Code: "429", RetryAfter: perr.RetryAfter, Err: fmt.Errorf("post to %s: %w", channel, err)}
 		}

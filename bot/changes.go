@@ -6,9 +6,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"briefbot/briefings"
+	"briefbot/internal/textfit"
 )
 
 // Versions finds the earlier versions of a briefing, for /changes. The store keeps every version
@@ -124,7 +124,7 @@ func (e *Engine) changes(ctx context.Context, req Request) Reply {
 		r.Blocks = append(r.Blocks, Block{Kind: Heading, Text: g.heading})
 		shown := 0
 		for _, en := range g.entries {
-			n := utf8.RuneCountInString(en.Label) + utf8.RuneCountInString(en.Text)
+			n := plainText.Measure.Len(en.Label) + plainText.Measure.Len(en.Text)
 			if shown == perGroup || n > budget {
 				break
 			}
@@ -277,16 +277,12 @@ func arrow(old, new string) string {
 }
 
 // cut shortens one side of a change at a word, so that many changes fit one answer.
-func cut(s string) string {
-	if utf8.RuneCountInString(s) <= maxChangeText {
-		return s
-	}
-	r := []rune(s)[:maxChangeText-1]
-	if i := strings.LastIndexByte(string(r), ' '); i > maxChangeText/2 {
-		return strings.TrimRight(string(r)[:i], " ,;:") + "…"
-	}
-	return string(r) + "…"
-}
+func cut(s string) string { return changeText.Cut(s, maxChangeText, textfit.Ellipsis) }
+
+// changeText cuts as the engine does (plainText), and ends a cut clause without its comma.
+var changeText = textfit.Fitter{Measure: textfit.CodePoints, SafeEnd: func(p string) int {
+	return len(strings.TrimRight(p, " ,;:"))
+}}
 
 // versionLabel names a version as the footers do, with its date: "version 1a2b3c4d5e6f (April
 // 2025)".

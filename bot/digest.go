@@ -3,10 +3,12 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"briefbot/briefings"
+	"briefbot/internal/cron"
 )
 
 // Compose builds the digest of a briefing for one day: the summary, the issue of the day with
@@ -82,14 +84,24 @@ func daysSinceEpoch(day time.Time) int {
 	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
 
-// DigestInfo describes one configured digest.
-type DigestInfo struct {
+// A Digest is one configured digest: what the scheduler posts, and what the engine answers
+// /digest about. The command line makes it from the config file's digest.
+type Digest struct {
 	Name     string
 	Briefing string // briefing id
-	Platform string
+	Platform string // "discord" or "slack": the poster that posts it
 	Channels []string
-	Zone     *time.Location
-	Schedule string // the cron spec as written
+	Schedule cron.Schedule // the spec as written, read in the digest's time zone
+	// CatchUp is how late a missed slot is still posted, and how long a failing post is retried
+	// before its slot is marked Failed; 0 for the scheduler's default.
+	CatchUp time.Duration
+}
+
+// Key is the delivery key of the digest's slot at: the digest's name and the slot's Unix time,
+// such as "morning@1741514400". It is the same in every channel, on every replica and across
+// restarts; posters carry it as Discord's nonce (hashed to fit) and in Slack's metadata.
+func (d Digest) Key(at time.Time) string {
+	return d.Name + "@" + strconv.FormatInt(at.Unix(), 10)
 }
 
 // A ChannelStatus is one digest's standing in one channel, for /digest status.
@@ -114,7 +126,7 @@ type NowResult struct {
 // Digests is what the engine asks of the scheduler: bot/schedule provides it. A nil Digests
 // means no digest is configured.
 type Digests interface {
-	Digests() []DigestInfo
+	Digests() []Digest
 	// PostNow posts digest name (every digest when name is "") through the ledger as the slot of
 	// the current minute, so that a second call within the minute posts nothing. actor is who
 	// asked ("discord:123", "slack:U1", "shell"), for the audit trail.

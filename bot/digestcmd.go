@@ -24,16 +24,21 @@ func (e *Engine) digest(ctx context.Context, req Request) Reply {
 		Blocks: []Block{{Kind: Paragraph, Text: "Use /digest preview, /digest now or /digest status."}}}
 }
 
-// noDigest answers /digest now and status when the config schedules no digest.
-func noDigest() Reply {
-	return Reply{Private: true, Title: "No digest is configured",
-		Blocks: []Block{{Kind: Paragraph, Text: "Moderators add digests under digests: in the config file."}}}
+// configuredDigest is the digest /digest now and status act on: the one the request names, or
+// nil for every one. bad is the answer instead when the config schedules no digest or the name
+// matches none.
+func (e *Engine) configuredDigest(req Request) (d *Digest, bad *Reply) {
+	if e.digests == nil || len(e.digests.Digests()) == 0 {
+		return nil, &Reply{Private: true, Title: "No digest is configured",
+			Blocks: []Block{{Kind: Paragraph, Text: "Moderators add digests under digests: in the config file."}}}
+	}
+	return e.namedDigest(req)
 }
 
 // namedDigest finds the digest the request names, ignoring case. Both results are nil when it
-// names none or no digest is configured; a name that matches no digest gets the answer that
-// lists them.
-func (e *Engine) namedDigest(req Request) (d *DigestInfo, bad *Reply) {
+// names none or there is no scheduler; a name that matches no digest gets the answer that lists
+// those there are.
+func (e *Engine) namedDigest(req Request) (d *Digest, bad *Reply) {
 	q := req.Option("name")
 	if q == "" || e.digests == nil {
 		return nil, nil
@@ -71,8 +76,8 @@ func (e *Engine) digestPreview(req Request) Reply {
 		if found, ok := e.lib.ByID(d.Briefing); ok {
 			b = found
 		}
-		if d.Zone != nil {
-			day = day.In(d.Zone)
+		if zone := d.Schedule.Zone(); zone != nil {
+			day = day.In(zone)
 		}
 	}
 	r := Compose(b, day)
@@ -81,10 +86,7 @@ func (e *Engine) digestPreview(req Request) Reply {
 }
 
 func (e *Engine) digestNow(ctx context.Context, req Request) Reply {
-	if e.digests == nil || len(e.digests.Digests()) == 0 {
-		return noDigest()
-	}
-	d, bad := e.namedDigest(req)
+	d, bad := e.configuredDigest(req)
 	if bad != nil {
 		return *bad
 	}
@@ -116,10 +118,7 @@ func (e *Engine) digestNow(ctx context.Context, req Request) Reply {
 }
 
 func (e *Engine) digestStatus(ctx context.Context, req Request) Reply {
-	if e.digests == nil || len(e.digests.Digests()) == 0 {
-		return noDigest()
-	}
-	d, bad := e.namedDigest(req)
+	d, bad := e.configuredDigest(req)
 	if bad != nil {
 		return *bad
 	}

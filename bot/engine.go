@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"briefbot/briefings"
+	"briefbot/internal/textfit"
 )
 
 // Engine answers commands from a library of briefings.
@@ -191,16 +191,16 @@ func (e *Engine) briefingFor(req Request) (*briefings.Briefing, *Reply) {
 	return nil, &r
 }
 
-// maxEcho bounds how much of what a user typed an answer repeats.
+// maxEcho bounds, in characters, how much of what a user typed an answer repeats: enough to
+// recognise a query, short enough that a pasted paragraph does not fill a title.
 const maxEcho = 60
 
+// plainText counts characters as the terminal and the engine's own bounds do; each adapter fits
+// the answer to its platform again when it renders.
+var plainText = textfit.Fitter{Measure: textfit.CodePoints}
+
 // clip shortens typed text for repeating it in an answer.
-func clip(typed string) string {
-	if utf8.RuneCountInString(typed) <= maxEcho {
-		return typed
-	}
-	return string([]rune(typed)[:maxEcho-1]) + "…"
-}
+func clip(typed string) string { return plainText.Cut(typed, maxEcho, textfit.Ellipsis) }
 
 func quote(typed string) string { return "“" + clip(typed) + "”" }
 

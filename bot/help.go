@@ -63,14 +63,13 @@ func (e *Engine) commandNamed(platform, q string) (Command, bool) {
 func (e *Engine) explain(platform, q string) Reply {
 	cmd, ok := e.commandNamed(platform, q)
 	if !ok {
-		r := notFound("command", q, nil)
+		var names []string
 		for _, m := range e.names.Closest(q, closestNames) {
 			if c, ok := e.Command(m.Key); ok {
-				r.Suggestions = append(r.Suggestions, "/"+e.NameOn(platform, c))
+				names = append(names, "/"+e.NameOn(platform, c))
 			}
 		}
-		r.Blocks = []Block{{Kind: Paragraph, Text: "Closest: " + strings.Join(r.Suggestions, ", ") + "."}}
-		return r
+		return noneMatches("command", q, names)
 	}
 	r := Reply{Private: true, Title: e.usageOn(platform, cmd),
 		Blocks: []Block{{Kind: Paragraph, Text: describe(cmd) + "."}}}

@@ -8,6 +8,7 @@ import (
 
 	"briefbot/bot"
 	"briefbot/bot/bottest"
+	"briefbot/internal/cron"
 )
 
 func TestHelpCommand(t *testing.T) {
@@ -102,10 +103,11 @@ func helpExamplesAnswer(t *testing.T, e *bot.Engine) {
 // fakeDigests is a scheduler with two digests that posts nothing.
 type fakeDigests struct{}
 
-func (fakeDigests) Digests() []bot.DigestInfo {
-	return []bot.DigestInfo{
-		{Name: "morning", Briefing: "us-mexico-troops", Platform: "slack", Channels: []string{"C1"}, Zone: time.UTC, Schedule: "0 9 * * *"},
-		{Name: "evening", Briefing: "us-mexico-troops", Platform: "slack", Channels: []string{"C1"}, Zone: time.UTC, Schedule: "0 18 * * *"},
+func (fakeDigests) Digests() []bot.Digest {
+	daily := func(spec string) cron.Schedule { s, _ := cron.Parse(spec, time.UTC); return s }
+	return []bot.Digest{
+		{Name: "morning", Briefing: "us-mexico-troops", Platform: "slack", Channels: []string{"C1"}, Schedule: daily("0 9 * * *")},
+		{Name: "evening", Briefing: "us-mexico-troops", Platform: "slack", Channels: []string{"C1"}, Schedule: daily("0 18 * * *")},
 	}
 }
 

@@ -170,7 +170,7 @@ func (e *Engine) exactly(platform string, o Option, w string, req *Request) bool
 	case ChoiceOption:
 		return containsFold(o.Choices, w)
 	case DigestOption:
-		return e.digests != nil && slices.ContainsFunc(e.digests.Digests(), func(d DigestInfo) bool {
+		return e.digests != nil && slices.ContainsFunc(e.digests.Digests(), func(d Digest) bool {
 			return strings.EqualFold(d.Name, w)
 		})
 	case CommandOption:

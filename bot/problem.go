@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 )
 
 // A SettingProblem is one thing wrong with an adapter's settings, as the adapter's own Check
@@ -49,4 +50,20 @@ func SettingsError(ps []SettingProblem) error {
 		errs[i] = p
 	}
 	return errors.Join(errs...)
+}
+
+// CheckAdapter checks what a platform adapter's New is given: a core to answer through, and
+// settings in which the adapter's own Check found no problem. It returns the logger to use:
+// logger, or one that discards when it is nil.
+func CheckAdapter(platform string, core *Core, problems []SettingProblem, logger *slog.Logger) (*slog.Logger, error) {
+	if core == nil {
+		return nil, fmt.Errorf("%s: no engine", platform)
+	}
+	if err := SettingsError(problems); err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return logger, nil
 }

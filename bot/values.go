@@ -8,12 +8,19 @@ import (
 
 // notFound is the short private answer to a topic that matched nothing, naming the closest ones.
 func notFound(what, typed string, closest []briefings.Match) Reply {
-	r := Reply{Status: NotFound, Private: true, Title: "No " + what + " matches " + quote(typed)}
+	var names []string
 	for _, m := range closest {
-		r.Suggestions = append(r.Suggestions, m.Label)
+		names = append(names, m.Label)
 	}
-	if len(r.Suggestions) > 0 {
-		r.Blocks = []Block{{Kind: Paragraph, Text: "Closest: " + strings.Join(r.Suggestions, ", ") + "."}}
+	return noneMatches(what, typed, names)
+}
+
+// noneMatches is notFound with the suggestions named as the asker would type them.
+func noneMatches(what, typed string, suggestions []string) Reply {
+	r := Reply{Status: NotFound, Private: true, Title: "No " + what + " matches " + quote(typed),
+		Suggestions: suggestions}
+	if len(suggestions) > 0 {
+		r.Blocks = []Block{{Kind: Paragraph, Text: "Closest: " + strings.Join(suggestions, ", ") + "."}}
 	}
 	return r
 }

@@ -211,7 +211,7 @@ func (ix *index) spans(p *passage, matches []match) []Span {
 			continue
 		}
 		for k, t := range p.tokens {
-			if !marked[k] && contains(m.words, t.word) {
+			if !marked[k] && slices.Contains(m.words, t.word) {
 				marked[k] = true
 				spans = append(spans, Span{int(t.start), int(t.end)})
 			}
@@ -227,15 +227,6 @@ func (ix *index) spans(p *passage, matches []match) []Span {
 		out = append(out, s)
 	}
 	return out
-}
-
-func contains(ids []int32, id int32) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 // maxSuggestEdits bounds how far a suggestion may be from what was typed.
@@ -279,18 +270,9 @@ func (ix *index) closest(terms []term, n int) []string {
 		if len(out) == n {
 			break
 		}
-		if !containsString(out, c.text) {
+		if !slices.Contains(out, c.text) {
 			out = append(out, c.text)
 		}
 	}
 	return out
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -11,7 +11,7 @@ import (
 	"log/slog"
 	"time"
 
-	"briefbot/internal/yamlfile"
+	"briefbot/internal/fuzzy"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -189,7 +189,7 @@ func (c *Config) applyDefaults() {
 
 // Closest returns the candidate a person most likely meant by word (another case, a letter or
 // two off, or the only candidate that word begins), for "did you mean" answers; ok is false when
-// none is near enough.
+// none is near enough. It is fuzzy.Closest, which the config file's keys are checked with too.
 func Closest(word string, candidates []string) (string, bool) {
-	return yamlfile.Closest(word, candidates)
+	return fuzzy.Closest(word, candidates)
 }

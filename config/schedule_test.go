@@ -6,14 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"briefbot/bot/schedule"
 	"briefbot/config"
-	"briefbot/internal/cronspec"
+	"briefbot/internal/cron"
 )
 
-// Schedules are read twice: by config's validation (a file is refused or warned about) and by
-// the scheduler (which posts). These tables go through both, so that the two never disagree on
-// what a spec means.
+// Schedules are read by config's validation (a file is refused or warned about) and by the
+// scheduler (which posts), both through cron.Parse. These tables go through both, so that the two
+// never disagree on what a spec means, which specs are refused, or when a spec posts.
 
 // sundaySpecs name Sunday as 7, as crontab(5) and cronie allow, with their first runs after
 // Tuesday 2025-04-01 00:00 UTC.
@@ -47,30 +46,16 @@ func TestSundayAsSevenReadAlikeByBothReaders(t *testing.T) {
 			if _, err := config.Parse("b.yaml", []byte(text), lookup); err != nil {
 				t.Errorf("config.Parse(schedule %q) = %v; want it accepted", tc.spec, err)
 			}
-			s, err := schedule.Parse(tc.spec, time.UTC)
+			s, err := cron.Parse(tc.spec, time.UTC)
 			if err != nil {
-				t.Fatalf("schedule.Parse(%q) = %v", tc.spec, err)
+				t.Fatalf("cron.Parse(%q) = %v", tc.spec, err)
 			}
 			var got []string
 			for _, r := range s.Runs(after, len(tc.want)) {
 				got = append(got, r.At.Format("Mon 01-02 15:04"))
 			}
 			if strings.Join(got, ", ") != strings.Join(tc.want, ", ") {
-				t.Errorf("schedule.Parse(%q).Runs(%s) = %q; want %q", tc.spec, after, got, tc.want)
-			}
-
-			// What config's validation judges (never fires, posts every minute) it judges from
-			// robfig's own arithmetic on the same reading.
-			checked, err := cronspec.Parse(tc.spec)
-			if err != nil {
-				t.Fatalf("cronspec.Parse(%q) = %v", tc.spec, err)
-			}
-			got = nil
-			for at := checked.Next(after); len(got) < len(tc.want); at = checked.Next(at) {
-				got = append(got, at.Format("Mon 01-02 15:04"))
-			}
-			if strings.Join(got, ", ") != strings.Join(tc.want, ", ") {
-				t.Errorf("cronspec.Parse(%q).Next from %s = %q; want %q", tc.spec, after, got, tc.want)
+				t.Errorf("cron.Parse(%q).Runs(%s) = %q; want %q", tc.spec, after, got, tc.want)
 			}
 		})
 	}
@@ -97,6 +82,9 @@ var badSpecs = []struct{ spec, want string }{
 	{"TZ=", "put the time zone in timezone:"},
 	{"TZ=0", "put the time zone in timezone:"},
 	{"cron_tz=UTC 0 9 * * *", "put the time zone in timezone:"},
+	{"@every 1h", "@every has no fixed times; use five fields"},
+	{"@every 10s", "@every has no fixed times; use five fields"},
+	{"0 9 30 2 *", "never fires: no such day in those months"},
 }
 
 func TestBadSchedulesRefusedAlikeByBothReaders(t *testing.T) {
@@ -107,9 +95,45 @@ func TestBadSchedulesRefusedAlikeByBothReaders(t *testing.T) {
 			if want := fmt.Sprintf("b.yaml:3: digest \"a\": schedule %q: %s", tc.spec, tc.want); err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("config.Parse(schedule %q) = %v; want %q", tc.spec, err, want)
 			}
-			_, err = schedule.Parse(tc.spec, time.UTC)
-			if want := fmt.Sprintf("schedule %q: %s", tc.spec, tc.want); err == nil || !strings.Contains(err.Error(), want) {
-				t.Errorf("schedule.Parse(%q) = %v; want %q", tc.spec, err, want)
+			_, err = cron.Parse(tc.spec, time.UTC)
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("cron.Parse(%q) = %v; want %q", tc.spec, err, tc.want)
+			}
+		})
+	}
+}
+
+// TestEveryMinuteWarnedAcrossClockChanges: config warns that a digest posts every minute when
+// the scheduler's runs say so, changes of the clocks included (robfig's arithmetic, which
+// config used before, skips a time in a spring-forward gap and repeats one in a fall-back hour).
+func TestEveryMinuteWarnedAcrossClockChanges(t *testing.T) {
+	tests := []struct {
+		zone, spec string
+		want       string // the warning after the spec; "" for none
+	}{
+		// The hour does not exist on 9 March 2025: its minutes run once, as the clocks jump,
+		// and every minute of it a year later.
+		{"America/New_York", "* 2 9 3 *", "posts every minute (at 02:00, 02:01, ...)"},
+		// 01:59 GMT, then 01:59 BST, which does not exist that day: run as the clocks jump at
+		// 02:00 BST, a minute later.
+		{"Europe/London", "59 0,1 30 3 *", "posts every minute (at 00:59, 02:00, ...)"},
+		// 01:59 happens twice on 2 November: it runs the first time only, not an hour apart.
+		{"America/New_York", "59 1 2 11 *", ""},
+		{"America/New_York", "* 1 2 11 *", "posts every minute (at 01:00, 01:01, ...)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.zone+" "+tc.spec, func(t *testing.T) {
+			text := digest("schedule", fmt.Sprintf("schedule: %q", tc.spec), "timezone", "timezone: "+tc.zone)
+			c, err := config.Parse("b.yaml", []byte(text), lookup)
+			if err != nil {
+				t.Fatalf("config.Parse(schedule %q in %s) = %v", tc.spec, tc.zone, err)
+			}
+			want := []string{}
+			if tc.want != "" {
+				want = []string{fmt.Sprintf("b.yaml:3: warning: digest \"a\": schedule %q %s", tc.spec, tc.want)}
+			}
+			if got := append([]string{}, c.Warnings...); strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("config.Parse(schedule %q in %s) warns %q; want %q", tc.spec, tc.zone, got, want)
 			}
 		})
 	}

@@ -34,7 +34,7 @@ func suggestZone(name string) (string, bool) {
 	if w == "" || len(w) > 64 {
 		return "", false
 	}
-	best, bestDist := "", (len(w)+2)/4+1
+	best, bestDist := "", fuzzy.Budget(w)+1
 	for _, z := range zoneNames() {
 		full := normalizeZone(z)
 		d := fuzzy.Distance(w, full)

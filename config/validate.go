@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"net/url"
@@ -9,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"briefbot/internal/cronspec"
+	"briefbot/internal/cron"
 )
 
 // validate checks what is structural or spans sections. The values only a platform understands
@@ -256,15 +257,17 @@ func (l *loader) platform(i int, name string) {
 	}
 }
 
-// schedule checks a digest's cron spec, and warns when it posts every minute.
+// schedule checks a digest's cron spec as the scheduler reads it, and warns when it posts every
+// minute, by the scheduler's own arithmetic: a time in a spring-forward gap runs as the clocks
+// jump, a time in a fall-back hour runs once.
 func (l *loader) schedule(i int, name string) {
 	g := &l.c.Digests[i]
 	path := []any{"digests", i, "schedule"}
-	sched, err := cronspec.Parse(g.Schedule)
+	sched, err := cron.Parse(g.Schedule, g.Location)
 	if err != nil {
 		detail := err.Error()
-		if l.fromEnv(path...) {
-			// cron's messages quote the spec's fields.
+		if l.fromEnv(path...) && !errors.Is(err, cron.ErrNoFixedTimes) && !errors.Is(err, cron.ErrNeverFires) {
+			// A field's refusal quotes the spec's text.
 			detail = "not five cron fields (minute hour day-of-month month weekday) nor a descriptor such as @daily"
 		}
 		if strings.TrimSpace(g.Schedule) == "" {
@@ -274,21 +277,14 @@ func (l *loader) schedule(i int, name string) {
 		}
 		return
 	}
-	loc := g.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	from := time.Date(2025, time.January, 5, 23, 59, 59, 0, loc)
-	next := sched.Next(from)
-	if next.IsZero() {
-		l.problem(path, "%s: schedule %s never comes (no such date)", name, l.show(path, g.Schedule))
-		return
-	}
-	switch gap := sched.Next(next).Sub(next); {
-	case gap < time.Minute:
-		l.problem(path, "%s: schedule %s posts every %v; a digest posts at most once a minute", name, l.show(path, g.Schedule), gap)
-	case gap == time.Minute:
-		l.warning(path, "%s: schedule %s posts every minute (at %s, %s, ...)",
-			name, l.show(path, g.Schedule), next.Format("15:04"), next.Add(gap).Format("15:04"))
+	// Three runs, not two: a spring-forward gap folds an hour's runs into one, and the runs that
+	// follow show what the spec does on the other days.
+	runs := sched.Runs(time.Date(2025, time.January, 5, 23, 59, 59, 0, sched.Zone()), 3)
+	for j := 1; j < len(runs); j++ {
+		if runs[j].At.Sub(runs[j-1].At) == time.Minute {
+			l.warning(path, "%s: schedule %s posts every minute (at %s, %s, ...)",
+				name, l.show(path, g.Schedule), runs[j-1].At.Format("15:04"), runs[j].At.Format("15:04"))
+			return
+		}
 	}
 }

@@ -25,7 +25,7 @@ func (b *Bot) answerCommand(ctx context.Context, req bot.Request, sent []byte) j
 	ctx, cancel := context.WithTimeout(ctx, answerDeadline)
 	defer cancel()
 	reply := b.core.Handle(ctx, req)
-	encoded := encodeResponse(messageResponse(reply))
+	encoded := encodeResponse(Response(reply))
 	b.answers.Put(req, reply, encoded, sent)
 	return encoded
 }
@@ -33,7 +33,7 @@ func (b *Bot) answerCommand(ctx context.Context, req bot.Request, sent []byte) j
 func encodeResponse(resp *discordgo.InteractionResponse) json.RawMessage {
 	out, err := json.Marshal(resp)
 	if err != nil { // our own types: cannot happen; answer something Discord shows
-		out, _ = json.Marshal(messageResponse(bot.Failed()))
+		out, _ = json.Marshal(Response(bot.Failed()))
 	}
 	return out
 }

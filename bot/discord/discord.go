@@ -93,14 +93,9 @@ type Bot struct {
 // New checks cfg with Check and prepares the adapter. It does no network I/O: Start does. Every
 // request is answered by the engine core holds at the time it arrives.
 func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
-	if core == nil {
-		return nil, errors.New("discord: no engine")
-	}
-	if err := bot.SettingsError(Check(cfg)); err != nil {
+	logger, err := bot.CheckAdapter(platform, core, Check(cfg), logger)
+	if err != nil {
 		return nil, err
-	}
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
 	}
 	b := &Bot{cfg: cfg, core: core, logger: logger.With("platform", "discord"), now: cfg.Now,
 		recent: recent.New(recentSpan, recentLimit), sleep: sleep}
@@ -115,7 +110,6 @@ func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
 		return nil, fmt.Errorf("discord: commands: %w", err)
 	}
 	api, _ := apiBase(cfg.APIURL) // Check read it already
-	var err error
 	b.session, err = newSession(cfg.Token, api, b.gatewayDialer())
 	if err != nil {
 		return nil, err

@@ -181,7 +181,7 @@ func (b *Bot) followUp(in *discordgo.Interaction, req bot.Request) {
 	ctx, cancel := context.WithTimeout(context.Background(), followUpTimeout)
 	defer cancel()
 	reply := b.core.Handle(ctx, req)
-	msg := messageResponse(reply).Data
+	msg := Response(reply).Data
 	body := &discordgo.WebhookEdit{Embeds: &msg.Embeds, Components: &msg.Components, AllowedMentions: msg.AllowedMentions}
 	if err := b.callback(ctx, http.MethodPatch, "PATCH webhooks/messages", in, body); err != nil {
 		b.logger.Error("deferred answer not delivered", "command", req.Label(), "err", err)
@@ -250,7 +250,7 @@ func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction, sent []byt
 	case discordgo.InteractionApplicationCommand:
 		data, ok := commandData(in)
 		if !ok {
-			return messageResponse(bot.Unreadable()), nil
+			return Response(bot.Unreadable()), nil
 		}
 		options := make(map[string]string, len(data.Options))
 		for _, o := range data.Options {
@@ -273,7 +273,7 @@ func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction, sent []byt
 	case discordgo.InteractionMessageComponent:
 		data, ok := componentData(in)
 		if !ok || strings.TrimSpace(data.CustomID) == "" {
-			return messageResponse(bot.Unreadable()), nil
+			return Response(bot.Unreadable()), nil
 		}
 		// A button's custom_id is the command line it stands for, pressed with the presser's rights.
 		req, _ := e.Parse(data.CustomID)
@@ -283,9 +283,9 @@ func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction, sent []byt
 		}
 		ctx, cancel := context.WithTimeout(ctx, answerDeadline)
 		defer cancel()
-		return messageResponse(b.core.Handle(ctx, req)), nil
+		return Response(b.core.Handle(ctx, req)), nil
 	}
-	return messageResponse(bot.NotSupported()), nil
+	return Response(bot.NotSupported()), nil
 }
 
 // deferredResponse acknowledges a slow command; the answer follows as an edit. Slow commands
@@ -298,27 +298,25 @@ func deferredResponse() *discordgo.InteractionResponse {
 // commandData and componentData read an interaction's data without discordgo's accessors, which
 // panic on the wrong interaction type.
 func commandData(in *discordgo.Interaction) (discordgo.ApplicationCommandInteractionData, bool) {
-	switch d := in.Data.(type) {
-	case discordgo.ApplicationCommandInteractionData:
-		return d, true
-	case *discordgo.ApplicationCommandInteractionData:
-		if d != nil {
-			return *d, true
-		}
-	}
-	return discordgo.ApplicationCommandInteractionData{}, false
+	return dataAs[discordgo.ApplicationCommandInteractionData](in)
 }
 
 func componentData(in *discordgo.Interaction) (discordgo.MessageComponentInteractionData, bool) {
-	switch d := in.Data.(type) {
-	case discordgo.MessageComponentInteractionData:
+	return dataAs[discordgo.MessageComponentInteractionData](in)
+}
+
+// dataAs is in's data as a D, whether discordgo holds it as a value or a pointer.
+func dataAs[D any](in *discordgo.Interaction) (D, bool) {
+	switch d := any(in.Data).(type) {
+	case D:
 		return d, true
-	case *discordgo.MessageComponentInteractionData:
+	case *D:
 		if d != nil {
 			return *d, true
 		}
 	}
-	return discordgo.MessageComponentInteractionData{}, false
+	var none D
+	return none, false
 }
 
 // optionValue is what the user typed for an option. Ours are all strings; other kinds are read

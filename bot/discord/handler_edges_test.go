@@ -17,6 +17,7 @@ import (
 	"briefbot/bot/bottest"
 	"briefbot/bot/discord"
 	"briefbot/bot/discord/discordtest"
+	"briefbot/internal/cron"
 )
 
 // The tests in this file send interactions through the handler at the edges of what it reads:
@@ -96,10 +97,11 @@ func TestAutocompleteReadsOtherOptions(t *testing.T) {
 // namedDigests is a scheduler whose digests have the given names and which posts nothing.
 type namedDigests []string
 
-func (d namedDigests) Digests() []bot.DigestInfo {
-	out := make([]bot.DigestInfo, len(d))
+func (d namedDigests) Digests() []bot.Digest {
+	daily, _ := cron.Parse("@daily", time.UTC)
+	out := make([]bot.Digest, len(d))
 	for i, name := range d {
-		out[i] = bot.DigestInfo{Name: name, Platform: "discord", Channels: []string{channelID}, Zone: time.UTC, Schedule: "@daily"}
+		out[i] = bot.Digest{Name: name, Platform: "discord", Channels: []string{channelID}, Schedule: daily}
 	}
 	return out
 }

@@ -15,7 +15,7 @@ import (
 // within every one.
 const (
 	maxEmbeds           = 10
-	maxEmbedTotal       = 6000 // across all embeds of one message, not per embed
+	MaxEmbedTotal       = 6000 // across all embeds of one message, not per embed (EmbedLength)
 	maxTitle            = 256
 	maxEmbedDescription = 4096
 	maxFields           = 25
@@ -38,18 +38,18 @@ const (
 	minShortened = 40
 )
 
-// ResponseJSON is the interaction response (type 4) that answers with r, as indented JSON: what
-// `briefbot ask --format discord` prints.
+// ResponseJSON is Response as indented JSON: what `briefbot ask --format discord` prints.
 func ResponseJSON(r bot.Reply) ([]byte, error) {
-	out, err := json.MarshalIndent(messageResponse(r), "", "  ")
+	out, err := json.MarshalIndent(Response(r), "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("discord: encode response: %w", err)
 	}
 	return out, nil
 }
 
-// messageResponse answers an interaction with a new message holding r.
-func messageResponse(r bot.Reply) *discordgo.InteractionResponse {
+// Response is the interaction response (type 4) that answers with r: a new message, within
+// Discord's limits. The handler sends it; the preview draws it.
+func Response(r bot.Reply) *discordgo.InteractionResponse {
 	data := &discordgo.InteractionResponseData{
 		Embeds:          renderEmbeds(r),
 		Components:      renderComponents(r.Actions),
@@ -86,7 +86,7 @@ func renderEmbeds(r bot.Reply) []*discordgo.MessageEmbed {
 	l := layout{
 		embeds: []*discordgo.MessageEmbed{first},
 		// The note is budgeted from the start, so there is always room to say what was left out.
-		budget: maxEmbedTotal - length(title) - length(author) - length(footer) - length(shortenedNote+noteSeparator),
+		budget: MaxEmbedTotal - length(title) - length(author) - length(footer) - length(shortenedNote+noteSeparator),
 	}
 	texts, fields := split(describe(r.Blocks), maxEmbedDescription), renderFields(r)
 	placed := 0
@@ -351,6 +351,22 @@ var discordText = textfit.Fitter{
 }
 
 func length(s string) int { return discordText.Measure.Len(s) }
+
+// EmbedLength is what e counts toward MaxEmbedTotal: its title, description, author, footer and
+// fields, as Discord counts them.
+func EmbedLength(e *discordgo.MessageEmbed) int {
+	n := length(e.Title) + length(e.Description)
+	if e.Author != nil {
+		n += length(e.Author.Name)
+	}
+	if e.Footer != nil {
+		n += length(e.Footer.Text)
+	}
+	for _, f := range e.Fields {
+		n += length(f.Name) + length(f.Value)
+	}
+	return n
+}
 
 // clip fits a label (title, name, button) into max characters, ending it with "…" when cut.
 func clip(s string, max int) string { return discordText.Cut(s, max, textfit.Ellipsis) }

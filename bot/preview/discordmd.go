@@ -2,6 +2,7 @@ package preview
 
 import (
 	"html/template"
+	"slices"
 	"strings"
 )
 
@@ -11,58 +12,52 @@ import (
 
 // discordBlock renders a description or a field value: quotes, lists, headings, code blocks and
 // the inline markup within them.
-func discordBlock(s string) template.HTML {
-	var w markupWriter
-	lines := strings.Split(s, "\n")
-	for i := 0; i < len(lines); i++ {
-		line := lines[i]
-		switch {
-		case strings.HasPrefix(line, "```"):
-			// A fenced block runs to the closing fence; without one, Discord shows the backticks.
-			end := -1
-			for j := i + 1; j < len(lines); j++ {
-				if strings.HasPrefix(strings.TrimSpace(lines[j]), "```") {
-					end = j
-					break
-				}
-			}
-			if end < 0 {
-				w.paragraph(discordInline, line)
-				continue
-			}
-			w.close()
-			w.raw(`<pre class="code"><code>`)
-			w.text(strings.Join(lines[i+1:end], "\n"))
-			w.raw("</code></pre>")
-			i = end
-		case strings.HasPrefix(line, ">>> "):
-			w.open("blockquote")
-			w.lineIn(discordInline, strings.TrimPrefix(line, ">>> "))
-			for _, rest := range lines[i+1:] {
-				w.lineIn(discordInline, rest)
-			}
-			i = len(lines)
-		case line == ">" || strings.HasPrefix(line, "> "):
-			w.open("blockquote")
-			w.lineIn(discordInline, strings.TrimPrefix(strings.TrimPrefix(line, ">"), " "))
-		case strings.HasPrefix(line, "- ") || strings.HasPrefix(line, "* "):
-			w.item(discordInline, line[2:])
-		case strings.HasPrefix(line, "-# "):
-			w.close()
-			w.raw(`<div class="subtext">`)
-			discordInline(&w, line[3:])
-			w.raw("</div>")
-		case headingLevel(line) > 0:
-			n := headingLevel(line)
-			w.close()
-			w.raw(`<div class="h` + string(rune('0'+n)) + `">`)
-			discordInline(&w, line[n+1:])
-			w.raw("</div>")
-		default:
-			w.paragraph(discordInline, line)
-		}
+func discordBlock(s string) template.HTML { return blocks(s, discordFence, discordLines) }
+
+// discordFence finds a code block that opens at lines[i]: it runs to the closing fence, and
+// without one Discord shows the backticks.
+func discordFence(lines []string, i int) (code string, last int, ok bool) {
+	if !strings.HasPrefix(lines[i], "```") {
+		return "", i, false
 	}
-	return w.html()
+	n := slices.IndexFunc(lines[i+1:], func(l string) bool { return strings.HasPrefix(strings.TrimSpace(l), "```") })
+	if n < 0 {
+		return "", i, false
+	}
+	return strings.Join(lines[i+1:i+1+n], "\n"), i + 1 + n, true
+}
+
+// discordLines renders what starts at lines[i] and returns the index of the last line it took.
+func discordLines(w *markupWriter, lines []string, i int) int {
+	line := lines[i]
+	switch {
+	case strings.HasPrefix(line, ">>> "):
+		w.open("blockquote")
+		w.lineIn(discordInline, strings.TrimPrefix(line, ">>> "))
+		for _, rest := range lines[i+1:] {
+			w.lineIn(discordInline, rest)
+		}
+		return len(lines) - 1
+	case line == ">" || strings.HasPrefix(line, "> "):
+		w.open("blockquote")
+		w.lineIn(discordInline, strings.TrimPrefix(strings.TrimPrefix(line, ">"), " "))
+	case strings.HasPrefix(line, "- ") || strings.HasPrefix(line, "* "):
+		w.item(discordInline, line[2:])
+	case strings.HasPrefix(line, "-# "):
+		w.close()
+		w.raw(`<div class="subtext">`)
+		discordInline(w, line[3:])
+		w.raw("</div>")
+	case headingLevel(line) > 0:
+		n := headingLevel(line)
+		w.close()
+		w.raw(`<div class="h` + string(rune('0'+n)) + `">`)
+		discordInline(w, line[n+1:])
+		w.raw("</div>")
+	default:
+		w.paragraph(discordInline, line)
+	}
+	return i
 }
 
 // discordLine renders a title or a field name: inline markup only.
@@ -93,46 +88,32 @@ var discordSpans = []struct{ mark, open, close string }{
 	{"_", "<em>", "</em>"},
 }
 
-func discordInline(w *markupWriter, s string) {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c == '\\' && i+1 < len(s) && isPunct(s[i+1]) {
-			w.text(s[i+1 : i+2]) // the escape shows the character itself
-			i += 2
-			continue
+func discordInline(w *markupWriter, s string) { inline(w, s, discordMarkup) }
+
+// discordMarkup renders the markup that starts at s[i], if any, and returns the bytes it took.
+func discordMarkup(w *markupWriter, s string, i int) int {
+	switch c := s[i]; {
+	case c == '\\' && i+1 < len(s) && isPunct(s[i+1]):
+		w.text(s[i+1 : i+2]) // the escape shows the character itself
+		return 2
+	case c == '`':
+		if n, end := codeSpan(s, i); end > 0 {
+			w.code(s[i+n : end])
+			return end + n - i
 		}
-		if c == '`' {
-			if n, end := codeSpan(s, i); end > 0 {
-				w.raw("<code>")
-				w.text(s[i+n : end])
-				w.raw("</code>")
-				i = end + n
-				continue
-			}
+	case c == '<':
+		if n := discordMention(w, s[i:]); n > 0 {
+			return n
 		}
-		if c == '<' {
-			if n := discordMention(w, s[i:]); n > 0 {
-				i += n
-				continue
-			}
+	case c == '[':
+		if n := maskedLink(w, s[i:]); n > 0 {
+			return n
 		}
-		if c == '[' {
-			if n := maskedLink(w, s[i:]); n > 0 {
-				i += n
-				continue
-			}
-		}
-		if n := bareLink(w, s, i); n > 0 {
-			i += n
-			continue
-		}
-		if n := discordSpan(w, s, i); n > 0 {
-			i += n
-			continue
-		}
-		w.text(s[i : i+1])
-		i++
 	}
+	if n := bareLink(w, s, i); n > 0 {
+		return n
+	}
+	return discordSpan(w, s, i)
 }
 
 // discordSpan renders the marked span starting at i, if one does; it returns the bytes used.

@@ -8,8 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"briefbot/bot"
 	"briefbot/bot/bottest"
-	"briefbot/bot/schedule"
+	"briefbot/internal/cron"
 )
 
 // brokenConfig is a problem as config check reports it.
@@ -37,20 +38,13 @@ func digestView(tb testing.TB, name, platform, zone, spec string, channels ...st
 	if err != nil {
 		tb.Fatalf("LoadLocation(%q): %v", zone, err)
 	}
-	sched, err := schedule.Parse(spec, loc)
+	sched, err := cron.Parse(spec, loc)
 	if err != nil {
-		tb.Fatalf("schedule.Parse(%q): %v", spec, err)
+		tb.Fatalf("cron.Parse(%q): %v", spec, err)
 	}
-	d := DigestView{Name: name, Platform: platform, Schedule: spec, Channels: channels, Zone: loc}
 	// From late March, so that the Berlin digest crosses the change of the clocks.
-	for _, r := range sched.Runs(time.Date(2025, 3, 28, 0, 0, 0, 0, time.UTC), 5) {
-		run := Run{At: r.At}
-		if r.Adjust == schedule.InGap {
-			run.Note = r.Wall + " does not exist that day: clocks move forward"
-		}
-		d.Next = append(d.Next, run)
-	}
-	return d
+	return DigestView{Digest: bot.Digest{Name: name, Platform: platform, Channels: channels, Schedule: sched},
+		Next: sched.Runs(time.Date(2025, 3, 28, 0, 0, 0, 0, time.UTC), 5)}
 }
 
 func brokenState() State {

@@ -23,6 +23,52 @@ func (w *markupWriter) html() template.HTML {
 	return template.HTML(w.sb.String())
 }
 
+// blocks renders s a line at a time: a code block where fence finds one that opens at lines[i]
+// and closes (its code and its last line), else what block writes of the line, or of the
+// construct that starts there (the last line it took).
+func blocks(s string, fence func(lines []string, i int) (code string, last int, ok bool),
+	block func(w *markupWriter, lines []string, i int) (last int)) template.HTML {
+	var w markupWriter
+	lines := strings.Split(s, "\n")
+	for i := 0; i < len(lines); i++ {
+		if code, last, ok := fence(lines, i); ok {
+			w.codeBlock(code)
+			i = last
+			continue
+		}
+		i = block(&w, lines, i)
+	}
+	return w.html()
+}
+
+// inline renders a line left to right: at each byte, markup writes what starts there, if
+// anything, and returns the bytes it took; a byte it leaves is text.
+func inline(w *markupWriter, s string, markup func(w *markupWriter, s string, i int) int) {
+	for i := 0; i < len(s); {
+		if n := markup(w, s, i); n > 0 {
+			i += n
+			continue
+		}
+		w.text(s[i : i+1])
+		i++
+	}
+}
+
+// codeBlock writes a code block: its text as it is, monospaced.
+func (w *markupWriter) codeBlock(text string) {
+	w.close()
+	w.raw(`<pre class="code"><code>`)
+	w.text(text)
+	w.raw("</code></pre>")
+}
+
+// code writes code within a line.
+func (w *markupWriter) code(text string) {
+	w.raw("<code>")
+	w.text(text)
+	w.raw("</code>")
+}
+
 // open makes el the element that takes the next lines, closing another one.
 func (w *markupWriter) open(el string) {
 	if w.el == el {

@@ -1,6 +1,7 @@
 package preview
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -225,19 +226,13 @@ func (s *server) digests(st State, chosen, date string) *digestsView {
 	e := st.Engine
 	var pick *DigestView
 	for i, d := range st.Digests {
-		zone := d.Zone
-		if zone == nil {
-			zone = time.UTC
-		}
-		row := digestRow{Name: d.Name, Platform: d.Platform, Briefing: d.Briefing, Schedule: d.Schedule,
-			Zone: zone.String(), Channels: d.Channels}
-		if row.Briefing == "" {
-			row.Briefing = e.DefaultBriefing().ID
-		}
+		zone := cmp.Or(d.Schedule.Zone(), time.UTC)
+		row := digestRow{Name: d.Name, Platform: d.Platform, Briefing: cmp.Or(d.Briefing, e.DefaultBriefing().ID),
+			Schedule: d.Schedule.Spec(), Zone: zone.String(), Channels: d.Channels}
 		for _, run := range d.Next {
 			at := run.At.In(zone)
 			row.Runs = append(row.Runs, runRow{Local: at.Format("Mon 2 Jan 2006 15:04"),
-				Offset: at.Format("MST, UTC-07:00"), UTC: at.UTC().Format("Mon 15:04"), DST: at.IsDST(), Note: run.Note})
+				Offset: at.Format("MST, UTC-07:00"), UTC: at.UTC().Format("Mon 15:04"), DST: at.IsDST(), Note: run.Note()})
 		}
 		v.List = append(v.List, row)
 		v.Names = append(v.Names, d.Name)
@@ -250,9 +245,7 @@ func (s *server) digests(st State, chosen, date string) *digestsView {
 	day := s.now()
 	if pick != nil {
 		v.Chosen, platform = pick.Name, pick.Platform
-		if pick.Zone != nil {
-			zone = pick.Zone
-		}
+		zone = cmp.Or(pick.Schedule.Zone(), zone)
 		if found, ok := e.Library().ByID(pick.Briefing); ok {
 			b = found
 		}

@@ -2,10 +2,9 @@ package preview
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
 	"html/template"
-	"unicode/utf16"
+
+	"github.com/bwmarrin/discordgo"
 
 	"briefbot/bot"
 	"briefbot/bot/discord"
@@ -13,57 +12,21 @@ import (
 	"briefbot/bot/slack"
 )
 
-// The page draws each answer from the very payload its adapter sends: the JSON is decoded here
-// into the few fields a message shows, so a change to a renderer shows on the page at once and
-// nothing is rendered twice.
+// The page draws each answer from what its adapter renders: the adapter's own response, read here
+// for the few parts a message shows, with its JSON beside it. A change to a renderer shows on the
+// page at once, and the limits, the counting and the escaping stay the adapter's: this package
+// only turns the platform's markup into HTML (discordmd.go, slackmd.go).
 
-// Limits shown when a payload comes near them (the adapters keep within them; the page says how
-// close an answer is, so a moderator sees a briefing that will be cut).
-const (
-	discordEmbedTotal = 6000 // characters across every embed of a message
-	slackMaxBlocks    = 50
-	nearLimit         = 0.8 // the share of a limit past which the page warns
-)
-
-type discordPayload struct {
-	Data struct {
-		Flags      int            `json:"flags"`
-		Embeds     []discordEmbed `json:"embeds"`
-		Components []struct {
-			Components []discordButton `json:"components"`
-		} `json:"components"`
-	} `json:"data"`
-}
-
-type discordEmbed struct {
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	Author      *struct {
-		Name string `json:"name"`
-	} `json:"author"`
-	Footer *struct {
-		Text string `json:"text"`
-	} `json:"footer"`
-	Fields []struct {
-		Name   string `json:"name"`
-		Value  string `json:"value"`
-		Inline bool   `json:"inline"`
-	} `json:"fields"`
-}
-
-type discordButton struct {
-	Label    string `json:"label"`
-	CustomID string `json:"custom_id"`
-}
-
-// ephemeral is Discord's flag for an answer only the asker sees.
-const ephemeral = 1 << 6
+// nearLimit is the share of a limit past which the page warns: the adapters keep within their
+// limits, and the page says how close an answer is, so a moderator sees a briefing that will be
+// cut.
+const nearLimit = 0.8
 
 // discordView is a Discord message as the page draws it.
 type discordView struct {
 	Ephemeral bool
 	Embeds    []embedView
-	Buttons   [][]discordButton
+	Buttons   [][]discordgo.Button
 	Meter     meter
 	JSON      string
 }
@@ -93,32 +56,36 @@ func renderDiscord(r bot.Reply) (*discordView, error) {
 	if err != nil {
 		return nil, err
 	}
-	var p discordPayload
-	if err := json.Unmarshal(raw, &p); err != nil {
-		return nil, fmt.Errorf("read discord payload: %w", err)
-	}
-	v := &discordView{Ephemeral: p.Data.Flags&ephemeral != 0, JSON: string(raw),
-		Meter: meter{Max: discordEmbedTotal, What: "characters in embeds"}}
-	for _, e := range p.Data.Embeds {
+	data := discord.Response(r).Data
+	v := &discordView{Ephemeral: data.Flags&discordgo.MessageFlagsEphemeral != 0, JSON: string(raw),
+		Meter: meter{Max: discord.MaxEmbedTotal, What: "characters in embeds"}}
+	for _, e := range data.Embeds {
 		ev := embedView{Title: discordLine(e.Title), Description: discordBlock(e.Description)}
-		v.Meter.Used += units(e.Title) + units(e.Description)
+		v.Meter.Used += discord.EmbedLength(e)
 		if e.Author != nil {
 			ev.Author = e.Author.Name
-			v.Meter.Used += units(e.Author.Name)
 		}
 		if e.Footer != nil {
 			ev.Footer = e.Footer.Text
-			v.Meter.Used += units(e.Footer.Text)
 		}
 		spans := fieldSpans(len(e.Fields), func(i int) bool { return e.Fields[i].Inline })
 		for i, f := range e.Fields {
 			ev.Fields = append(ev.Fields, fieldView{Name: discordLine(f.Name), Value: discordBlock(f.Value), Span: spans[i]})
-			v.Meter.Used += units(f.Name) + units(f.Value)
 		}
 		v.Embeds = append(v.Embeds, ev)
 	}
-	for _, row := range p.Data.Components {
-		v.Buttons = append(v.Buttons, row.Components)
+	for _, c := range data.Components {
+		row, ok := c.(discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		var buttons []discordgo.Button
+		for _, c := range row.Components {
+			if b, ok := c.(discordgo.Button); ok {
+				buttons = append(buttons, b)
+			}
+		}
+		v.Buttons = append(v.Buttons, buttons)
 	}
 	return v, nil
 }
@@ -143,41 +110,6 @@ func fieldSpans(n int, inline func(int) bool) []int {
 		i = j
 	}
 	return spans
-}
-
-// units counts text as both platforms' limits do: in UTF-16 code units.
-func units(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
-}
-
-type slackPayload struct {
-	ResponseType string           `json:"response_type"`
-	Text         string           `json:"text"`
-	Blocks       []slackJSONBlock `json:"blocks"`
-}
-
-type slackText struct {
-	Type string `json:"type"`
-	Text string `json:"text"`
-}
-
-type slackJSONBlock struct {
-	Type     string         `json:"type"`
-	Text     *slackText     `json:"text"`
-	Fields   []slackText    `json:"fields"`
-	Elements []slackElement `json:"elements"`
-}
-
-// slackElement is a context element (a text object, whose text is a string) or a button (whose
-// text is a text object).
-type slackElement struct {
-	Type  string          `json:"type"`
-	Text  json.RawMessage `json:"text"`
-	Value string          `json:"value"`
 }
 
 // slackView is a Slack message as the page draws it.
@@ -207,13 +139,10 @@ func renderSlack(r bot.Reply) (*slackView, error) {
 	if err != nil {
 		return nil, err
 	}
-	var p slackPayload
-	if err := json.Unmarshal(raw, &p); err != nil {
-		return nil, fmt.Errorf("read slack payload: %w", err)
-	}
-	v := &slackView{Ephemeral: p.ResponseType == "ephemeral", Fallback: p.Text, JSON: string(raw),
-		Meter: meter{Used: len(p.Blocks), Max: slackMaxBlocks, What: "blocks"}}
-	for _, b := range p.Blocks {
+	m := slack.Response(r)
+	v := &slackView{Ephemeral: m.ResponseType == "ephemeral", Fallback: m.Text, JSON: string(raw),
+		Meter: meter{Used: len(m.Blocks), Max: slack.MaxBlocks, What: "blocks"}}
+	for _, b := range m.Blocks {
 		bv := blockView{Kind: b.Type}
 		if b.Text != nil {
 			bv.Text = slackObject(*b.Text)
@@ -222,19 +151,11 @@ func renderSlack(r bot.Reply) (*slackView, error) {
 			bv.Fields = append(bv.Fields, slackObject(f))
 		}
 		for _, e := range b.Elements {
-			switch e.Type {
-			case "button":
-				var label slackText
-				if err := json.Unmarshal(e.Text, &label); err != nil {
-					return nil, fmt.Errorf("read slack button: %w", err)
-				}
-				bv.Buttons = append(bv.Buttons, buttonView{Label: slackObject(label), Value: e.Value})
-			default:
-				var text string
-				if err := json.Unmarshal(e.Text, &text); err != nil {
-					return nil, fmt.Errorf("read slack context: %w", err)
-				}
-				bv.Fields = append(bv.Fields, slackObject(slackText{Type: e.Type, Text: text}))
+			switch e := e.(type) {
+			case slack.Button:
+				bv.Buttons = append(bv.Buttons, buttonView{Label: slackObject(e.Text), Value: e.Value})
+			case slack.TextObject: // a context's
+				bv.Fields = append(bv.Fields, slackObject(e))
 			}
 		}
 		v.Blocks = append(v.Blocks, bv)
@@ -242,7 +163,7 @@ func renderSlack(r bot.Reply) (*slackView, error) {
 	return v, nil
 }
 
-func slackObject(t slackText) template.HTML {
+func slackObject(t slack.TextObject) template.HTML {
 	if t.Type == "plain_text" {
 		return slackPlain(t.Text)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"briefbot/bot"
+	"briefbot/internal/cron"
 )
 
 // A Source is what the page shows: the command line builds it from the config file and the
@@ -40,24 +41,11 @@ type State struct {
 	Loaded time.Time
 }
 
-// A DigestView is one configured digest, as plain values: the page shows it, the command line
-// fills it from the config and the scheduler's own reading of the schedule.
+// A DigestView is one configured digest as the scheduler runs it (a Briefing of "" is the
+// default briefing), with the next runs the command line worked out when it read the files.
 type DigestView struct {
-	Name     string
-	Platform string // "discord" or "slack"
-	Briefing string // briefing id; "" for the default briefing
-	Schedule string // the cron spec as written
-	Channels []string
-	Zone     *time.Location // nil reads as UTC
-	Next     []Run          // the next runs, oldest first (five is plenty)
-}
-
-// A Run is one scheduled post.
-type Run struct {
-	At time.Time
-	// Note says how a change of the clocks moved it ("02:30 does not exist that day: clocks
-	// move forward"); "" when the run is at the time the schedule names.
-	Note string
+	bot.Digest
+	Next []cron.Run // oldest first (five is plenty)
 }
 
 // Options tune the page.

@@ -2,56 +2,56 @@ package preview
 
 import (
 	"html/template"
+	"slices"
 	"strings"
+
+	"briefbot/bot/slack"
 )
 
 // Slack's mrkdwn, as its clients show a verbatim text object, turned into HTML for the page. As
 // for Discord, every piece of text is escaped as it is written and only fixed tags are added.
 
 // slackBlock renders a mrkdwn text object: quote lines, code blocks and inline markup.
-func slackBlock(s string) template.HTML {
-	var w markupWriter
-	lines := strings.Split(s, "\n")
-	for i := 0; i < len(lines); i++ {
-		line := lines[i]
-		switch {
-		case strings.HasPrefix(line, "```"):
-			end := -1
-			for j := i; j < len(lines); j++ {
-				if strings.HasSuffix(lines[j], "```") && (j > i || len(line) > 6) {
-					end = j
-					break
-				}
-			}
-			if end < 0 {
-				w.paragraph(slackInline, line)
-				continue
-			}
-			code := strings.Join(lines[i:end+1], "\n")
-			w.close()
-			w.raw(`<pre class="code"><code>`)
-			w.text(slackEntities.Replace(code[3 : len(code)-3]))
-			w.raw("</code></pre>")
-			i = end
-		case strings.HasPrefix(line, "> ") || line == ">" || strings.HasPrefix(line, "&gt; "):
-			// Slack reads a quote marker written either way; the renderer writes a literal one.
-			w.open("blockquote")
-			rest := strings.TrimPrefix(strings.TrimPrefix(line, "&gt;"), ">")
-			w.lineIn(slackInline, strings.TrimPrefix(rest, " "))
-		default:
-			w.paragraph(slackInline, line)
-		}
+func slackBlock(s string) template.HTML { return blocks(s, slackFence, slackLines) }
+
+// slackFence finds a code block that opens at lines[i]. It closes at the end of a line: a later
+// one, or this one when it holds code between two fences ("```code```").
+func slackFence(lines []string, i int) (code string, last int, ok bool) {
+	line := lines[i]
+	if !strings.HasPrefix(line, "```") {
+		return "", i, false
 	}
-	return w.html()
+	from := i
+	if len(line) <= 6 {
+		from++
+	}
+	n := slices.IndexFunc(lines[from:], func(l string) bool { return strings.HasSuffix(l, "```") })
+	if n < 0 {
+		return "", i, false
+	}
+	code = strings.Join(lines[i:from+n+1], "\n")
+	return slack.Unescape(code[3 : len(code)-3]), from + n, true
+}
+
+// slackLines renders what starts at lines[i] and returns the index of the last line it took.
+func slackLines(w *markupWriter, lines []string, i int) int {
+	line := lines[i]
+	switch {
+	case strings.HasPrefix(line, "> ") || line == ">" || strings.HasPrefix(line, "&gt; "):
+		// Slack reads a quote marker written either way; the renderer writes a literal one.
+		w.open("blockquote")
+		rest := strings.TrimPrefix(strings.TrimPrefix(line, "&gt;"), ">")
+		w.lineIn(slackInline, strings.TrimPrefix(rest, " "))
+	default:
+		w.paragraph(slackInline, line)
+	}
+	return i
 }
 
 // slackPlain renders a plain_text object: Slack still reads the three entities in it.
 func slackPlain(s string) template.HTML {
-	return template.HTML(template.HTMLEscapeString(slackEntities.Replace(s)))
+	return template.HTML(template.HTMLEscapeString(slack.Unescape(s)))
 }
-
-// slackEntities are the only entities Slack decodes; "&quot;" and the like stay as typed.
-var slackEntities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 
 var slackSpans = []struct {
 	mark      byte
@@ -62,36 +62,24 @@ var slackSpans = []struct {
 	{'~', "<s>", "</s>"},
 }
 
-func slackInline(w *markupWriter, s string) {
-	for i := 0; i < len(s); {
-		switch c := s[i]; {
-		case c == '&':
-			if n := slackEntity(w, s[i:]); n > 0 {
-				i += n
-				continue
-			}
-		case c == '<':
-			if n := slackToken(w, s[i:]); n > 0 {
-				i += n
-				continue
-			}
-		case c == '`':
-			if end := strings.IndexByte(s[i+1:], '`'); end > 0 {
-				w.raw("<code>")
-				w.text(slackEntities.Replace(s[i+1 : i+1+end]))
-				w.raw("</code>")
-				i += end + 2
-				continue
-			}
-		default:
-			if n := slackSpan(w, s, i); n > 0 {
-				i += n
-				continue
-			}
+func slackInline(w *markupWriter, s string) { inline(w, s, slackMarkup) }
+
+// slackMarkup renders the markup that starts at s[i], if any, and returns the bytes it took.
+func slackMarkup(w *markupWriter, s string, i int) int {
+	switch s[i] {
+	case '&':
+		return slackEntity(w, s[i:])
+	case '<':
+		return slackToken(w, s[i:])
+	case '`':
+		end := strings.IndexByte(s[i+1:], '`')
+		if end <= 0 {
+			return 0
 		}
-		w.text(s[i : i+1])
-		i++
+		w.code(slack.Unescape(s[i+1 : i+1+end]))
+		return end + 2
 	}
+	return slackSpan(w, s, i)
 }
 
 // slackSpan renders *bold*, _italic_ or ~strike~ at i. Slack wants the markers at word edges:
@@ -117,13 +105,16 @@ func slackSpan(w *markupWriter, s string, i int) int {
 	return 0
 }
 
-// slackEntity decodes one of the three entities at the start of s.
+// slackEntity decodes the entity at the start of s, if it is one Slack decodes: "&lt;" is a
+// character, "&quot;" stays as written.
 func slackEntity(w *markupWriter, s string) int {
-	for _, e := range []struct{ name, char string }{{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}} {
-		if strings.HasPrefix(s, e.name) {
-			w.text(e.char)
-			return len(e.name)
-		}
+	end := strings.IndexByte(s, ';')
+	if end < 0 || end > len("&amp") {
+		return 0
+	}
+	if c := slack.Unescape(s[:end+1]); len(c) == 1 {
+		w.text(c)
+		return end + 1
 	}
 	return 0
 }
@@ -138,7 +129,7 @@ func slackToken(w *markupWriter, s string) int {
 	target, label, _ := strings.Cut(s[1:end], "|")
 	mention := func(text string) {
 		w.raw(`<span class="mention">`)
-		w.text(slackEntities.Replace(text))
+		w.text(slack.Unescape(text))
 		w.raw("</span>")
 	}
 	switch {
@@ -151,13 +142,13 @@ func slackToken(w *markupWriter, s string) int {
 	case strings.HasPrefix(target, "!subteam^"):
 		mention(firstOf(label, "@group"))
 	case strings.HasPrefix(target, "!date^"):
-		w.text(slackEntities.Replace(label))
+		w.text(slack.Unescape(label))
 	case webURL(target) || strings.HasPrefix(target, "mailto:"):
 		if !webURL(target) {
-			w.text(slackEntities.Replace(firstOf(label, strings.TrimPrefix(target, "mailto:"))))
+			w.text(slack.Unescape(firstOf(label, strings.TrimPrefix(target, "mailto:"))))
 			break
 		}
-		w.link(slackEntities.Replace(target), func() { w.text(slackEntities.Replace(firstOf(label, target))) })
+		w.link(slack.Unescape(target), func() { w.text(slack.Unescape(firstOf(label, target))) })
 	default:
 		return 0
 	}

@@ -68,15 +68,15 @@ func TestReplanAcrossASlot(t *testing.T) {
 		grown := morning
 		grown.Channels = append(slices.Clone(morning.Channels), "E1")
 		noon := g.digest("noon", "discord", "0 12 * * *", "UTC", "D000")
-		if err := a.Replan([]Digest{grown, noon}); err != nil {
+		if err := a.Replan([]bot.Digest{grown, noon}); err != nil {
 			t.Fatal(err)
 		}
 		g.clock.advanceTo(at(t, "2025-04-01T09:00:00.3Z")) // mid fan-out
-		if err := a.Replan([]Digest{grown, noon}); err != nil {
+		if err := a.Replan([]bot.Digest{grown, noon}); err != nil {
 			t.Fatal(err)
 		}
 		g.clock.advanceTo(at(t, "2025-04-01T12:30:00Z"))
-		if err := a.Replan([]Digest{noon}); err != nil {
+		if err := a.Replan([]bot.Digest{noon}); err != nil {
 			t.Fatal(err)
 		}
 		g.clock.advanceTo(at(t, "2025-04-02T12:30:00Z"))
@@ -84,10 +84,10 @@ func TestReplanAcrossASlot(t *testing.T) {
 
 		g.expectOnce(grown, start, at(t, "2025-04-01T12:30:00Z"))
 		g.expectOnce(noon, start, g.clock.Now())
-		if err := a.Replan([]Digest{noon, noon}); err == nil {
+		if err := a.Replan([]bot.Digest{noon, noon}); err == nil {
 			t.Error("Replan with a name twice succeeded; want an error")
 		}
-		if got := a.Digests(); len(got) != 1 || got[0].Name != "noon" || got[0].Schedule != "0 12 * * *" {
+		if got := a.Digests(); len(got) != 1 || got[0].Name != "noon" || got[0].Schedule.Spec() != "0 12 * * *" {
 			t.Errorf("Digests() = %+v; want noon only", got)
 		}
 	})
@@ -162,7 +162,7 @@ func TestRateLimits(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		g := newRig(t, at(t, "2025-04-01T08:00:00Z"), memory)
 		wide := g.digest("wide", "discord", "0 9 * * *", "UTC", channels("D", 200)...)
-		var same []Digest
+		var same []bot.Digest
 		for _, name := range []string{"a", "b", "c", "d"} {
 			same = append(same, g.digest(name, "slack", "0 9 * * *", "UTC", "C1", "C2"))
 		}
@@ -220,7 +220,7 @@ func TestPrune(t *testing.T) {
 func TestComposeThatPanicsFailsTheSlotOnly(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		g := newRig(t, at(t, "2025-04-01T08:00:00Z"), memory)
-		g.compose = func(d Digest, day time.Time, since string) (bot.Reply, string) {
+		g.compose = func(d bot.Digest, day time.Time, since string) (bot.Reply, string) {
 			if d.Name == "broken" {
 				var sections []string
 				_ = sections[0]

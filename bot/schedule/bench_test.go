@@ -11,6 +11,7 @@ import (
 
 	"briefbot/bot"
 	"briefbot/bot/store"
+	"briefbot/internal/cron"
 )
 
 // limitedPlatform is a platform on the real clock that refuses, with a 429 and Retry-After,
@@ -138,14 +139,14 @@ func fanOutOnce(b *testing.B, ledgerKind, platform string, limits map[string]Lim
 	slot := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
 	lead := 300 * time.Millisecond
 	clock := shiftedClock{offset: slot.Add(-lead).Sub(time.Now())}
-	var ds []Digest
+	var ds []bot.Digest
 	for i := range digests {
-		ds = append(ds, Digest{Name: fmt.Sprintf("d%d", i), Platform: platform, Channels: channels("C", nChannels),
+		ds = append(ds, bot.Digest{Name: fmt.Sprintf("d%d", i), Platform: platform, Channels: channels("C", nChannels),
 			Schedule: mustParse(b, "0 9 * * *")})
 	}
 	s, err := New(Config{
 		Digests: ds, Ledger: ledger, Posters: map[string]bot.Poster{platform: p}, Owner: "bench", Clock: clock, Limits: limits,
-		Compose: func(Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{Title: "digest"}, "v1" },
+		Compose: func(bot.Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{Title: "digest"}, "v1" },
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -167,9 +168,9 @@ func fanOutOnce(b *testing.B, ledgerKind, platform string, limits map[string]Lim
 	return p.last.Sub(realSlot)
 }
 
-func mustParse(tb testing.TB, spec string) Schedule {
+func mustParse(tb testing.TB, spec string) cron.Schedule {
 	tb.Helper()
-	s, err := Parse(spec, time.UTC)
+	s, err := cron.Parse(spec, time.UTC)
 	if err != nil {
 		tb.Fatal(err)
 	}

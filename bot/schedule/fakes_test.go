@@ -16,6 +16,7 @@ import (
 
 	"briefbot/bot"
 	"briefbot/bot/store"
+	"briefbot/internal/cron"
 )
 
 // bubbleClock is synctest's fake time moved to a chosen start: time passes only when every
@@ -172,7 +173,7 @@ type rig struct {
 	slack   *platform
 	// plain names the platforms whose posters cannot read history.
 	plain   map[string]bool
-	compose func(Digest, time.Time, string) (bot.Reply, string)
+	compose func(bot.Digest, time.Time, string) (bot.Reply, string)
 	// faults, when set, wraps each process's ledger, to make some calls fail.
 	faults func(store.Ledger) store.Ledger
 	// skew sets a process's clock off the rig's by its amount, by owner: a replica whose clock
@@ -275,18 +276,28 @@ func newRig(t *testing.T, start time.Time, kind ledgerKind) *rig {
 		slack:   &platform{name: "slack", clock: clock, refused: map[string]string{}},
 		plain:   map[string]bool{},
 		skew:    map[string]time.Duration{},
-		compose: func(d Digest, day time.Time, since string) (bot.Reply, string) {
+		compose: func(d bot.Digest, day time.Time, since string) (bot.Reply, string) {
 			return bot.Reply{Title: d.Name + " " + day.Format("2006-01-02")}, "v1"
 		},
 	}
 }
 
-func (g *rig) digest(name, platform, spec, zoneName string, channels ...string) Digest {
-	s, err := Parse(spec, zone(g.t, zoneName))
+// zone loads the time zone named name.
+func zone(t testing.TB, name string) *time.Location {
+	t.Helper()
+	z, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatalf("LoadLocation(%q): %v", name, err)
+	}
+	return z
+}
+
+func (g *rig) digest(name, platform, spec, zoneName string, channels ...string) bot.Digest {
+	s, err := cron.Parse(spec, zone(g.t, zoneName))
 	if err != nil {
 		g.t.Fatal(err)
 	}
-	return Digest{Name: name, Briefing: "us-mexico-troops", Platform: platform, Channels: channels, Schedule: s}
+	return bot.Digest{Name: name, Briefing: "us-mexico-troops", Platform: platform, Channels: channels, Schedule: s}
 }
 
 // logTime shows the test clock's time in logs rather than the bubble's.
@@ -306,7 +317,7 @@ type proc struct {
 	err    error
 }
 
-func (g *rig) scheduler(owner string, digests ...Digest) *proc {
+func (g *rig) scheduler(owner string, digests ...bot.Digest) *proc {
 	dead := newKillSwitch()
 	posters := map[string]bot.Poster{}
 	for name, p := range map[string]*platform{"discord": g.discord, "slack": g.slack} {
@@ -335,13 +346,13 @@ func (g *rig) scheduler(owner string, digests ...Digest) *proc {
 }
 
 // start runs a process until stop or kill.
-func (g *rig) start(owner string, digests ...Digest) *proc {
+func (g *rig) start(owner string, digests ...bot.Digest) *proc {
 	return g.startKilling(owner, nil, digests...)
 }
 
 // startKilling runs a process that kills itself at point, when its work reaches it: see
 // killSwitch.reach. A nil point never kills.
-func (g *rig) startKilling(owner string, point *killPoint, digests ...Digest) *proc {
+func (g *rig) startKilling(owner string, point *killPoint, digests ...bot.Digest) *proc {
 	p := g.scheduler(owner, digests...)
 	p.dead.arm(point)
 	// Derived from the test's context, so that a test that fails half-way still stops it.
@@ -379,13 +390,13 @@ func (p *proc) kill() {
 }
 
 // platformOf is the platform d posts to.
-func (g *rig) platformOf(d Digest) *platform {
+func (g *rig) platformOf(d bot.Digest) *platform {
 	return map[string]*platform{"discord": g.discord, "slack": g.slack}[d.Platform]
 }
 
 // expectOnce checks that every channel of d got each slot in (from, to] exactly once, and
 // nothing else of d.
-func (g *rig) expectOnce(d Digest, from, to time.Time) {
+func (g *rig) expectOnce(d bot.Digest, from, to time.Time) {
 	g.t.Helper()
 	sent := g.platformOf(d).sent()
 	want := 0
@@ -412,7 +423,7 @@ func (g *rig) expectOnce(d Digest, from, to time.Time) {
 
 // entries lists the ledger's view of d's slots in channel, oldest first: every one in memory,
 // the last one elsewhere.
-func (g *rig) entries(d Digest, channel string) []store.Entry {
+func (g *rig) entries(d bot.Digest, channel string) []store.Entry {
 	l, ok := g.ledger.(*memLedger)
 	if !ok {
 		last, _, err := g.ledger.Last(context.Background(), d.Name, d.Platform, channel)

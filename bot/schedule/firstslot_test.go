@@ -8,13 +8,14 @@ import (
 	"testing/synctest"
 	"time"
 
+	"briefbot/bot"
 	"briefbot/bot/store"
 )
 
 // oneChannelDigests is issue 17's setup: n digests to one channel each, every minute, half to
 // Discord and half to Slack.
-func oneChannelDigests(g *rig, n int) []Digest {
-	var ds []Digest
+func oneChannelDigests(g *rig, n int) []bot.Digest {
+	var ds []bot.Digest
 	for i := range n {
 		platform, channel := "discord", fmt.Sprintf("D%03d", i)
 		if i%2 == 1 {
@@ -65,7 +66,7 @@ func TestReloadedDigestFirstSlot(t *testing.T) {
 		reloaded := g.clock.Now()
 		fresh := g.digest("fresh", "slack", "0 9 * * *", "UTC", "C1", "C2")
 		grown := g.digest("old", "discord", "0 * * * *", "UTC", "D1", "D2")
-		if err := a.Replan([]Digest{grown, fresh}); err != nil {
+		if err := a.Replan([]bot.Digest{grown, fresh}); err != nil {
 			t.Fatal(err)
 		}
 		g.clock.advanceTo(at(t, "2025-04-01T08:35:00Z"))

@@ -100,14 +100,14 @@ func workspaceFanOut(t *testing.T, limit Limit, floor time.Duration) {
 	slot := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
 	clock := newBubbleClock(slot.Add(-time.Second))
 	p := &timedPlatform{clock: clock}
-	var ds []Digest
+	var ds []bot.Digest
 	for i := range digests {
-		ds = append(ds, Digest{Name: fmt.Sprintf("d%d", i), Platform: "slack", Channels: channels("C", nChannels),
+		ds = append(ds, bot.Digest{Name: fmt.Sprintf("d%d", i), Platform: "slack", Channels: channels("C", nChannels),
 			Schedule: mustParse(t, "0 9 * * *")})
 	}
 	s, err := New(Config{Digests: ds, Ledger: newMemLedger(), Posters: map[string]bot.Poster{"slack": p},
 		Owner: "a", Clock: clock, Limits: map[string]Limit{"slack": limit},
-		Compose: func(Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{Title: "digest"}, "v1" }})
+		Compose: func(bot.Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{Title: "digest"}, "v1" }})
 	if err != nil {
 		t.Fatal(err)
 	}

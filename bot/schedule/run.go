@@ -8,6 +8,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"briefbot/bot"
 )
 
 // A run is one call of Run: what its workers share.
@@ -113,7 +115,7 @@ func (s *Scheduler) drain(r *run, stopWork context.CancelFunc) {
 // same moment, so that the channel loses nothing meanwhile.
 func (s *Scheduler) recordLoaded(r *run) {
 	type batch struct {
-		digest   Digest
+		digest   bot.Digest
 		loaded   time.Time
 		channels []string
 	}
@@ -205,7 +207,7 @@ func (s *Scheduler) catchUpAll(r *run, now time.Time) {
 
 // catchUp dispatches the slots a channel of d is owed and missed: those after its last slot in
 // the ledger, none before the channel's first-seen moment, and none older than maxLookback.
-func (s *Scheduler) catchUp(r *run, d Digest, channel string, span owed, now time.Time) error {
+func (s *Scheduler) catchUp(r *run, d bot.Digest, channel string, span owed, now time.Time) error {
 	from := later(span.since.Add(-time.Nanosecond), span.until.Add(-maxLookback))
 	if next := d.Schedule.Next(from); next.IsZero() || next.After(span.until) {
 		return nil // no slot since the channel was first seen: nothing to look up
@@ -257,7 +259,7 @@ func (s *Scheduler) dispatchDue(r *run, now time.Time) {
 }
 
 // firstSeen lists the first-seen moments of d's channels, in order; zero where none is known yet.
-func (s *Scheduler) firstSeen(d Digest) []time.Time {
+func (s *Scheduler) firstSeen(d bot.Digest) []time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	since := make([]time.Time, len(d.Channels))
@@ -269,10 +271,10 @@ func (s *Scheduler) firstSeen(d Digest) []time.Time {
 
 // dispatch starts a channel's slots. Only the latest one still within the catch-up window is
 // posted: a channel back from a downtime gets one digest, never a burst of them.
-func (s *Scheduler) dispatch(r *run, d Digest, channel string, slots []time.Time, now, unmarked time.Time) {
+func (s *Scheduler) dispatch(r *run, d bot.Digest, channel string, slots []time.Time, now, unmarked time.Time) {
 	latest := -1
 	for i, at := range slots {
-		if now.Sub(at) <= d.catchUp() {
+		if now.Sub(at) <= catchUpWindow(d) {
 			latest = i
 		}
 	}
@@ -371,13 +373,13 @@ func (s *Scheduler) untilNext(r *run, now time.Time) time.Duration {
 	return max(wait, 0)
 }
 
-func (s *Scheduler) digestNamed(name string) (Digest, bool) {
+func (s *Scheduler) digestNamed(name string) (bot.Digest, bool) {
 	for _, d := range s.plan() {
 		if d.Name == name {
 			return d, true
 		}
 	}
-	return Digest{}, false
+	return bot.Digest{}, false
 }
 
 // Prune deletes slots and audit entries older than olderThan from the ledger; Run calls it

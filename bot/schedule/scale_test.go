@@ -434,7 +434,7 @@ func fanOutScale(t *testing.T, sc scaleCase, kind string) {
 	sc.fake(p)
 	obs := &scaleObserver{marked: map[store.Result]int{}}
 	chans := channels("C", scaleChannels)
-	d := Digest{Name: "morning", Briefing: "us-mexico-troops", Platform: sc.platform, Channels: chans,
+	d := bot.Digest{Name: "morning", Briefing: "us-mexico-troops", Platform: sc.platform, Channels: chans,
 		Schedule: mustParse(t, "0 9 * * *")}
 	stop := startScale(t, "replica-1", d, ledger, p, clock, sc.limits, obs)
 
@@ -482,13 +482,13 @@ func fanOutScale(t *testing.T, sc scaleCase, kind string) {
 }
 
 // startScale runs a scheduler for d until the returned stop, a graceful shutdown, is called.
-func startScale(t *testing.T, owner string, d Digest, l store.Ledger, p bot.Poster, clock Clock,
+func startScale(t *testing.T, owner string, d bot.Digest, l store.Ledger, p bot.Poster, clock Clock,
 	limits map[string]Limit, obs Observer) (stop func()) {
 	t.Helper()
 	s, err := New(Config{
-		Digests: []Digest{d}, Ledger: l, Posters: map[string]bot.Poster{d.Platform: p},
+		Digests: []bot.Digest{d}, Ledger: l, Posters: map[string]bot.Poster{d.Platform: p},
 		Owner: owner, Clock: clock, Limits: limits, Observer: obs,
-		Compose: func(d Digest, day time.Time, _ string) (bot.Reply, string) {
+		Compose: func(d bot.Digest, day time.Time, _ string) (bot.Reply, string) {
 			return bot.Reply{Title: d.Name + " " + day.Format("2006-01-02")}, "v1"
 		},
 		Logger: slog.New(slog.DiscardHandler),
@@ -529,7 +529,7 @@ func restartMidFanOut(t *testing.T, catchUp time.Duration) {
 	mem := &indexedMemLedger{memLedger: newMemLedger()}
 	p := newRatedPlatform(clock)
 	p.global, p.globalWindow = 50, time.Second
-	d := Digest{Name: "morning", Briefing: "us-mexico-troops", Platform: "discord",
+	d := bot.Digest{Name: "morning", Briefing: "us-mexico-troops", Platform: "discord",
 		Channels: channels("C", scaleChannels), Schedule: mustParse(t, "0 9 * * *"), CatchUp: catchUp}
 
 	stopFirst := startScale(t, "replica-1", d, mem, p, clock, nil, nil)
@@ -580,7 +580,7 @@ func TestScaleSlackShortCatchUp(t *testing.T) {
 		clock := newBubbleClock(slot.Add(-time.Second))
 		p := newRatedPlatform(clock)
 		slackFake(p)
-		d := Digest{Name: "morning", Briefing: "us-mexico-troops", Platform: "slack",
+		d := bot.Digest{Name: "morning", Briefing: "us-mexico-troops", Platform: "slack",
 			Channels: channels("C", scaleChannels), Schedule: mustParse(t, "0 9 * * *"), CatchUp: 10 * time.Minute}
 		obs := &scaleObserver{marked: map[store.Result]int{}}
 		stop := startScale(t, "replica-1", d, &indexedMemLedger{memLedger: newMemLedger()}, p, clock, nil, obs)
@@ -615,7 +615,7 @@ func TestScaleTwoReplicas(t *testing.T) {
 		ledger := &countingLedger{Ledger: &indexedMemLedger{memLedger: newMemLedger()}}
 		p := newRatedPlatform(clock)
 		p.global, p.globalWindow = 50, time.Second
-		d := Digest{Name: "morning", Briefing: "us-mexico-troops", Platform: "discord",
+		d := bot.Digest{Name: "morning", Briefing: "us-mexico-troops", Platform: "discord",
 			Channels: channels("C", scaleChannels), Schedule: mustParse(t, "0 9 * * *")}
 		obs := &scaleObserver{marked: map[store.Result]int{}}
 		stopA := startScale(t, "replica-1", d, ledger, p, clock, nil, obs)
@@ -643,7 +643,7 @@ func TestScaleTwoReplicas(t *testing.T) {
 }
 
 // checkMarked checks that the ledger holds the slot as posted (on time or late) in every channel.
-func checkMarked(t *testing.T, l store.Ledger, d Digest, slot time.Time) {
+func checkMarked(t *testing.T, l store.Ledger, d bot.Digest, slot time.Time) {
 	t.Helper()
 	posted := func(e store.Entry) bool {
 		return e.At.Equal(slot) && (e.Result == store.Posted || e.Result == store.Late)

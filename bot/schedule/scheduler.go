@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -51,35 +50,17 @@ const (
 // an earlier holder had claimed the slot: the channel may show the digest twice.
 const reasonMayBeDoubled = "posted without reading the channel's history: may be doubled"
 
-// A Digest is one digest as the scheduler runs it.
-type Digest struct {
-	Name     string
-	Briefing string // briefing id, for Compose
-	Platform string // the key into Config.Posters: "discord", "slack"
-	Channels []string
-	Schedule Schedule // read in the digest's time zone
-	// CatchUp is how late a missed slot is still posted, and how long a failing post is retried
-	// before its slot is marked Failed; 0 for DefaultCatchUp.
-	CatchUp time.Duration
-}
-
-func (d Digest) catchUp() time.Duration {
+// catchUpWindow is how late a missed slot of d is still posted.
+func catchUpWindow(d bot.Digest) time.Duration {
 	if d.CatchUp <= 0 {
 		return DefaultCatchUp
 	}
 	return d.CatchUp
 }
 
-// Key is the delivery key of the digest's slot at: the digest's name and the slot's Unix time,
-// such as "morning@1741514400". It is the same in every channel, on every replica and across
-// restarts; posters carry it as Discord's nonce (hashed to fit) and in Slack's metadata.
-func (d Digest) Key(at time.Time) string {
-	return d.Name + "@" + strconv.FormatInt(at.Unix(), 10)
-}
-
 // Config is what a Scheduler is built from.
 type Config struct {
-	Digests []Digest
+	Digests []bot.Digest
 	Ledger  store.Ledger
 	// Posters post by platform; one that is also a bot.PostFinder is asked first. Nil makes a
 	// scheduler that only answers Status and Audit, for the command line.
@@ -87,7 +68,7 @@ type Config struct {
 	// Compose builds a digest's post for day, the slot's local date in the digest's zone, for a
 	// channel that last got the briefing at version since ("" when unknown), and says which
 	// version the post carries, so that the next one can say what changed in between.
-	Compose func(d Digest, day time.Time, since string) (bot.Reply, string)
+	Compose func(d bot.Digest, day time.Time, since string) (bot.Reply, string)
 	Owner   string       // this process's name in the ledger; unique per process
 	Logger  *slog.Logger // nil: no logs
 	Clock   Clock        // nil: SystemClock
@@ -119,7 +100,7 @@ func (noObserver) LedgerFailed(string)         {}
 type Scheduler struct {
 	ledger    store.Ledger
 	posters   map[string]bot.Poster
-	compose   func(d Digest, day time.Time, since string) (bot.Reply, string)
+	compose   func(d bot.Digest, day time.Time, since string) (bot.Reply, string)
 	owner     string
 	log       *slog.Logger
 	clock     Clock
@@ -129,7 +110,7 @@ type Scheduler struct {
 	wake      chan struct{} // the loop's plan changed: a Replan, a slot to recheck
 
 	mu      sync.Mutex
-	digests []Digest
+	digests []bot.Digest
 	cursor  map[string]time.Time // by digest: slots up to here have been dispatched
 	// seen holds the first-seen moments read back from the ledger: a channel is owed its
 	// digest's slots from its moment on. The loop dispatches nothing to a channel without one.
@@ -199,7 +180,7 @@ func New(cfg Config) (*Scheduler, error) {
 	return s, nil
 }
 
-func (s *Scheduler) check(digests []Digest) error {
+func (s *Scheduler) check(digests []bot.Digest) error {
 	var errs []error
 	names := map[string]bool{}
 	for _, d := range digests {
@@ -234,7 +215,7 @@ func (s *Scheduler) check(digests []Digest) error {
 // now: the loop records this moment in the ledger before it dispatches anything to it, so that
 // a crash or a downtime across its first slot loses nothing, and it never back-fills slots from
 // before. A slot under way finishes, and the ledger keeps any slot from being posted twice.
-func (s *Scheduler) Replan(digests []Digest) error {
+func (s *Scheduler) Replan(digests []bot.Digest) error {
 	if err := s.check(digests); err != nil {
 		return fmt.Errorf("schedule: %w", err)
 	}
@@ -274,27 +255,24 @@ func (s *Scheduler) wakeLoop() {
 	}
 }
 
-func (s *Scheduler) plan() []Digest {
+func (s *Scheduler) plan() []bot.Digest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.digests
 }
 
-// Digests describes the digests being run.
-func (s *Scheduler) Digests() []bot.DigestInfo {
-	var infos []bot.DigestInfo
-	for _, d := range s.plan() {
-		infos = append(infos, bot.DigestInfo{
-			Name: d.Name, Briefing: d.Briefing, Platform: d.Platform,
-			Channels: slices.Clone(d.Channels), Zone: d.Schedule.Zone(), Schedule: d.Schedule.Spec(),
-		})
+// Digests lists the digests being run, as copies.
+func (s *Scheduler) Digests() []bot.Digest {
+	digests := slices.Clone(s.plan())
+	for i := range digests {
+		digests[i].Channels = slices.Clone(digests[i].Channels)
 	}
-	return infos
+	return digests
 }
 
 // A job is one slot in one channel to deliver, or to settle when its time has passed.
 type job struct {
-	digest   Digest
+	digest   bot.Digest
 	slot     store.Slot
 	deadline time.Time // a slot not posted by then is given up
 	bucket   *bucket   // the rate budget it posts under
@@ -306,11 +284,11 @@ type job struct {
 	reason   string    // for a missed slot
 }
 
-func (s *Scheduler) newJob(d Digest, channel string, at time.Time) job {
+func (s *Scheduler) newJob(d bot.Digest, channel string, at time.Time) job {
 	return job{
 		digest:   d,
 		slot:     store.Slot{Digest: d.Name, Platform: d.Platform, Channel: channel, At: at.UTC().Truncate(time.Second)},
-		deadline: at.Add(d.catchUp()),
+		deadline: at.Add(catchUpWindow(d)),
 		recheck:  true,
 	}
 }

@@ -232,7 +232,7 @@ func TestStormLosesAndDoublesNothing(t *testing.T) {
 		b.stop(t)
 		g.expectOnce(d, start, end)
 		g.expectOnce(s, start, end)
-		for _, dg := range []Digest{d, s} {
+		for _, dg := range []bot.Digest{d, s} {
 			for _, ch := range dg.Channels {
 				for _, e := range g.entries(dg, ch) {
 					if e.Result != store.Posted && e.Result != store.Late {
@@ -303,7 +303,7 @@ func TestComposeKnowsWhatTheChannelLastGot(t *testing.T) {
 		g := newRig(t, start, kind)
 		var mu sync.Mutex
 		version, seen := "v1", map[string][]string{} // day -> the since each post was composed with
-		g.compose = func(d Digest, day time.Time, since string) (bot.Reply, string) {
+		g.compose = func(d bot.Digest, day time.Time, since string) (bot.Reply, string) {
 			mu.Lock()
 			defer mu.Unlock()
 			seen[day.Format(time.DateOnly)] = append(seen[day.Format(time.DateOnly)], since)

@@ -20,7 +20,7 @@ func (s *Scheduler) PostNow(ctx context.Context, name, actor string) (bot.NowRes
 		return bot.NowResult{}, errors.New("this briefbot only reads the ledger and never posts: " +
 			"post from the running bot (briefbot serve), with /digest now on Discord or Slack")
 	}
-	var chosen []Digest
+	var chosen []bot.Digest
 	for _, d := range s.plan() {
 		if name == "" || d.Name == name {
 			chosen = append(chosen, d)

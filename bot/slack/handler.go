@@ -182,7 +182,7 @@ func slashCommand(form form) slackapi.SlashCommand {
 // command answers a slash command, from HTTP or Socket Mode alike. Quick commands are answered in
 // the request. A slow one that the engine does not finish within the deadline is posted to
 // response_url later; Slack gets "Working on it…" now.
-func (b *Bot) command(sc slackapi.SlashCommand) message {
+func (b *Bot) command(sc slackapi.SlashCommand) Message {
 	req := b.request(sc)
 	if !req.Slow() {
 		// A kept answer still goes through the chain, so that it is logged and counted.
@@ -219,13 +219,13 @@ func (b *Bot) command(sc slackapi.SlashCommand) message {
 		case <-ctx.Done():
 		}
 	})
-	return message{ResponseType: slackapi.ResponseTypeEphemeral, Text: workingText}
+	return Message{ResponseType: slackapi.ResponseTypeEphemeral, Text: workingText}
 }
 
 // request turns a slash command into an engine request, read by the engine in force. A command
 // that cannot be read becomes a request that answers with what is wrong.
 func (b *Bot) request(sc slackapi.SlashCommand) bot.Request {
-	req, _ := b.core.Engine().ParseOn(platform, sc.Command, unescape(sc.Text))
+	req, _ := b.core.Engine().ParseOn(platform, sc.Command, Unescape(sc.Text))
 	req.Caller = bot.Caller{Platform: platform, User: sc.UserID}
 	return req
 }
@@ -298,7 +298,7 @@ func (b *Bot) interact(in interaction) {
 
 // respond posts a message to a response_url. The URL itself is a credential for the
 // conversation, so it is never logged.
-func (b *Bot) respond(ctx context.Context, responseURL string, m message) error {
+func (b *Bot) respond(ctx context.Context, responseURL string, m Message) error {
 	u, err := url.Parse(responseURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return errors.New("no usable response_url")

@@ -15,7 +15,7 @@ import (
 // Block Kit limits, from Slack's block reference. Going over any of them makes Slack refuse the
 // whole message, so the renderer splits or shortens instead.
 const (
-	maxBlocks        = 50
+	MaxBlocks        = 50 // in one message
 	maxSectionText   = 3000
 	maxFields        = 10
 	maxFieldText     = 2000
@@ -31,9 +31,10 @@ const (
 // actionPrefix starts the action_id of every button we send, so a press on anything else is ignored.
 const actionPrefix = "briefbot-"
 
-// message is a Slack message as a slash-command response, a response_url post or a Socket Mode
-// ack payload. Our own type rather than slackapi.Msg, whose zero fields still marshal.
-type message struct {
+// A Message is a Slack message as a slash-command response, a response_url post or a Socket Mode
+// ack payload. Our own type rather than slackapi.Msg, whose zero fields still marshal. The
+// preview reads it as the renderer leaves it.
+type Message struct {
 	ResponseType string `json:"response_type,omitempty"`
 	// ReplaceOriginal is set false on response_url posts so a button answer is a new message
 	// instead of replacing the one whose button was pressed.
@@ -48,21 +49,23 @@ type message struct {
 // Field order follows Slack's documentation, as slack-go writes it.
 type block struct {
 	Type     string       `json:"type"`
-	Text     *textObject  `json:"text,omitempty"`
+	Text     *TextObject  `json:"text,omitempty"`
 	BlockID  string       `json:"block_id,omitempty"`
-	Fields   []textObject `json:"fields,omitempty"`
-	Elements []any        `json:"elements,omitempty"` // textObject in a context, button in actions
+	Fields   []TextObject `json:"fields,omitempty"`
+	Elements []any        `json:"elements,omitempty"` // TextObject in a context, Button in actions
 }
 
-type textObject struct {
+// A TextObject is Block Kit's text: "mrkdwn", escaped as escape does, or "plain_text".
+type TextObject struct {
 	Type     string `json:"type"`
 	Text     string `json:"text"`
 	Verbatim bool   `json:"verbatim,omitempty"`
 }
 
-type button struct {
+// A Button runs the command line in its Value when pressed.
+type Button struct {
 	Type     string     `json:"type"`
-	Text     textObject `json:"text"`
+	Text     TextObject `json:"text"`
 	ActionID string     `json:"action_id"`
 	Value    string     `json:"value"`
 }
@@ -73,11 +76,14 @@ func contextBlock(text string) block {
 	return block{Type: "context", Elements: []any{*mrkdwn(text)}}
 }
 
-// ResponseJSON is the body briefbot answers a slash command with, as indented JSON.
-func ResponseJSON(r bot.Reply) ([]byte, error) { return marshal(render(r), "  ") }
+// Response is the message briefbot answers a slash command with: r rendered within Slack's limits.
+func Response(r bot.Reply) Message { return render(r) }
+
+// ResponseJSON is Response as indented JSON: what `briefbot ask --format slack` prints.
+func ResponseJSON(r bot.Reply) ([]byte, error) { return marshal(Response(r), "  ") }
 
 // encode is a message as it goes to Slack: compact.
-func encode(m message) ([]byte, error) { return marshal(m, "") }
+func encode(m Message) ([]byte, error) { return marshal(m, "") }
 
 // marshal writes <, > and & as themselves: text is already escaped for Slack, and the JSON is
 // meant to be read.
@@ -93,8 +99,8 @@ func marshal(v any, indent string) ([]byte, error) {
 }
 
 // render turns a reply into Block Kit within Slack's limits.
-func render(r bot.Reply) message {
-	m := message{ResponseType: slackapi.ResponseTypeInChannel, Text: fallbackText(r)}
+func render(r bot.Reply) Message {
+	m := Message{ResponseType: slackapi.ResponseTypeInChannel, Text: fallbackText(r)}
 	if r.Private {
 		m.ResponseType = slackapi.ResponseTypeEphemeral
 	}
@@ -111,7 +117,7 @@ func render(r bot.Reply) message {
 	}
 	tail = append(tail, actionBlocks(r.Actions)...)
 
-	room := maxBlocks - len(head) - len(tail)
+	room := MaxBlocks - len(head) - len(tail)
 	body := bodyTexts(r.Blocks)
 	rest := append(fieldSections(r.Fields), tableSections(r.Table)...)
 	if len(body)+len(rest) > room {
@@ -188,7 +194,7 @@ func bodyTexts(blocks []bot.Block) []string {
 // as a section of its own.
 func fieldSections(fields []bot.Field) []block {
 	var out []block
-	var row []textObject
+	var row []TextObject
 	flush := func() {
 		if len(row) > 0 {
 			out = append(out, block{Type: "section", Fields: row})
@@ -227,11 +233,11 @@ func tableSections(t *bot.Table) []block {
 		if len(row) == 0 {
 			continue
 		}
-		var text *textObject
+		var text *TextObject
 		if s := strings.TrimSpace(row[0]); s != "" {
 			text = mrkdwn(shorten("*"+escape(s)+"*", maxSectionText))
 		}
-		var fields []textObject
+		var fields []TextObject
 		for j := 1; j < len(row); j++ {
 			col := ""
 			if j < len(t.Columns) {
@@ -293,7 +299,7 @@ func actionBlocks(actions []bot.Action) []block {
 			break
 		}
 		id := fmt.Sprintf("%s%d", actionPrefix, i)
-		buttons = append(buttons, button{Type: "button", Text: *plain(shorten(escape(label), maxButtonText)), ActionID: id, Value: cmd})
+		buttons = append(buttons, Button{Type: "button", Text: *plain(shorten(escape(label), maxButtonText)), ActionID: id, Value: cmd})
 	}
 	flush()
 	return out
@@ -302,9 +308,9 @@ func actionBlocks(actions []bot.Action) []block {
 func section(text string) block { return block{Type: "section", Text: mrkdwn(text)} }
 
 // mrkdwn is verbatim so that Slack does not turn plain words into links or mentions on its own.
-func mrkdwn(text string) *textObject { return &textObject{Type: "mrkdwn", Text: text, Verbatim: true} }
+func mrkdwn(text string) *TextObject { return &TextObject{Type: "mrkdwn", Text: text, Verbatim: true} }
 
-func plain(text string) *textObject { return &textObject{Type: "plain_text", Text: text} }
+func plain(text string) *TextObject { return &TextObject{Type: "plain_text", Text: text} }
 
 // escape makes text from users and briefings inert: Slack reads only "<...>" sequences as
 // mentions and links, and "&" starts the entities it decodes. Invalid UTF-8 becomes U+FFFD here,
@@ -313,16 +319,17 @@ var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func escape(s string) string { return escaper.Replace(strings.ToValidUTF8(s, "\uFFFD")) }
 
-// unescape reverses Slack's escaping of what a user typed, so that it is read, and later escaped,
-// once.
-var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
-
-func unescape(s string) string {
+// Unescape reverses Slack's escaping: of what a user typed, so that it is read, and later escaped,
+// once; of what escape wrote, for a reader such as the preview.
+func Unescape(s string) string {
 	if !strings.Contains(s, "&") {
 		return s // the usual case; the replacer would copy it twice
 	}
 	return unescaper.Replace(s)
 }
+
+// unescaper decodes the only entities Slack writes and decodes; "&quot;" and the like stay as typed.
+var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 
 // slackText measures text as Slack's limits count it (textfit says why in UTF-16 units), and never
 // cuts it inside one of the entities escape writes.

@@ -49,7 +49,7 @@ type Bot struct {
 	web    *http.Client // for response_url posts
 	poster *Poster
 
-	answers bot.AnswerCache[message] // rendered answers of the engine in force
+	answers bot.AnswerCache[Message] // rendered answers of the engine in force
 	recent  *recent.Set              // requests answered lately, so that none is answered twice
 	socket  socketHealth
 	// pingTimeout is how long a Socket Mode connection may go without a ping from Slack before
@@ -74,14 +74,9 @@ type Bot struct {
 // New checks cfg with Check and builds the adapter. It does not touch the network. Every request
 // is answered by the engine core holds at the time it arrives.
 func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
-	if core == nil {
-		return nil, errors.New("slack: no engine")
-	}
-	if err := bot.SettingsError(Check(cfg)); err != nil {
+	logger, err := bot.CheckAdapter(platform, core, Check(cfg), logger)
+	if err != nil {
 		return nil, err
-	}
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
 	}
 	apiURL, _ := normalizeAPIURL(cfg.APIURL) // Check read it already
 	cfg.APIURL = apiURL

@@ -122,7 +122,7 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 
 // ackCommand acknowledges a slash command with its answer as the payload. Slack drops payloads
 // of 20 KB or more, which slack-go refuses to send: such an answer goes to response_url instead.
-func (b *Bot) ackCommand(ctx context.Context, client *socketmode.Client, envelope, responseURL string, m message) {
+func (b *Bot) ackCommand(ctx context.Context, client *socketmode.Client, envelope, responseURL string, m Message) {
 	payload, err := encode(m)
 	if err == nil {
 		err = client.AckCtx(ctx, envelope, json.RawMessage(payload))

@@ -14,6 +14,7 @@ import (
 	"briefbot/bot/slack"
 	"briefbot/briefings"
 	"briefbot/config"
+	"briefbot/internal/cron"
 )
 
 // A build is everything that answers, made whole from one config: the briefings, the engine over
@@ -25,7 +26,7 @@ type build struct {
 	engine       *bot.Engine
 	discord      discord.Config
 	slack        slack.Config
-	digests      []schedule.Digest
+	digests      []bot.Digest
 	limits       map[string]schedule.Limit // the rate budgets digests are posted within
 	lib          *briefings.Library
 	engineConfig bot.Config
@@ -132,17 +133,18 @@ func (b *build) withServices(d bot.Digests, v bot.Versions) error {
 	return nil
 }
 
-// scheduleDigests reads every digest's schedule in its zone, as the scheduler runs it.
-func scheduleDigests(cfg *config.Config) ([]schedule.Digest, []error) {
-	var out []schedule.Digest
+// scheduleDigests makes the file's digests into the digests the scheduler runs and the engine
+// answers about, each schedule read in its zone by the reader config checked it with.
+func scheduleDigests(cfg *config.Config) ([]bot.Digest, []error) {
+	var out []bot.Digest
 	var errs []error
 	for i, d := range cfg.Digests {
-		sched, err := schedule.Parse(d.Schedule, d.Location)
+		sched, err := cron.Parse(d.Schedule, d.Location)
 		if err != nil {
-			errs = append(errs, cfg.Errorf([]any{"digests", i, "schedule"}, "digest %q: %v", d.Name, err))
+			errs = append(errs, cfg.Errorf([]any{"digests", i, "schedule"}, "digest %q: schedule %q: %v", d.Name, d.Schedule, err))
 			continue
 		}
-		out = append(out, schedule.Digest{Name: d.Name, Briefing: cmp.Or(d.Briefing, cfg.Briefings.Default),
+		out = append(out, bot.Digest{Name: d.Name, Briefing: cmp.Or(d.Briefing, cfg.Briefings.Default),
 			Platform: d.Platform, Channels: d.Channels, Schedule: sched, CatchUp: d.CatchUpTime})
 	}
 	return out, errs

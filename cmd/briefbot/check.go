@@ -14,6 +14,7 @@ import (
 
 	"briefbot/bot/schedule"
 	"briefbot/briefings"
+	"briefbot/internal/cron"
 )
 
 // A checkReport is what config check says will run, for a moderator (text) or a script (JSON).
@@ -91,20 +92,20 @@ const nextRuns = 5
 
 // report describes what b will run, with each digest's next runs after now.
 func (b *build) report(now time.Time) checkReport {
-	return b.describe(func(s schedule.Schedule) []schedule.Run { return s.Runs(now, nextRuns) })
+	return b.describe(func(s cron.Schedule) []cron.Run { return s.Runs(now, nextRuns) })
 }
 
 // reportFrom describes what b will run, with each digest's first runs from day on. The day
 // starts at midnight in each digest's own zone, as its channel lives it, so that a moderator
 // looking ahead at a DST weekend or a holiday sees the runs that fall on it.
 func (b *build) reportFrom(day time.Time) checkReport {
-	r := b.describe(func(s schedule.Schedule) []schedule.Run { return s.RunsFrom(day, nextRuns) })
+	r := b.describe(func(s cron.Schedule) []cron.Run { return s.RunsFrom(day, nextRuns) })
 	r.From = day.Format(time.DateOnly)
 	return r
 }
 
 // describe is what b will run, with the runs that runs lists for each digest.
-func (b *build) describe(runs func(schedule.Schedule) []schedule.Run) checkReport {
+func (b *build) describe(runs func(cron.Schedule) []cron.Run) checkReport {
 	cfg := b.cfg
 	store := safeDSN(cfg.Store.DSN)
 	if cfg.Hidden(cfg.Store.DSN) {
@@ -159,7 +160,7 @@ func (b *build) describe(runs func(schedule.Schedule) []schedule.Run) checkRepor
 			Zone: cfg.Shown(d.Schedule.Zone().String()), Briefing: cfg.Shown(d.Briefing), Next: []runReport{}}
 		for _, run := range runs(d.Schedule) {
 			dr.Next = append(dr.Next, runReport{At: run.At, Local: run.String(),
-				Gap: run.Adjust == schedule.InGap, Repeat: run.Adjust == schedule.Repeated})
+				Gap: run.Adjust == cron.InGap, Repeat: run.Adjust == cron.Repeated})
 		}
 		r.Digests = append(r.Digests, dr)
 	}

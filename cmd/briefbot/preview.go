@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"briefbot/bot/preview"
-	"briefbot/bot/schedule"
 	"briefbot/config"
 )
 
@@ -135,25 +134,9 @@ func (c *cli) previewState(file string, given bool, now time.Time) (st preview.S
 	}
 	st.Engine = b.engine
 	for _, d := range b.digests {
-		v := preview.DigestView{Name: d.Name, Platform: d.Platform, Briefing: d.Briefing, Schedule: d.Schedule.Spec(),
-			Channels: d.Channels, Zone: d.Schedule.Zone()}
-		for _, r := range d.Schedule.Runs(now, previewRuns) {
-			v.Next = append(v.Next, preview.Run{At: r.At, Note: runNote(r)})
-		}
-		st.Digests = append(st.Digests, v)
+		st.Digests = append(st.Digests, preview.DigestView{Digest: d, Next: d.Schedule.Runs(now, previewRuns)})
 	}
 	return st, cfg.Briefings.Dirs, true
-}
-
-// runNote says how a change of the clocks moved a run.
-func runNote(r schedule.Run) string {
-	switch r.Adjust {
-	case schedule.InGap:
-		return r.Wall + " does not exist that day: clocks move forward"
-	case schedule.Repeated:
-		return r.Wall + " happens twice that day: runs the first time only"
-	}
-	return ""
 }
 
 // loopback reports whether addr (host:port) listens on this machine only.

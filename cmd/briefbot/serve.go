@@ -270,8 +270,8 @@ func drainAware(ready *readiness, last *atomic.Int64, next http.Handler) http.Ha
 // composer builds a digest's post from the briefing it names in the library in force (the
 // default briefing when that one is no longer loaded), opening with what changed since the
 // version the channel last got, whose text is read back from the ledger.
-func composer(core *bot.Core, history *bot.VersionHistory) func(schedule.Digest, time.Time, string) (bot.Reply, string) {
-	return func(d schedule.Digest, day time.Time, since string) (bot.Reply, string) {
+func composer(core *bot.Core, history *bot.VersionHistory) func(bot.Digest, time.Time, string) (bot.Reply, string) {
+	return func(d bot.Digest, day time.Time, since string) (bot.Reply, string) {
 		e := core.Engine()
 		b, ok := e.Library().ByID(d.Briefing)
 		if !ok {

@@ -12,7 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
+
+	"briefbot/internal/textfit"
 )
 
 // Bounds of the HTTP server, so that no client, signed or not, can make it grow: a complete
@@ -29,7 +30,8 @@ const (
 	maxConnections = 1024
 	// maxInFlight requests at once; more are answered 503 with Retry-After, rather than queued.
 	maxInFlight = 256
-	// maxLoggedPath bounds what a request's path adds to a log line.
+	// maxLoggedPath bounds, in characters, what a request's path adds to a log line: every
+	// route is far shorter, so only a client probing with long paths is cut.
 	maxLoggedPath = 128
 )
 
@@ -97,7 +99,7 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 			level = slog.LevelInfo
 		}
 		if logger.Enabled(r.Context(), level) { // spare the hot path the boxing of the values
-			logger.Log(r.Context(), level, "http", "id", id, "method", r.Method, "path", cut(r.URL.Path, maxLoggedPath),
+			logger.Log(r.Context(), level, "http", "id", id, "method", r.Method, "path", loggedPath(r.URL.Path),
 				"status", rec.status, "duration", time.Since(start))
 		}
 	})
@@ -109,15 +111,9 @@ func requestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// cut shortens s to at most n bytes on a character boundary, marking that it did.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
+// loggedPath is a request's path as a log line shows it: cut to maxLoggedPath characters.
+func loggedPath(path string) string {
+	return textfit.Fitter{Measure: textfit.CodePoints}.Cut(path, maxLoggedPath, textfit.Ellipsis)
 }
 
 type statusRecorder struct {

@@ -1,6 +1,62 @@
-// Package fuzzy measures how far apart two words are, for every "did you mean" in briefbot:
-// topics typed with a typo, a misspelt config key or time zone. It imports nothing of briefbot's.
+// Package fuzzy measures how far apart two words are and finds the name a person most likely
+// meant, for every "did you mean" in briefbot: topics typed with a typo (the briefings' resolver
+// ranks them by Distance), a misspelt config key or value (Closest), a time zone (Budget). It
+// imports nothing of briefbot's.
 package fuzzy
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Closest returns the candidate a person most likely meant by word: the same word in another
+// case, else the nearest by Distance within Budget, else the only candidate word begins (of three
+// letters or more). ok is false when no candidate is near enough to suggest; ties go to the
+// earlier candidate.
+func Closest(word string, candidates []string) (string, bool) {
+	w := strings.ToLower(word)
+	if w == "" {
+		return "", false
+	}
+	for _, c := range candidates {
+		if strings.ToLower(c) == w {
+			return c, true
+		}
+	}
+	if len(w) > maxWord {
+		return "", false
+	}
+	best, bestDist := "", Budget(w)+1
+	for _, c := range candidates {
+		if d := Distance(w, strings.ToLower(c)); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	if best != "" {
+		return best, true
+	}
+	if utf8.RuneCountInString(w) >= 3 {
+		var only string
+		for _, c := range candidates {
+			if strings.HasPrefix(strings.ToLower(c), w) {
+				if only != "" {
+					return "", false
+				}
+				only = c
+			}
+		}
+		return only, only != ""
+	}
+	return "", false
+}
+
+// maxWord bounds the work: nobody mistypes a word this long, but a pasted value can be huge.
+const maxWord = 100
+
+// Budget is how many edits a misspelt name may carry and still be suggested: about one per four
+// letters (a letter added, dropped, changed, or two swapped), so "shedule" finds "schedule" and
+// "teams" finds no "slack".
+func Budget(word string) int { return (utf8.RuneCountInString(word) + 2) / 4 }
 
 // Distance is the optimal-string-alignment edit distance (Damerau-Levenshtein with adjacent
 // transpositions): how many letters must be inserted, deleted, changed or swapped with their

@@ -1,6 +1,7 @@
 package fuzzy_test
 
 import (
+	"strings"
 	"testing"
 
 	"briefbot/internal/fuzzy"
@@ -18,6 +19,34 @@ func TestDistance(t *testing.T) {
 	for _, tc := range tests {
 		if got := fuzzy.Distance(tc.a, tc.b); got != tc.want {
 			t.Errorf("Distance(%q, %q) = %d; want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestClosest(t *testing.T) {
+	names := []string{"schedule", "timezone", "channel", "channels", "catch_up", "us-mexico-troops", "slack", "discord"}
+	tests := []struct {
+		word, want string
+		ok         bool
+	}{
+		{"shedule", "schedule", true},
+		{"Schedule", "schedule", true},
+		{"time_zone", "timezone", true},
+		{"chanel", "channel", true},
+		{"catch-up", "catch_up", true},
+		{"us-mexico", "us-mexico-troops", true},
+		{"SLACK", "slack", true},
+		{"dicsord", "discord", true},
+		{"teams", "", false},
+		{"colour", "", false},
+		{"", "", false},
+		{"ch", "", false},
+		{strings.Repeat("x", 1000), "", false},
+	}
+	for _, tc := range tests {
+		got, ok := fuzzy.Closest(tc.word, names)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("Closest(%q) = %q, %v; want %q, %v", tc.word, got, ok, tc.want, tc.ok)
 		}
 	}
 }

@@ -79,7 +79,8 @@ func (m Measure) Prefix(s string, n int) string {
 type Fitter struct {
 	Measure Measure
 	// SafeEnd says how much of prefix, a piece cut from a longer text, may be kept without ending
-	// inside the platform's markup: half an escape, half an entity. Nil keeps all of it.
+	// inside the platform's markup (half an escape, half an entity) or anywhere else the caller
+	// will not end a cut. Nil keeps all of it.
 	SafeEnd func(prefix string) int
 }
 

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"briefbot/internal/fuzzy"
 )
 
 // Unmarshal is Parse then Decode: data's one document into v. An empty document leaves v as it is.
@@ -239,7 +241,7 @@ func (c *checker) unknown(k *yaml.Node, names []string, path string) {
 		c.errorf(k, "%q%s %s: write \"%s: value\"", key[:i], in(path), what, key[:i])
 		return
 	}
-	if s, ok := Closest(key, names); ok {
+	if s, ok := fuzzy.Closest(key, names); ok {
 		c.errorf(k, "unknown key %s%s; did you mean %q?", quoteKey(key, names), in(path), s)
 		return
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"briefbot/internal/fuzzy"
 )
 
 // nameLike is what a key must look like to be quoted back: a mistyped key is, a value pasted where
@@ -20,7 +22,7 @@ func quoteKey(key string, names []string) string {
 	if nameLike.MatchString(key) || slices.Contains(names, key) {
 		return strconv.Quote(key)
 	}
-	if _, ok := Closest(key, names); ok {
+	if _, ok := fuzzy.Closest(key, names); ok {
 		return strconv.Quote(key)
 	}
 	return fmt.Sprintf("(%d characters, not a name)", len([]rune(key)))

@@ -227,34 +227,6 @@ func TestErrorText(t *testing.T) {
 	}
 }
 
-func TestClosest(t *testing.T) {
-	names := []string{"schedule", "timezone", "channel", "channels", "catch_up", "us-mexico-troops", "slack", "discord"}
-	tests := []struct {
-		word, want string
-		ok         bool
-	}{
-		{"shedule", "schedule", true},
-		{"Schedule", "schedule", true},
-		{"time_zone", "timezone", true},
-		{"chanel", "channel", true},
-		{"catch-up", "catch_up", true},
-		{"us-mexico", "us-mexico-troops", true},
-		{"SLACK", "slack", true},
-		{"dicsord", "discord", true},
-		{"teams", "", false},
-		{"colour", "", false},
-		{"", "", false},
-		{"ch", "", false},
-		{strings.Repeat("x", 1000), "", false},
-	}
-	for _, tc := range tests {
-		got, ok := yamlfile.Closest(tc.word, names)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("Closest(%q) = %q, %v; want %q, %v", tc.word, got, ok, tc.want, tc.ok)
-		}
-	}
-}
-
 // FuzzUnmarshal: any text is decoded or refused with lines naming the file; nothing panics.
 func FuzzUnmarshal(f *testing.F) {
 	f.Add([]byte("title: a\ndraft: true\nitems: [{name: x, size: 1}]\nlabels: {a: b}\n"))

@@ -1,17 +1,13 @@
-package schedule
+package cron
 
 import (
 	"fmt"
 	"strings"
 	"time"
-
-	"briefbot/internal/cronspec"
-
-	"github.com/robfig/cron/v3"
 )
 
 // A Schedule is a parsed cron spec in a time zone. Its times are worked out here rather than by
-// cron, whose arithmetic skips a time inside a spring-forward gap and repeats one inside a
+// robfig, whose arithmetic skips a time inside a spring-forward gap and repeats one inside a
 // fall-back hour: a Schedule fires once in both cases.
 type Schedule struct {
 	spec                      string
@@ -26,27 +22,17 @@ type Schedule struct {
 const searchDays = 9 * 366
 
 // Parse reads five cron fields (minute, hour, day of month, month, weekday) or a descriptor such
-// as @daily, to run in zone (UTC when nil). The spec is read by cronspec, as config reads it: 7
-// is Sunday, as in crontab(5).
+// as @daily, to run in zone (UTC when nil): 7 is Sunday, as in crontab(5). It refuses what the
+// package doc lists and a spec that never fires. Its errors name the field at fault but do not
+// repeat the spec: the caller quotes it with its own context (a config line, a digest).
 func Parse(spec string, zone *time.Location) (Schedule, error) {
 	spec = strings.TrimSpace(spec)
-	if strings.HasPrefix(spec, "@every") {
-		// @every counts from whenever the process started: no two replicas would agree on a slot.
-		return Schedule{}, fmt.Errorf("schedule %q: @every has no fixed times; use five fields", spec)
-	}
 	if zone == nil {
 		zone = time.UTC
 	}
-	parsed, err := cronspec.Parse(spec)
+	fields, err := readFields(spec)
 	if err != nil {
-		if spec == "" {
-			return Schedule{}, err // "no schedule": nothing to quote
-		}
-		return Schedule{}, fmt.Errorf("schedule %q: %w", spec, err)
-	}
-	fields, ok := parsed.(*cron.SpecSchedule)
-	if !ok {
-		return Schedule{}, fmt.Errorf("schedule %q has no fixed times", spec)
+		return Schedule{}, err
 	}
 	const star = 1 << 63
 	s := Schedule{
@@ -61,7 +47,7 @@ func Parse(spec string, zone *time.Location) (Schedule, error) {
 		anyWeekday:    fields.Dow&star != 0,
 	}
 	if !s.everFires() {
-		return Schedule{}, fmt.Errorf("schedule %q never fires: no such day in those months", spec)
+		return Schedule{}, ErrNeverFires
 	}
 	return s, nil
 }
@@ -116,13 +102,22 @@ type Run struct {
 	Adjust Adjust
 }
 
-func (r Run) String() string {
-	at := r.At.Format("Mon 2006-01-02 15:04 MST")
+// Note says how a change of the clocks moved the run ("02:30 does not exist that day: clocks
+// move forward"); "" when it runs at the time the spec names.
+func (r Run) Note() string {
 	switch r.Adjust {
 	case InGap:
-		return at + " (" + r.Wall + " does not exist that day: clocks move forward)"
+		return r.Wall + " does not exist that day: clocks move forward"
 	case Repeated:
-		return at + " (" + r.Wall + " happens twice that day: runs the first time only)"
+		return r.Wall + " happens twice that day: runs the first time only"
+	}
+	return ""
+}
+
+func (r Run) String() string {
+	at := r.At.Format("Mon 2006-01-02 15:04 MST")
+	if note := r.Note(); note != "" {
+		return at + " (" + note + ")"
 	}
 	return at
 }

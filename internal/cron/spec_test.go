@@ -1,22 +1,20 @@
-package cronspec
+package cron
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/robfig/cron/v3"
 )
 
 // days lists the weekdays a parsed spec runs on, Sunday first.
-func days(s cron.Schedule) string {
-	spec, ok := s.(*cron.SpecSchedule)
-	if !ok {
-		return "not five fields"
+func days(s Schedule) string {
+	if s.IsZero() {
+		return "none"
 	}
 	var names []string
 	for d := time.Sunday; d <= time.Saturday; d++ {
-		if spec.Dow&(1<<uint(d)) != 0 {
+		if s.dow&(1<<uint(d)) != 0 {
 			names = append(names, d.String()[:3])
 		}
 	}
@@ -60,7 +58,7 @@ func TestWeekdaysAsCronieReadsThem(t *testing.T) {
 	}
 	for _, tc := range tests {
 		spec := "0 9 * * " + tc.weekday
-		s, err := Parse(spec)
+		s, err := Parse(spec, nil)
 		if err != nil {
 			t.Errorf("Parse(%q) = %v; want %s", spec, err, tc.want)
 			continue
@@ -74,13 +72,12 @@ func TestWeekdaysAsCronieReadsThem(t *testing.T) {
 // TestSundayKeepsStarMeaning: with both day fields restricted, cron runs on either; a weekday
 // field written with 7 restricts, as 0-6 does, while * leaves the day of month alone to decide.
 func TestSundayKeepsStarMeaning(t *testing.T) {
-	const star = 1 << 63
 	for spec, restricted := range map[string]bool{"0 9 1 * 0-7": true, "0 9 1 * 7": true, "0 9 1 * *": false, "0 9 1 * */1": false} {
-		s, err := Parse(spec)
+		s, err := Parse(spec, nil)
 		if err != nil {
 			t.Fatalf("Parse(%q) = %v", spec, err)
 		}
-		if got := s.(*cron.SpecSchedule).Dow&star == 0; got != restricted {
+		if got := !s.anyWeekday; got != restricted {
 			t.Errorf("Parse(%q): weekday restricted = %v; want %v", spec, got, restricted)
 		}
 	}
@@ -114,12 +111,25 @@ func TestParseRefuses(t *testing.T) {
 		{"0 9 * * 1-7/2/2", "weekday field: too many slashes: 1-7/2/2"},
 		{"0 9 * * 1-2-7", "weekday field: too many hyphens: 1-2-7"},
 		{"0 9 * * sunday", "weekday field: failed to parse int from sunday"},
+		{"@every 1h", "@every has no fixed times; use five fields"},
+		{"0 9 30 2 *", "never fires: no such day in those months"},
+		{"0 9 31 4,6 *", "never fires: no such day in those months"},
 	}
 	for _, tc := range tests {
-		s, err := Parse(tc.spec)
+		s, err := Parse(tc.spec, nil)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("Parse(%q) = %v, %v; want an error %q", tc.spec, days(s), err, tc.want)
 		}
+	}
+	if _, err := Parse("@every 1h", time.UTC); !errors.Is(err, ErrNoFixedTimes) {
+		t.Errorf("Parse(@every 1h) = %v; want ErrNoFixedTimes", err)
+	}
+	if _, err := Parse("0 9 30 2 *", time.UTC); !errors.Is(err, ErrNeverFires) {
+		t.Errorf("Parse(0 9 30 2 *) = %v; want ErrNeverFires", err)
+	}
+	// With a weekday restricted too, cron runs on either: the day of month may never come.
+	if s, err := Parse("0 9 31 4,6 sun", time.UTC); err != nil || s.IsZero() {
+		t.Errorf("Parse with a weekday too = %v; want it to fire on Sundays", err)
 	}
 }
 
@@ -130,11 +140,11 @@ func FuzzParse(f *testing.F) {
 		f.Add(spec)
 	}
 	f.Fuzz(func(t *testing.T, spec string) {
-		s, err := Parse(spec)
+		s, err := Parse(spec, nil)
 		if err != nil || !strings.HasSuffix(spec, " 7") {
 			return
 		}
-		zero, err := Parse(strings.TrimSuffix(spec, "7") + "0")
+		zero, err := Parse(strings.TrimSuffix(spec, "7")+"0", nil)
 		if err != nil {
 			t.Fatalf("Parse(%q) works but not with 0 for 7: %v", spec, err)
 		}

@@ -1,7 +1,6 @@
-package schedule
+package cron
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
@@ -158,34 +157,6 @@ func TestBetween(t *testing.T) {
 	}
 	if got := s.Between(from, from.Add(48*time.Hour), 2); len(got) != 2 || !got[1].Equal(from.Add(48*time.Hour)) {
 		t.Errorf("Between(limit 2) = %v; want the latest two", got)
-	}
-}
-
-func TestParseRefuses(t *testing.T) {
-	tests := []struct{ spec, want string }{
-		{"", "no schedule"},
-		{"TZ=", "timezone:"},
-		{"TZ=0", "timezone:"},
-		{"CRON_TZ=UTC", "timezone:"},
-		{"cron_tz=UTC 0 9 * * *", "timezone:"},
-		{"@every 1h", "@every"},
-		{"@fortnightly", "unrecognized descriptor"},
-		{"0 9 * *", "expected exactly 5 fields"},
-		{"0 25 * * *", `schedule "0 25 * * *": hour field: end of range (25) above maximum (23)`},
-		{"0 9 30 2 *", "never fires"},
-		{"0 9 31 4,6 *", "never fires"},
-		{"0 9 * * 8", `schedule "0 9 * * 8": weekday field: end of range (8) above maximum (7)`},
-		{"0 9 * * 7-5", `schedule "0 9 * * 7-5": weekday field: beginning of range (7) beyond end of range (5)`},
-		{"0 9 * * mon-sun", "end a range on Sunday with 7 (mon-7)"},
-	}
-	for _, tc := range tests {
-		_, err := Parse(tc.spec, time.UTC)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("Parse(%q) = %v; want an error with %q", tc.spec, err, tc.want)
-		}
-	}
-	if s, err := Parse("0 9 31 4,6 sun", time.UTC); err != nil || s.IsZero() {
-		t.Errorf("Parse with a weekday too = %v; want it to fire on Sundays", err)
 	}
 }
 

@@ -1,8 +1,9 @@
-// Package cronspec reads the cron specs of digest schedules: five fields (minute, hour, day of
-// month, month, weekday) or a descriptor such as @daily, through robfig/cron's parser, in the
-// dialect of crontab(5) as cronie reads it. config (to check a file) and bot/schedule (to post)
-// both read schedules here, so that the two never disagree on what a spec means.
+// Package cron reads the cron specs of digest schedules and works out their times. config (to
+// check a file) and bot/schedule (to post) both read schedules here, through Parse, so that the
+// two never disagree on what a spec means, when it runs, or which specs are refused.
 //
+// A spec is five fields (minute, hour, day of month, month, weekday) or a descriptor such as
+// @daily, read through robfig/cron's parser in the dialect of crontab(5) as cronie reads it.
 // Where robfig and crontab(5) differ, and what is read here:
 //
 //   - Sunday is 0 or 7 in the weekday field, where robfig knows only 0: alone (7), in a list
@@ -14,9 +15,14 @@
 //     cannot end on SUN (MON-SUN runs backwards in both), and is refused with the fix, MON-7.
 //   - N/STEP without an end, which crontab(5) refuses, keeps robfig's meaning, from N through
 //     Saturday (1/2 is Monday, Wednesday and Friday, as before); 7/STEP is Sunday alone.
-//   - A time zone prefix (CRON_TZ=, TZ=) is refused: a digest's zone is its own timezone: key,
-//     and robfig panics on some prefixes.
-package cronspec
+//   - A time zone prefix (CRON_TZ=, TZ=, in any case) is refused: a digest's zone is its own
+//     timezone: key, and robfig panics on some prefixes.
+//   - @every is refused: it counts from whenever the process started, so no two replicas would
+//     agree on a slot.
+//
+// robfig reads the fields; the times are worked out here (schedule.go), since robfig's
+// arithmetic skips a time inside a spring-forward gap and repeats one inside a fall-back hour.
+package cron
 
 import (
 	"errors"
@@ -24,54 +30,76 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/robfig/cron/v3"
+	robfig "github.com/robfig/cron/v3"
 )
 
 // fieldNames are the five fields in the order they are written.
 var fieldNames = [...]string{"minute", "hour", "day-of-month", "month", "weekday"}
 
-// Parse reads spec. Its errors name the field at fault but do not repeat the spec: the caller
-// quotes it with its own context (a config line, a digest). A descriptor comes back as robfig
-// reads it (@every as a cron.ConstantDelaySchedule), five fields as a *cron.SpecSchedule.
-func Parse(spec string) (sched cron.Schedule, err error) {
-	spec = strings.TrimSpace(spec)
+// ErrNoFixedTimes refuses @every, and ErrNeverFires a spec for a day that never comes (30
+// February). Neither quotes the spec, unlike the errors that name a field.
+var (
+	ErrNoFixedTimes = errors.New("@every has no fixed times; use five fields")
+	ErrNeverFires   = errors.New("never fires: no such day in those months")
+)
+
+// readFields reads spec's fields through robfig. Its errors name the field at fault but do not
+// repeat the spec: the caller quotes it with its own context (a config line, a digest).
+func readFields(spec string) (fields *robfig.SpecSchedule, err error) {
 	if spec == "" {
 		return nil, errors.New(`no schedule (five cron fields, e.g. "0 9 * * 1-5")`)
 	}
 	if upper := strings.ToUpper(spec); strings.HasPrefix(upper, "TZ=") || strings.HasPrefix(upper, "CRON_TZ=") {
 		return nil, errors.New("put the time zone in timezone:, not in the schedule")
 	}
+	if strings.HasPrefix(spec, "@every") {
+		return nil, ErrNoFixedTimes
+	}
 	defer func() {
 		if r := recover(); r != nil {
-			sched, err = nil, errors.New("cannot be read")
+			fields, err = nil, errors.New("cannot be read")
 		}
 	}()
-	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+	parser := robfig.NewParser(robfig.Minute | robfig.Hour | robfig.Dom | robfig.Month | robfig.Dow | robfig.Descriptor)
 	if strings.HasPrefix(spec, "@") {
-		return parser.Parse(spec)
+		return specSchedule(parser.Parse(spec))
 	}
-	fields := strings.Fields(spec)
-	if len(fields) != len(fieldNames) {
+	words := strings.Fields(spec)
+	if len(words) != len(fieldNames) {
 		// robfig's own message lists the fields too: the caller quotes the spec already.
-		return nil, fmt.Errorf("expected exactly %d fields, found %d", len(fieldNames), len(fields))
+		return nil, fmt.Errorf("expected exactly %d fields, found %d", len(fieldNames), len(words))
 	}
-	weekday := len(fields) - 1
-	if fields[weekday], err = sundayAsSeven(fields[weekday]); err != nil {
+	weekday := len(words) - 1
+	if words[weekday], err = sundayAsSeven(words[weekday]); err != nil {
 		return nil, fmt.Errorf("%s field: %w", fieldNames[weekday], err)
 	}
-	if sched, err = parser.Parse(strings.Join(fields, " ")); err != nil {
-		if name := refusedField(parser, fields); name != "" {
+	parsed, err := parser.Parse(strings.Join(words, " "))
+	if err != nil {
+		if name := refusedField(parser, words); name != "" {
 			return nil, fmt.Errorf("%s field: %w", name, err)
 		}
 		return nil, err
 	}
-	return sched, nil
+	return specSchedule(parsed, nil)
+}
+
+// specSchedule is robfig's reading as fields: every descriptor but @every, which is refused
+// before, reads as five fields.
+func specSchedule(s robfig.Schedule, err error) (*robfig.SpecSchedule, error) {
+	if err != nil {
+		return nil, err
+	}
+	fields, ok := s.(*robfig.SpecSchedule)
+	if !ok {
+		return nil, ErrNoFixedTimes
+	}
+	return fields, nil
 }
 
 // refusedField names the field robfig refused. Its errors quote the bad text but not the field,
 // and it reads each field on its own, stopping at the first it refuses: so that field is the
 // first refused when tried alone, the others left at values it takes.
-func refusedField(parser cron.Parser, fields []string) string {
+func refusedField(parser robfig.Parser, fields []string) string {
 	for i, field := range fields {
 		probe := []string{"0", "0", "*", "*", "*"}
 		probe[i] = field

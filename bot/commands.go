@@ -63,6 +63,17 @@ func (c Command) nameOn(platform string) string {
 	return c.Name
 }
 
+// CommandNames are the commands' names as typed on platform with prefix before each
+// ("/bb-position"), in the table's order: what the platform's own rules on names must accept
+// before any engine is made.
+func CommandNames(platform, prefix string) []string {
+	var names []string
+	for _, c := range commandTable() {
+		names = append(names, "/"+prefix+c.nameOn(platform))
+	}
+	return names
+}
+
 // Usage is the command as typed, with its options: "/position <issue> [party] [briefing]".
 func (c Command) Usage() string { return c.usageAs(c.Name) }
 

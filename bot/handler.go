@@ -108,6 +108,9 @@ func (c *Core) Complete(e *Engine, req Request, option, typed string, limit int)
 }
 
 // NewCore serves e through middlewares, outermost first.
+//
+// e may be nil when the adapters must exist before the engine (they post the digests the
+// engine answers about): Swap puts one in force, and nothing may be answered before.
 func NewCore(e *Engine, middlewares ...Middleware) *Core {
 	c := &Core{handler: Chain(Answer, middlewares...)}
 	c.engine.Store(e)

@@ -106,9 +106,6 @@ func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
 		key, _ := hex.DecodeString(strings.TrimSpace(cfg.PublicKey)) // Check read it already
 		b.key = ed25519.PublicKey(key)
 	}
-	if _, err := commandSpecs(core.Engine()); err != nil {
-		return nil, fmt.Errorf("discord: commands: %w", err)
-	}
 	api, _ := apiBase(cfg.APIURL) // Check read it already
 	b.session, err = newSession(cfg.Token, api, b.gatewayDialer())
 	if err != nil {

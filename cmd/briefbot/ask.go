@@ -33,7 +33,7 @@ func (c *cli) ask(ctx context.Context, args []string) error {
 		fmt.Fprint(c.stderr, askUsage)
 		return usageError("unknown format %q (text, discord or slack)", *format)
 	}
-	b, err := c.build(cmd)
+	b, err := c.read(cmd)
 	core, closeLedger, err := readServices(ctx, b, err)
 	if err != nil {
 		return err
@@ -98,7 +98,7 @@ func (c *cli) interactive(ctx context.Context, args []string) error {
 	if cfg.Discord.Enabled() || cfg.Slack.Enabled() {
 		return c.serve(ctx, args) // loads what it needs itself
 	}
-	b, err := newBuild(cfg, nil)
+	b, err := readFrom(cfg, nil)
 	core, closeLedger, err := readServices(ctx, b, err)
 	if err != nil {
 		return err

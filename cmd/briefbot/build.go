@@ -21,33 +21,99 @@ import (
 // them, and each platform's settings, all checked. `config check`, `serve` and a reload make it
 // the same way, so that what one accepts the others cannot refuse; it succeeds whole or fails
 // with every FILE:LINE problem at once.
+//
+// It is made in two steps: readFrom reads and checks the files, then makeEngine makes the engine
+// once, over the services it will ask. serve has things to start between the two (the ledger,
+// the adapters, the scheduler the engine asks about /digest); the other commands take both at
+// once, with build.
 type build struct {
-	cfg          *config.Config
-	engine       *bot.Engine
-	discord      discord.Config
-	slack        slack.Config
-	digests      []bot.Digest
-	limits       map[string]schedule.Limit // the rate budgets digests are posted within
-	lib          *briefings.Library
-	engineConfig bot.Config
+	cfg     *config.Config
+	engine  *bot.Engine // nil until makeEngine
+	discord discord.Config
+	slack   slack.Config
+	digests []bot.Digest
+	limits  map[string]schedule.Limit // the rate budgets digests are posted within
+	lib     *briefings.Library
 }
 
-// buildFrom builds from a config as config.Load gives it. When the file itself has problems, the
-// checks that only the build can make (the adapters' settings, channel ids, briefing ids) still
-// run, so that a moderator reads every problem in one pass.
-func buildFrom(cfg *config.Config, loadErr error) (*build, error) {
-	if loadErr == nil {
-		return newBuild(cfg, nil)
+// services are what an engine asks beyond the files: the scheduler about /digest, the ledger
+// about earlier versions of the briefings. The zero value answers from the files alone.
+type services struct {
+	digests  bot.Digests
+	versions bot.Versions
+}
+
+// buildFrom reads, checks and makes the engine over svc: readFrom, then makeEngine.
+func buildFrom(cfg *config.Config, loadErr error, svc services) (*build, error) {
+	b, err := readFrom(cfg, loadErr)
+	if err != nil {
+		return nil, err
 	}
+	if err := b.makeEngine(svc); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// readFrom reads and checks everything a config as config.Load gives it names: its briefings,
+// its digests' schedules and channels, the adapters' settings. When the file itself has problems,
+// the checks that only the build can make still run, so that a moderator reads every problem in
+// one pass.
+func readFrom(cfg *config.Config, loadErr error) (*build, error) {
 	if cfg == nil {
 		return nil, loadErr
 	}
-	errs := append([]error{loadErr}, adapterProblems(cfg)...)
-	errs = append(errs, checkChannels(cfg)...)
-	if _, libErrs := loadLibrary(cfg); len(libErrs) > 0 {
-		errs = append(errs, libErrs...)
+	var errs []error
+	if loadErr != nil {
+		errs = append(errs, loadErr)
 	}
-	return nil, joinByLine(errs)
+	b := &build{cfg: cfg, discord: discordSettings(cfg), slack: slackSettings(cfg), limits: rateLimits(cfg.RateLimits)}
+	errs = append(errs, adapterProblems(cfg)...)
+	errs = append(errs, checkChannels(cfg)...)
+	lib, libErrs := loadLibrary(cfg)
+	errs = append(errs, libErrs...)
+	if loadErr != nil {
+		// The file's own problems include its schedules and prefix: said once is enough.
+		return nil, joinByLine(errs)
+	}
+	if lib != nil && len(libErrs) == 0 {
+		b.lib = lib
+		var digestErrs []error
+		b.digests, digestErrs = scheduleDigests(cfg, lib)
+		errs = append(errs, digestErrs...)
+	}
+	if slackConfigured(cfg.Slack) {
+		for _, name := range bot.CommandNames("slack", cfg.Slack.CommandPrefix) {
+			if err := slack.CheckCommandName(name); err != nil {
+				errs = append(errs, cfg.Errorf([]any{"slack", "command_prefix"}, "slack.command_prefix: %v", err))
+				break
+			}
+		}
+	}
+	if err := joinByLine(errs); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// makeEngine makes b's engine over its briefings, asking svc.
+func (b *build) makeEngine(svc services) error {
+	cfg := b.cfg
+	e, err := bot.New(b.lib, bot.Config{
+		DefaultBriefing: cfg.Briefings.Default,
+		Access: map[string]bot.Access{
+			"discord": {Managers: true, Roles: cfg.Discord.AdminRoleIDs},
+			"slack":   {Users: cfg.Slack.AdminUserIDs},
+		},
+		Prefixes: map[string]string{"slack": cfg.Slack.CommandPrefix},
+		Digests:  svc.digests,
+		Versions: svc.versions,
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", cmp.Or(cfg.File, "config"), err)
+	}
+	b.engine = e
+	return nil
 }
 
 // adapterProblems are the adapters' own judgements of their settings, at the config's lines.
@@ -63,54 +129,6 @@ func adapterProblems(cfg *config.Config) []error {
 	return errs
 }
 
-// newBuild checks cfg against everything it names and builds the engine. digests is the
-// scheduler the engine asks about /digest; nil before one runs.
-func newBuild(cfg *config.Config, digests bot.Digests) (*build, error) {
-	b := &build{cfg: cfg, discord: discordSettings(cfg), slack: slackSettings(cfg), limits: rateLimits(cfg.RateLimits)}
-	errs := adapterProblems(cfg)
-	errs = append(errs, checkChannels(cfg)...)
-	var digestErrs []error
-	b.digests, digestErrs = scheduleDigests(cfg)
-	errs = append(errs, digestErrs...)
-	lib, libErrs := loadLibrary(cfg)
-	errs = append(errs, libErrs...)
-	if lib != nil && len(libErrs) == 0 {
-		b.lib = lib
-		b.engineConfig = bot.Config{
-			DefaultBriefing: cfg.Briefings.Default,
-			Access: map[string]bot.Access{
-				"discord": {Managers: true, Roles: cfg.Discord.AdminRoleIDs},
-				"slack":   {Users: cfg.Slack.AdminUserIDs},
-			},
-			Prefixes: map[string]string{"slack": cfg.Slack.CommandPrefix},
-			Digests:  digests,
-		}
-		e, err := bot.New(lib, b.engineConfig)
-		if err == nil {
-			for i := range b.digests {
-				if b.digests[i].Briefing == "" {
-					b.digests[i].Briefing = e.DefaultBriefing().ID
-				}
-			}
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", cmp.Or(cfg.File, "config"), err))
-		} else if slackConfigured(cfg.Slack) {
-			for _, c := range e.Commands() {
-				if err := slack.CheckCommandName("/" + e.NameOn("slack", c)); err != nil {
-					errs = append(errs, cfg.Errorf([]any{"slack", "command_prefix"}, "slack.command_prefix: %v", err))
-					break
-				}
-			}
-		}
-		b.engine = e
-	}
-	if err := joinByLine(errs); err != nil {
-		return nil, err
-	}
-	return b, nil
-}
-
 func discordSettings(cfg *config.Config) discord.Config {
 	d := cfg.Discord
 	// serve holds the gateway by a lease in the ledger, so that one replica at a time has it.
@@ -119,32 +137,20 @@ func discordSettings(cfg *config.Config) discord.Config {
 		GuildIDs:      d.GuildIDs, APIURL: d.APIURL, AdminRoleIDs: d.AdminRoleIDs}
 }
 
-// withServices rebuilds the engine over the same briefings, asking d about /digest (the
-// scheduler, made after the adapters whose posters it needs) and v about earlier versions of
-// the briefings (the ledger).
-func (b *build) withServices(d bot.Digests, v bot.Versions) error {
-	cfg := b.engineConfig
-	cfg.Digests, cfg.Versions = d, v
-	e, err := bot.New(b.lib, cfg)
-	if err != nil {
-		return err
-	}
-	b.engine, b.engineConfig = e, cfg
-	return nil
-}
-
 // scheduleDigests makes the file's digests into the digests the scheduler runs and the engine
-// answers about, each schedule read in its zone by the reader config checked it with.
-func scheduleDigests(cfg *config.Config) ([]bot.Digest, []error) {
+// answers about, each schedule read in its zone by the reader config checked it with. A digest
+// that names no briefing posts the default one, as the engine answers with it.
+func scheduleDigests(cfg *config.Config, lib *briefings.Library) ([]bot.Digest, []error) {
 	var out []bot.Digest
 	var errs []error
+	fallback := cmp.Or(cfg.Briefings.Default, lib.Briefings()[0].ID)
 	for i, d := range cfg.Digests {
 		sched, err := cron.Parse(d.Schedule, d.Location)
 		if err != nil {
 			errs = append(errs, cfg.Errorf([]any{"digests", i, "schedule"}, "digest %q: schedule %q: %v", d.Name, d.Schedule, err))
 			continue
 		}
-		out = append(out, bot.Digest{Name: d.Name, Briefing: cmp.Or(d.Briefing, cfg.Briefings.Default),
+		out = append(out, bot.Digest{Name: d.Name, Briefing: cmp.Or(d.Briefing, fallback),
 			Platform: d.Platform, Channels: d.Channels, Schedule: sched, CatchUp: d.CatchUpTime})
 	}
 	return out, errs

@@ -183,7 +183,7 @@ func (c *cli) invite(args []string) error {
 
 // digestStatus answers /digest status from the ledger, as the running bot would.
 func (c *cli) digestStatus(ctx context.Context, cmd *command) error {
-	b, err := c.build(cmd)
+	b, err := c.read(cmd)
 	core, closeLedger, err := readServices(ctx, b, err)
 	if err != nil {
 		return err

@@ -338,7 +338,7 @@ briefings: {dirs: %s, default: us-mexico-troops}
 
 // engine is an engine over what the setup loads, to read examples as the bot reads them.
 func (b *matrixBot) engine(t *testing.T) *bot.Engine {
-	built, err := buildFrom(config.Load(b.config, func(string) (string, bool) { return "", false }))
+	built, err := readFrom(config.Load(b.config, func(string) (string, bool) { return "", false }))
 	core, closeLedger, err := readServices(t.Context(), built, err)
 	if err != nil {
 		t.Fatal(err)

@@ -127,7 +127,7 @@ func (c *cli) previewState(file string, given bool, now time.Time) (st preview.S
 		cfg = loaded
 	}
 	st.Warnings = cfg.Warnings
-	b, err := newBuild(cfg, nil)
+	b, err := buildFrom(cfg, nil, services{})
 	if err != nil {
 		st.Problems = strings.Split(err.Error(), "\n")
 		return st, cfg.Briefings.Dirs, true

@@ -10,14 +10,14 @@ import (
 	"briefbot/bot/store"
 )
 
-// readServices gives b's engine what the running bot answers from the ledger (/digest status,
-// /changes, the audit trail), for commands that answer as serve would without being it: a
-// scheduler of the config's digests that posts nothing, over the ledger opened read-only. With
+// readServices makes b's engine over what the running bot answers from the ledger (/digest
+// status, /changes, the audit trail), for commands that answer as serve would without being it:
+// a scheduler of the config's digests that posts nothing, over the ledger opened read-only. With
 // no ledger yet, an empty one stands in: nothing is recorded, and no file is made. The returned
 // function closes the ledger.
 //
-// buildErr is the error of making b, passed on as it is, so that every caller reads one way:
-// build, then readServices.
+// b is read but has no engine yet (cli.read, readFrom); buildErr is the error of reading it,
+// passed on as it is, so that every caller reads one way: read, then readServices.
 func readServices(ctx context.Context, b *build, buildErr error) (*bot.Core, func() error, error) {
 	if buildErr != nil {
 		return nil, nil, buildErr
@@ -32,7 +32,7 @@ func readServices(ctx context.Context, b *build, buildErr error) (*bot.Core, fun
 	sched, err := schedule.New(schedule.Config{Digests: b.digests, Ledger: ledger, Owner: owner(),
 		Compose: func(bot.Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{}, "" }})
 	if err == nil {
-		err = b.withServices(sched, versionHistory(ledger))
+		err = b.makeEngine(services{digests: sched, versions: versionHistory(ledger)})
 	}
 	if err != nil {
 		ledger.Close()

@@ -162,9 +162,17 @@ func (c *cli) loadConfig(cmd *command) (*config.Config, error) {
 }
 
 // build reads the config (--config, or briefbot.yaml when it exists, or the built-in defaults)
-// and builds everything that answers from it, reporting every problem at once.
+// and builds everything that answers from it, reporting every problem at once. Its engine
+// answers from the files alone.
 func (c *cli) build(cmd *command) (*build, error) {
-	return buildFrom(c.loadConfig(cmd))
+	cfg, err := c.loadConfig(cmd)
+	return buildFrom(cfg, err, services{})
+}
+
+// read reads and checks the files as build does, but leaves the engine to be made over the
+// services of the caller's own: the running bot's, or the ledger read-only.
+func (c *cli) read(cmd *command) (*build, error) {
+	return readFrom(c.loadConfig(cmd))
 }
 
 func (c *cli) version(args []string) error {

@@ -44,7 +44,11 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	signal.Notify(hangups, syscall.SIGHUP)
 	defer signal.Stop(hangups)
 
-	b, err := c.build(cmd)
+	// Each part is made once, in the order they need each other: the files, the ledger, the
+	// core that holds the engine in force, the adapters over it (their posters), the scheduler
+	// that posts through them, and last the engine, which answers /digest from the scheduler.
+	// Nothing is answered before the platforms start, after the engine is in force.
+	b, err := c.read(cmd)
 	if err != nil {
 		return err
 	}
@@ -56,9 +60,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ledger.Close()
-	// Nothing is answered before the platforms start, so the engine can be completed with the
-	// scheduler, which needs the adapters' posters, before anyone asks.
-	core := bot.NewCore(b.engine, bot.Recover(logger), bot.Log(logger), m.middleware())
+	history := versionHistory(ledger)
+	core := bot.NewCore(nil, bot.Recover(logger), bot.Log(logger), m.middleware())
 	core.OnComplete(m.completed)
 	platforms, err := newPlatforms(b, core, logger)
 	if err != nil {
@@ -66,8 +69,6 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	}
 	defer platforms.close()
 	self := owner()
-	history := versionHistory(ledger)
-	saveVersions(ctx, ledger, b, logger)
 	sched, err := schedule.New(schedule.Config{
 		Digests: b.digests, Ledger: ledger, Posters: platforms.posters, Compose: composer(core, history),
 		Owner: self, Logger: logger, Retention: cfg.Store.RetentionTime, Observer: m, Limits: b.limits,
@@ -75,10 +76,11 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := b.withServices(sched, history); err != nil {
+	if err := b.makeEngine(services{digests: sched, versions: history}); err != nil {
 		return err
 	}
 	core.Swap(b.engine)
+	saveVersions(ctx, ledger, b, logger)
 	if err := platforms.start(ctx); err != nil {
 		return err
 	}
@@ -327,15 +329,7 @@ func (rt *running) reload(ctx context.Context, lookupEnv func(string) (string, b
 	if rt.file != "" {
 		cfg, err = config.Load(rt.file, lookupEnv)
 	}
-	var b *build
-	if err == nil {
-		b, err = newBuild(cfg, rt.sched)
-		if err == nil {
-			err = b.withServices(rt.sched, rt.history)
-		}
-	} else {
-		_, err = buildFrom(cfg, err) // every problem, for the log
-	}
+	b, err := buildFrom(cfg, err, services{digests: rt.sched, versions: rt.history})
 	if err == nil && ctx.Err() != nil {
 		rt.logger.Warn("reload abandoned: the process is stopping; the old config and briefings stay in force", "trigger", why)
 		return
@@ -417,7 +411,7 @@ func versionHistory(ledger store.Ledger) *bot.VersionHistory {
 func saveVersions(ctx context.Context, ledger store.Ledger, b *build, logger *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	for _, br := range b.engine.Library().Briefings() {
+	for _, br := range b.lib.Briefings() {
 		_, err := ledger.SaveVersion(ctx, store.Version{Briefing: br.ID, Version: br.Version, SeenAt: time.Now(), Content: br.Content()})
 		if err != nil {
 			logger.Error("briefing version not kept: /changes will not know it", "briefing", br.ID, "err", err)

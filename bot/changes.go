@@ -17,6 +17,9 @@ type Versions interface {
 	// Previous is the version of briefing id stored before version, parsed; nil, and no error,
 	// when none is known.
 	Previous(ctx context.Context, id, version string) (*briefings.Briefing, error)
+	// Version is the stored version of briefing id named version, parsed; nil, and no error,
+	// when it is not stored.
+	Version(ctx context.Context, id, version string) (*briefings.Briefing, error)
 }
 
 // A StoredVersion is one version of a briefing file as a store keeps it.
@@ -60,7 +63,7 @@ func (h *VersionHistory) Previous(ctx context.Context, id, version string) (*bri
 }
 
 // Version is the stored version of briefing id named version, parsed; nil when it is not
-// stored. The scheduler asks it for the version a channel last received, for ComposeChanged.
+// stored. A digest asks it for the version its channel last received (Engine.ComposeDigest).
 func (h *VersionHistory) Version(ctx context.Context, id, version string) (*briefings.Briefing, error) {
 	h.mu.Lock()
 	b, ok := h.parsed[id+" "+version]

@@ -28,6 +28,10 @@ func (failingVersions) Previous(context.Context, string, string) (*briefings.Bri
 	return nil, errors.New("database is locked")
 }
 
+func (failingVersions) Version(context.Context, string, string) (*briefings.Briefing, error) {
+	return nil, errors.New("database is locked")
+}
+
 func TestChanges(t *testing.T) {
 	before, after := parsed(t, bottest.BriefingBefore), parsed(t, bottest.BriefingAfter)
 	// A file that differs in bytes only: a new version, saying the same.

@@ -36,6 +36,34 @@ func Compose(b *briefings.Briefing, day time.Time) Reply {
 // digestChanges is how many changes the digest shows before pointing to /changes.
 const digestChanges = 3
 
+// ComposeDigest builds d's post for day, the slot's local date, for a channel that last got the
+// briefing at version since ("" when unknown), and says which version the post carries, so that
+// the next one can say what changed in between. It posts the briefing d names, or the default
+// one when that is no longer loaded; a version the store cannot give back is posted without
+// what changed.
+func (e *Engine) ComposeDigest(ctx context.Context, d Digest, day time.Time, since string) (Reply, string) {
+	b, ok := e.lib.ByID(d.Briefing)
+	if !ok {
+		b = e.fallback
+	}
+	var previous *briefings.Briefing
+	if since != "" && since != b.Version && e.versions != nil {
+		ctx, cancel := context.WithTimeout(ctx, versionLookup)
+		previous, _ = e.versions.Version(ctx, b.ID, since)
+		cancel()
+	}
+	return ComposeChanged(b, day, previous), b.Version
+}
+
+// versionLookup bounds the wait for the store's copy of an earlier version: a slow store costs
+// the post its "what changed", not its slot.
+const versionLookup = 5 * time.Second
+
+// ComposeDigest is the engine in force's ComposeDigest: what the scheduler posts.
+func (c *Core) ComposeDigest(ctx context.Context, d Digest, day time.Time, since string) (Reply, string) {
+	return c.Engine().ComposeDigest(ctx, d, day, since)
+}
+
 // ComposeChanged is Compose opened by what changed since previous, the version of the briefing
 // the channel last received, so that its readers learn of an edit once, in their next digest:
 // how many changes of each kind, and the first few. With no previous version, or one that says

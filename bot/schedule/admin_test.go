@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -220,7 +221,7 @@ func TestPrune(t *testing.T) {
 func TestComposeThatPanicsFailsTheSlotOnly(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		g := newRig(t, at(t, "2025-04-01T08:00:00Z"), memory)
-		g.compose = func(d bot.Digest, day time.Time, since string) (bot.Reply, string) {
+		g.compose = func(_ context.Context, d bot.Digest, day time.Time, since string) (bot.Reply, string) {
 			if d.Name == "broken" {
 				var sections []string
 				_ = sections[0]

@@ -146,8 +146,10 @@ func fanOutOnce(b *testing.B, ledgerKind, platform string, limits map[string]Lim
 	}
 	s, err := New(Config{
 		Digests: ds, Ledger: ledger, Posters: map[string]bot.Poster{platform: p}, Owner: "bench", Clock: clock, Limits: limits,
-		Compose: func(bot.Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{Title: "digest"}, "v1" },
-		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Compose: func(context.Context, bot.Digest, time.Time, string) (bot.Reply, string) {
+			return bot.Reply{Title: "digest"}, "v1"
+		},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -234,7 +234,7 @@ func (s *Scheduler) composeFor(ctx context.Context, j job) (r bot.Reply, version
 	if last, err := s.ledger.LastPosted(ctx, j.digest.Name, j.slot.Platform, j.slot.Channel); err == nil && last != nil {
 		since = last.Version
 	}
-	r, version = s.compose(j.digest, j.slot.At.In(j.digest.Schedule.Zone()), since)
+	r, version = s.compose(ctx, j.digest, j.slot.At.In(j.digest.Schedule.Zone()), since)
 	return r, version, nil
 }
 

@@ -173,7 +173,7 @@ type rig struct {
 	slack   *platform
 	// plain names the platforms whose posters cannot read history.
 	plain   map[string]bool
-	compose func(bot.Digest, time.Time, string) (bot.Reply, string)
+	compose func(context.Context, bot.Digest, time.Time, string) (bot.Reply, string)
 	// faults, when set, wraps each process's ledger, to make some calls fail.
 	faults func(store.Ledger) store.Ledger
 	// skew sets a process's clock off the rig's by its amount, by owner: a replica whose clock
@@ -276,7 +276,7 @@ func newRig(t *testing.T, start time.Time, kind ledgerKind) *rig {
 		slack:   &platform{name: "slack", clock: clock, refused: map[string]string{}},
 		plain:   map[string]bool{},
 		skew:    map[string]time.Duration{},
-		compose: func(d bot.Digest, day time.Time, since string) (bot.Reply, string) {
+		compose: func(_ context.Context, d bot.Digest, day time.Time, since string) (bot.Reply, string) {
 			return bot.Reply{Title: d.Name + " " + day.Format("2006-01-02")}, "v1"
 		},
 	}

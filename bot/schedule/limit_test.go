@@ -107,7 +107,9 @@ func workspaceFanOut(t *testing.T, limit Limit, floor time.Duration) {
 	}
 	s, err := New(Config{Digests: ds, Ledger: newMemLedger(), Posters: map[string]bot.Poster{"slack": p},
 		Owner: "a", Clock: clock, Limits: map[string]Limit{"slack": limit},
-		Compose: func(bot.Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{Title: "digest"}, "v1" }})
+		Compose: func(context.Context, bot.Digest, time.Time, string) (bot.Reply, string) {
+			return bot.Reply{Title: "digest"}, "v1"
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -488,7 +488,7 @@ func startScale(t *testing.T, owner string, d bot.Digest, l store.Ledger, p bot.
 	s, err := New(Config{
 		Digests: []bot.Digest{d}, Ledger: l, Posters: map[string]bot.Poster{d.Platform: p},
 		Owner: owner, Clock: clock, Limits: limits, Observer: obs,
-		Compose: func(d bot.Digest, day time.Time, _ string) (bot.Reply, string) {
+		Compose: func(_ context.Context, d bot.Digest, day time.Time, _ string) (bot.Reply, string) {
 			return bot.Reply{Title: d.Name + " " + day.Format("2006-01-02")}, "v1"
 		},
 		Logger: slog.New(slog.DiscardHandler),

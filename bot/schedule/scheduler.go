@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -68,7 +69,7 @@ type Config struct {
 	// Compose builds a digest's post for day, the slot's local date in the digest's zone, for a
 	// channel that last got the briefing at version since ("" when unknown), and says which
 	// version the post carries, so that the next one can say what changed in between.
-	Compose func(d bot.Digest, day time.Time, since string) (bot.Reply, string)
+	Compose func(ctx context.Context, d bot.Digest, day time.Time, since string) (bot.Reply, string)
 	Owner   string       // this process's name in the ledger; unique per process
 	Logger  *slog.Logger // nil: no logs
 	Clock   Clock        // nil: SystemClock
@@ -100,7 +101,7 @@ func (noObserver) LedgerFailed(string)         {}
 type Scheduler struct {
 	ledger    store.Ledger
 	posters   map[string]bot.Poster
-	compose   func(d bot.Digest, day time.Time, since string) (bot.Reply, string)
+	compose   func(ctx context.Context, d bot.Digest, day time.Time, since string) (bot.Reply, string)
 	owner     string
 	log       *slog.Logger
 	clock     Clock

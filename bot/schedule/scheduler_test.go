@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"context"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -303,7 +304,7 @@ func TestComposeKnowsWhatTheChannelLastGot(t *testing.T) {
 		g := newRig(t, start, kind)
 		var mu sync.Mutex
 		version, seen := "v1", map[string][]string{} // day -> the since each post was composed with
-		g.compose = func(d bot.Digest, day time.Time, since string) (bot.Reply, string) {
+		g.compose = func(_ context.Context, d bot.Digest, day time.Time, since string) (bot.Reply, string) {
 			mu.Lock()
 			defer mu.Unlock()
 			seen[day.Format(time.DateOnly)] = append(seen[day.Format(time.DateOnly)], since)

@@ -30,7 +30,7 @@ func readServices(ctx context.Context, b *build, buildErr error) (*bot.Core, fun
 		return nil, nil, err
 	}
 	sched, err := schedule.New(schedule.Config{Digests: b.digests, Ledger: ledger, Owner: owner(),
-		Compose: func(bot.Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{}, "" }})
+		Compose: func(context.Context, bot.Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{}, "" }})
 	if err == nil {
 		err = b.makeEngine(services{digests: sched, versions: versionHistory(ledger)})
 	}

@@ -20,7 +20,6 @@ import (
 	"briefbot/bot"
 	"briefbot/bot/schedule"
 	"briefbot/bot/store"
-	"briefbot/briefings"
 	"briefbot/config"
 )
 
@@ -70,7 +69,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	defer platforms.close()
 	self := owner()
 	sched, err := schedule.New(schedule.Config{
-		Digests: b.digests, Ledger: ledger, Posters: platforms.posters, Compose: composer(core, history),
+		Digests: b.digests, Ledger: ledger, Posters: platforms.posters, Compose: core.ComposeDigest,
 		Owner: self, Logger: logger, Retention: cfg.Store.RetentionTime, Observer: m, Limits: b.limits,
 	})
 	if err != nil {
@@ -267,26 +266,6 @@ func drainAware(ready *readiness, last *atomic.Int64, next http.Handler) http.Ha
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// composer builds a digest's post from the briefing it names in the library in force (the
-// default briefing when that one is no longer loaded), opening with what changed since the
-// version the channel last got, whose text is read back from the ledger.
-func composer(core *bot.Core, history *bot.VersionHistory) func(bot.Digest, time.Time, string) (bot.Reply, string) {
-	return func(d bot.Digest, day time.Time, since string) (bot.Reply, string) {
-		e := core.Engine()
-		b, ok := e.Library().ByID(d.Briefing)
-		if !ok {
-			b = e.DefaultBriefing()
-		}
-		var previous *briefings.Briefing
-		if since != "" && since != b.Version {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			previous, _ = history.Version(ctx, b.ID, since) // unknown: the digest says nothing of changes
-			cancel()
-		}
-		return bot.ComposeChanged(b, day, previous), b.Version
-	}
 }
 
 // owner names this process in the ledger's leases: unique among replicas and across restarts,

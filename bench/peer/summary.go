@@ -86,48 +86,21 @@ func summary(dir string, w io.Writer) error {
 	}
 	slices.Sort(ns)
 
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "round\t")
-	for _, s := range servers {
-		fmt.Fprintf(tw, "%s req/s\tp50 ms\tp99 ms\t", s)
-	}
-	for _, o := range others {
-		fmt.Fprintf(tw, "serve/%s\t", o)
-	}
-	fmt.Fprintln(tw)
-	column := map[string][]float64{}
 	var failed int64
 	for _, n := range ns {
-		fmt.Fprintf(tw, "%d\t", n)
-		r := rounds[n]
 		for _, s := range servers {
-			f := r[s]
-			failed += f.Failed
-			fmt.Fprintf(tw, "%.0f\t%.2f\t%.2f\t", f.Throughput, f.LatencyMS.P50, f.LatencyMS.P99)
-			column[s+" rps"] = append(column[s+" rps"], f.Throughput)
-			column[s+" p50"] = append(column[s+" p50"], f.LatencyMS.P50)
-			column[s+" p99"] = append(column[s+" p99"], f.LatencyMS.P99)
+			failed += rounds[n][s].Failed
 		}
-		for _, o := range others {
-			ratio := r["serve"].Throughput / r[o].Throughput
-			fmt.Fprintf(tw, "%.3f\t", ratio)
-			column["serve/"+o] = append(column["serve/"+o], ratio)
-		}
-		fmt.Fprintln(tw)
 	}
-	fmt.Fprint(tw, "median\t")
-	for _, s := range servers {
-		fmt.Fprintf(tw, "%.0f\t%.2f\t%.2f\t", median(column[s+" rps"]), median(column[s+" p50"]), median(column[s+" p99"]))
-	}
-	for _, o := range others {
-		fmt.Fprintf(tw, "%.3f\t", median(column["serve/"+o]))
-	}
-	fmt.Fprintln(tw)
-	if err := tw.Flush(); err != nil {
+	if err := speedTable.write(w, ns, rounds, servers, others); err != nil {
 		return err
 	}
-	if err := cpuTable(w, ns, rounds, servers, others); err != nil {
-		return err
+	// The CPU table is left out when the script recorded no CPU times.
+	if cpuPerRequest(rounds[ns[0]]["serve"]) != 0 {
+		fmt.Fprintln(w, "\nserver CPU time per request (user + system, every thread), µs")
+		if err := cpuTable.write(w, ns, rounds, servers, others); err != nil {
+			return err
+		}
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d requests were not answered as expected: the figures do not compare like with like", failed)
@@ -135,51 +108,89 @@ func summary(dir string, w io.Writer) error {
 	return nil
 }
 
-// cpuTable prints each server's CPU time per request, round by round, and serve's as a multiple
-// of the others'. It is left out when the script recorded no CPU times.
-func cpuTable(w io.Writer, ns []int, rounds map[int]map[string]figures, servers, others []string) error {
-	perRequest := func(f figures) float64 {
-		if f.Requests == 0 {
-			return 0
-		}
-		return f.CPU / float64(f.Requests) * 1e6
+// A table is one of the summary's tables: a row for each round, with figures of each server and
+// serve's ratio to each other server on one figure, then a row with the median of every column.
+type table struct {
+	heading string                  // one server's column headings, tab-separated; %s is its name
+	formats []string                // how each of a server's figures is written
+	values  func(figures) []float64 // one server's figures in a round, one for each format
+	ratio   string                  // the heading of serve's ratio to another server; %s is its name
+	ratioOf func(figures) float64   // the figure the ratio compares
+}
+
+// speedTable is each server's throughput and latency, and serve's throughput as a multiple of the
+// others'.
+var speedTable = table{
+	heading: "%s req/s\tp50 ms\tp99 ms",
+	formats: []string{"%.0f", "%.2f", "%.2f"},
+	values:  func(f figures) []float64 { return []float64{f.Throughput, f.LatencyMS.P50, f.LatencyMS.P99} },
+	ratio:   "serve/%s",
+	ratioOf: func(f figures) float64 { return f.Throughput },
+}
+
+// cpuTable is each server's CPU time per request, and serve's as a multiple of the others'.
+var cpuTable = table{
+	heading: "%s",
+	formats: []string{"%.1f"},
+	values:  func(f figures) []float64 { return []float64{cpuPerRequest(f)} },
+	ratio:   "serve÷%s",
+	ratioOf: cpuPerRequest,
+}
+
+// cpuPerRequest is the server's CPU time per request in µs; 0 when the script recorded none.
+func cpuPerRequest(f figures) float64 {
+	if f.Requests == 0 {
+		return 0
 	}
-	if perRequest(rounds[ns[0]]["serve"]) == 0 {
-		return nil
+	return f.CPU / float64(f.Requests) * 1e6
+}
+
+// write prints t for the rounds ns, with a column group for each of servers and a ratio column
+// for each of others.
+func (t table) write(w io.Writer, ns []int, rounds map[int]map[string]figures, servers, others []string) error {
+	var formats []string
+	for range servers {
+		formats = append(formats, t.formats...)
 	}
-	fmt.Fprintln(w, "\nserver CPU time per request (user + system, every thread), µs")
+	for range others {
+		formats = append(formats, "%.3f")
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "round\t")
 	for _, s := range servers {
-		fmt.Fprintf(tw, "%s\t", s)
+		fmt.Fprintf(tw, t.heading+"\t", s)
 	}
 	for _, o := range others {
-		fmt.Fprintf(tw, "serve÷%s\t", o)
+		fmt.Fprintf(tw, t.ratio+"\t", o)
 	}
 	fmt.Fprintln(tw)
-	column := map[string][]float64{}
-	for _, n := range ns {
-		fmt.Fprintf(tw, "%d\t", n)
-		for _, s := range servers {
-			us := perRequest(rounds[n][s])
-			fmt.Fprintf(tw, "%.1f\t", us)
-			column[s] = append(column[s], us)
-		}
-		for _, o := range others {
-			ratio := perRequest(rounds[n]["serve"]) / perRequest(rounds[n][o])
-			fmt.Fprintf(tw, "%.3f\t", ratio)
-			column["serve÷"+o] = append(column["serve÷"+o], ratio)
+	row := func(label string, cells []float64) {
+		fmt.Fprintf(tw, "%s\t", label)
+		for i, c := range cells {
+			fmt.Fprintf(tw, formats[i]+"\t", c)
 		}
 		fmt.Fprintln(tw)
 	}
-	fmt.Fprint(tw, "median\t")
-	for _, s := range servers {
-		fmt.Fprintf(tw, "%.1f\t", median(column[s]))
+	columns := make([][]float64, len(formats))
+	for _, n := range ns {
+		r := rounds[n]
+		var cells []float64
+		for _, s := range servers {
+			cells = append(cells, t.values(r[s])...)
+		}
+		for _, o := range others {
+			cells = append(cells, t.ratioOf(r["serve"])/t.ratioOf(r[o]))
+		}
+		for i, c := range cells {
+			columns[i] = append(columns[i], c)
+		}
+		row(strconv.Itoa(n), cells)
 	}
-	for _, o := range others {
-		fmt.Fprintf(tw, "%.3f\t", median(column["serve÷"+o]))
+	medians := make([]float64, len(columns))
+	for i, c := range columns {
+		medians[i] = median(c)
 	}
-	fmt.Fprintln(tw)
+	row("median", medians)
 	return tw.Flush()
 }
 

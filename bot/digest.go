@@ -127,7 +127,8 @@ type Digest struct {
 
 // Key is the delivery key of the digest's slot at: the digest's name and the slot's Unix time,
 // such as "morning@1741514400". It is the same in every channel, on every replica and across
-// restarts; posters carry it as Discord's nonce (hashed to fit) and in Slack's metadata.
+// restarts; posters carry it as Discord's nonce (hashed to fit) and in its embed's footer, and in
+// Slack's metadata.
 func (d Digest) Key(at time.Time) string {
 	return d.Name + "@" + strconv.FormatInt(at.Unix(), 10)
 }

@@ -8,9 +8,9 @@ import (
 )
 
 // A Poster delivers a reply to a channel of its platform. key identifies the delivery (a digest
-// name and its slot) and rides along with the post: as Discord's nonce, which Discord honours for
-// a few minutes, and in Slack's message metadata, which only a later look at the channel's
-// history shows. Neither platform refuses a second post by itself: the ledger and PostFinder do.
+// name and its slot) and rides along with the post: on Discord as the nonce, which Discord
+// honours for a few minutes, and in the embed's footer, which a later look at the channel's
+// history reads back; on Slack in the message metadata, which only that look shows. Neither platform refuses a second post by itself: the ledger and PostFinder do.
 type Poster interface {
 	Post(ctx context.Context, channel, key string, r Reply) (messageID string, err error)
 }

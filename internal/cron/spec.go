@@ -1,6 +1,7 @@
 // Package cron reads the cron specs of digest schedules and works out their times. config (to
-// check a file) and bot/schedule (to post) both read schedules here, through Parse, so that the
-// two never disagree on what a spec means, when it runs, or which specs are refused.
+// check a file) and the command line (to make the digests the scheduler posts, a Schedule in each)
+// both read schedules here, through Parse, so that what config check accepts and what is posted
+// never disagree on what a spec means, when it runs, or which specs are refused.
 //
 // A spec is five fields (minute, hour, day of month, month, weekday) or a descriptor such as
 // @daily, read through robfig/cron's parser in the dialect of crontab(5) as cronie reads it.

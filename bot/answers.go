@@ -26,51 +26,55 @@ type AnswerCache[T any] struct {
 }
 
 type cachedAnswer[T any] struct {
-	req   Request
-	reply Reply
-	made  T
+	req  Request // answered: its Kept is the answer
+	made T
 }
 
-// Get returns what was kept for req by the same engine, if anything.
-func (c *AnswerCache[T]) Get(req Request) (Reply, T, bool) {
+// Get returns req answered with what the same engine answered it before (as req.Kept), and what
+// the adapter made of that answer, if anything was kept.
+func (c *AnswerCache[T]) Get(req Request) (Request, T, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.engine != req.engine {
-		var zero T
-		return Reply{}, zero, false
+	if c.engine == req.Engine {
+		if a, ok := c.answers[answerKey(req)]; ok {
+			req.Kept = a.req.Kept
+			return req, a.made, true
+		}
 	}
-	a, ok := c.answers[answerKey(req)]
-	return a.reply, a.made, ok
+	var zero T
+	return Request{}, zero, false
 }
 
-// GetSent returns the request kept for the bytes sent, with its answer, when e (the engine in
-// force) made it. The request names no caller: only answers that depend on nobody are kept.
-func (c *AnswerCache[T]) GetSent(e *Engine, sent []byte) (Request, Reply, T, bool) {
+// GetSent returns the request kept for the bytes sent, answered (Kept), with what the adapter
+// made of the answer, when e (the engine in force) made it. The request names no caller: only
+// answers that depend on nobody are kept.
+func (c *AnswerCache[T]) GetSent(e *Engine, sent []byte) (Request, T, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a, ok := c.sent[string(sent)]
 	if !ok || c.engine != e {
 		var zero T
-		return Request{}, Reply{}, zero, false
+		return Request{}, zero, false
 	}
-	return a.req, a.reply, a.made, true
+	return a.req, a.made, true
 }
 
-// Put keeps reply and what the adapter made of it, when req is cacheable and the answer is not
+// Put keeps reply and what the adapter made of it, when req is Cacheable and the answer is not
 // Invalid (a NotFound answer is kept: it names the closest matches, as the engine would again);
 // with sent, also under the bytes the platform sent for req.
 func (c *AnswerCache[T]) Put(req Request, reply Reply, made T, sent []byte) {
-	if !req.Cacheable() || reply.Status == Invalid {
+	if !req.Cacheable || reply.Status == Invalid {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.engine != req.engine || len(c.answers) >= maxAnswers || len(c.sent) >= maxAnswers {
-		c.engine = req.engine
+	if c.engine != req.Engine || len(c.answers) >= maxAnswers || len(c.sent) >= maxAnswers {
+		c.engine = req.Engine
 		c.answers, c.sent = make(map[string]cachedAnswer[T], 64), make(map[string]cachedAnswer[T], 64)
 	}
-	req.Caller = Caller{Platform: req.Caller.Platform}
-	a := cachedAnswer[T]{req: req, reply: reply, made: made}
+	kept := reply
+	req.Caller, req.Kept = Caller{Platform: req.Caller.Platform}, &kept
+	a := cachedAnswer[T]{req: req, made: made}
 	c.answers[answerKey(req)] = a
 	if sent != nil {
 		c.sent[string(sent)] = a
@@ -85,7 +89,7 @@ func answerKey(req Request) string {
 	}
 	slices.Sort(names)
 	var sb strings.Builder
-	sb.WriteString(req.Command)
+	sb.WriteString(req.Command.Name)
 	for _, name := range names {
 		sb.WriteString("\x00" + name + "\x00" + req.Options[name])
 	}

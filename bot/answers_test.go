@@ -16,7 +16,7 @@ func TestAnswerCache(t *testing.T) {
 		t.Helper()
 		req, _ := e.Parse(line)
 		req.Caller = bot.Caller{Platform: "discord", User: "U1", Roles: []string{"r"}}
-		return req, e.Handle(context.Background(), req)
+		return req, bot.NewCore(e).Handle(context.Background(), req)
 	}
 	tests := []struct {
 		name string
@@ -36,7 +36,7 @@ func TestAnswerCache(t *testing.T) {
 			sent := []byte(`{"name":"` + tc.line + `"}`)
 			c.Put(req, reply, "made", sent)
 			_, made, byRequest := c.Get(req)
-			kept, _, madeSent, bySent := c.GetSent(e, sent)
+			kept, madeSent, bySent := c.GetSent(e, sent)
 			if byRequest != tc.kept || bySent != tc.kept {
 				t.Fatalf("kept by request %t, by bytes sent %t; want %t", byRequest, bySent, tc.kept)
 			}
@@ -46,13 +46,16 @@ func TestAnswerCache(t *testing.T) {
 			if made != "made" || madeSent != "made" {
 				t.Errorf("made %q and %q; want what was put", made, madeSent)
 			}
-			if kept.Command != req.Command || kept.Caller.Platform != "discord" || kept.Caller.User != "" || kept.Caller.Roles != nil {
+			if kept.Command.Name != req.Command.Name || kept.Caller.Platform != "discord" || kept.Caller.User != "" || kept.Caller.Roles != nil {
 				t.Errorf("kept request %+v; want the command on discord, from nobody", kept)
 			}
-			if _, _, _, ok := c.GetSent(e, []byte(`{"name":"other"}`)); ok {
+			if kept.Kept == nil || kept.Kept.Title != reply.Title {
+				t.Errorf("kept request answers %+v; want what was put, %q", kept.Kept, reply.Title)
+			}
+			if _, _, ok := c.GetSent(e, []byte(`{"name":"other"}`)); ok {
 				t.Error("other bytes answered from the kept ones")
 			}
-			if _, _, _, ok := c.GetSent(other, sent); ok {
+			if _, _, ok := c.GetSent(other, sent); ok {
 				t.Error("another engine answered from the kept ones")
 			}
 			req2, reply2 := ask(other, "/position tariffs")
@@ -71,7 +74,7 @@ func TestAnswerCacheBounded(t *testing.T) {
 	var c bot.AnswerCache[int]
 	first, firstReply := func() (bot.Request, bot.Reply) {
 		req, _ := e.Parse("/search first")
-		return req, e.Handle(context.Background(), req)
+		return req, bot.NewCore(e).Handle(context.Background(), req)
 	}()
 	c.Put(first, firstReply, 0, []byte("first"))
 	for i := range 5000 {
@@ -81,7 +84,7 @@ func TestAnswerCacheBounded(t *testing.T) {
 	if _, _, ok := c.Get(first); ok {
 		t.Error("the first of 5,000 answers still kept by request")
 	}
-	if _, _, _, ok := c.GetSent(e, []byte("first")); ok {
+	if _, _, ok := c.GetSent(e, []byte("first")); ok {
 		t.Error("the first of 5,000 answers still kept by bytes sent")
 	}
 	last, _ := e.Parse("/search word4999")

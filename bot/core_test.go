@@ -179,8 +179,8 @@ func TestUmbrella(t *testing.T) {
 		if tc.err {
 			continue
 		}
-		if req.Command != tc.command || len(req.Options) != len(tc.options) {
-			t.Errorf("ParseOn(%s, %q, %q) = %s %v, want %s %v", tc.platform, tc.name, tc.text, req.Command, req.Options, tc.command, tc.options)
+		if req.Command.Name != tc.command || len(req.Options) != len(tc.options) {
+			t.Errorf("ParseOn(%s, %q, %q) = %s %v, want %s %v", tc.platform, tc.name, tc.text, req.Command.Name, req.Options, tc.command, tc.options)
 		}
 		for k, v := range tc.options {
 			if req.Options[k] != v {
@@ -189,8 +189,8 @@ func TestUmbrella(t *testing.T) {
 		}
 	}
 	req, _ := e.RequestOn("discord", "briefbot", map[string]string{"command": "digest now"})
-	if !req.Slow() || req.Command != "digest" {
-		t.Errorf("/briefbot digest now on Discord = %s, slow %v; want digest, slow", req.Command, req.Slow())
+	if !req.Command.Slow || req.Command.Name != "digest" {
+		t.Errorf("/briefbot digest now on Discord = %s, slow %v; want digest, slow", req.Command.Name, req.Command.Slow)
 	}
 }
 

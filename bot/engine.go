@@ -141,14 +141,11 @@ func (e *Engine) Command(name string) (Command, bool) {
 	return Command{}, false
 }
 
-// Handle answers one request. It never fails: what cannot be answered becomes a private reply
-// that says why, with a Status for the shell's exit code.
-func (e *Engine) Handle(ctx context.Context, req Request) Reply {
-	if req.refusal != nil {
-		return *req.refusal
-	}
-	cmd, ok := e.Command(req.Command)
-	if !ok {
+// run runs the request's command, one of e's. It never fails: what cannot be answered becomes a
+// private reply that says why, with a Status for the shell's exit code.
+func (e *Engine) run(ctx context.Context, req Request) Reply {
+	cmd := req.Command
+	if cmd.handle == nil {
 		return e.unknownCommand(req.Caller.Platform)
 	}
 	for _, o := range cmd.Options {
@@ -156,7 +153,7 @@ func (e *Engine) Handle(ctx context.Context, req Request) Reply {
 			return Usage("Missing "+o.Name, e.usageOn(req.Caller.Platform, cmd))
 		}
 	}
-	if bad := e.unknownValue(cmd, req); bad != nil {
+	if bad := e.unknownValue(req); bad != nil {
 		return *bad
 	}
 	return cmd.handle(e, ctx, req)
@@ -225,7 +222,8 @@ func (e *Engine) position(_ context.Context, req Request) Reply {
 	if pq != "" {
 		fits = func(b *briefings.Briefing) bool { _, ok := b.Party(pq); return ok }
 	}
-	found, bad := e.topicIn(req, e.option(req, "issue"), fits)
+	issueOption, _ := req.Command.option("issue")
+	found, bad := e.topicIn(req, issueOption, fits)
 	if bad != nil {
 		return *bad
 	}
@@ -293,7 +291,8 @@ func (e *Engine) briefing(_ context.Context, req Request) Reply {
 		r.Blocks = append(r.Blocks, Block{Kind: Paragraph, Text: "Sections: " + strings.Join(slugs, ", ") + "."})
 		return sourced(r, b)
 	}
-	found, bad := e.topicIn(req, e.option(req, "section"), nil)
+	sectionOption, _ := req.Command.option("section")
+	found, bad := e.topicIn(req, sectionOption, nil)
 	if bad != nil {
 		return *bad
 	}

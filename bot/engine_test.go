@@ -124,9 +124,19 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// command is e's command of that name, as a request carries it.
+func command(t testing.TB, e *bot.Engine, name string) bot.Command {
+	t.Helper()
+	c, ok := e.Command(name)
+	if !ok {
+		t.Fatalf("no command %q", name)
+	}
+	return c
+}
+
 func TestComplete(t *testing.T) {
 	e := newEngine(t)
-	req := bot.Request{Command: "position", Options: map[string]string{}}
+	req := bot.Request{Command: command(t, e, "position"), Options: map[string]string{}}
 	got := e.Complete(req, "issue", "sov", 25)
 	if len(got) == 0 || got[0] != (bot.Choice{Name: "Sovereignty", Value: "sovereignty"}) {
 		t.Errorf("Complete(position, issue, \"sov\") = %v", got)
@@ -137,14 +147,14 @@ func TestComplete(t *testing.T) {
 	if got := e.Complete(req, "issue", "", 2); len(got) != 2 {
 		t.Errorf("Complete with limit 2 = %d choices", len(got))
 	}
-	secs := e.Complete(bot.Request{Command: "briefing"}, "section", "hist", 25)
+	secs := e.Complete(bot.Request{Command: command(t, e, "briefing")}, "section", "hist", 25)
 	if len(secs) == 0 || secs[0].Value != "history" {
 		t.Errorf("Complete(briefing, section, \"hist\") = %v", secs)
 	}
-	if got := e.Complete(bot.Request{Command: "compare"}, "briefing", "", 25); len(got) != 1 || got[0].Value != "us-mexico-troops" {
+	if got := e.Complete(bot.Request{Command: command(t, e, "compare")}, "briefing", "", 25); len(got) != 1 || got[0].Value != "us-mexico-troops" {
 		t.Errorf("Complete(compare, briefing, \"\") = %v", got)
 	}
-	if got := e.Complete(bot.Request{Command: "search"}, "words", "x", 25); got != nil {
+	if got := e.Complete(bot.Request{Command: command(t, e, "search")}, "words", "x", 25); got != nil {
 		t.Errorf("Complete(search, words) = %v; free text has no completion", got)
 	}
 }
@@ -223,12 +233,15 @@ func TestSeedCarriesOver(t *testing.T) {
 }
 
 func BenchmarkPosition(b *testing.B) {
-	e := newEngine(b)
+	core := bot.NewCore(newEngine(b))
 	ctx := context.Background()
-	req := bot.Request{Command: "position", Options: map[string]string{"issue": "sovereignty"}}
+	req, err := core.Engine().Parse("/position sovereignty")
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if r := e.Handle(ctx, req); r.Status != bot.Answered {
+		if r := core.Handle(ctx, req); r.Status != bot.Answered {
 			b.Fatal(r.Title)
 		}
 	}

@@ -30,19 +30,20 @@ func Chain(h Handler, middlewares ...Middleware) Handler {
 	return h
 }
 
-// Answer is the innermost Handler: it answers with the engine that parsed the request, so that a
-// reload in between cannot pair one engine's parse with another's answer.
+// Answer is the innermost Handler: it answers from what the request carries. A refusal or a kept
+// answer is the answer; otherwise the command runs on the engine that read the request, so that
+// a reload in between cannot pair one engine's reading with another's answer. It never fails:
+// what cannot be answered becomes a private reply that says why.
 var Answer Handler = HandlerFunc(func(ctx context.Context, req Request) Reply {
-	if req.refusal != nil {
-		return *req.refusal
-	}
-	if req.known != nil {
-		return *req.known
-	}
-	if req.engine == nil {
+	switch {
+	case req.Refusal != nil:
+		return *req.Refusal
+	case req.Kept != nil:
+		return *req.Kept
+	case req.Engine == nil:
 		return Unreadable()
 	}
-	return req.engine.Handle(ctx, req)
+	return req.Engine.run(ctx, req)
 })
 
 // Recover turns a panic in next into a short private answer and one log line naming the command,

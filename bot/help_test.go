@@ -69,6 +69,7 @@ func TestHelpExamplesAnswer(t *testing.T) {
 }
 
 func helpExamplesAnswer(t *testing.T, e *bot.Engine) {
+	core := bot.NewCore(e)
 	for _, platform := range []string{"shell", "discord", "slack"} {
 		caller := bot.Caller{Platform: platform}
 		for _, c := range e.Commands() {
@@ -92,7 +93,7 @@ func helpExamplesAnswer(t *testing.T, e *bot.Engine) {
 					continue
 				}
 				req.Caller = caller
-				if got := e.Handle(context.Background(), req); got.Status != bot.Answered {
+				if got := core.Handle(context.Background(), req); got.Status != bot.Answered {
 					t.Errorf("/help %s on %s: example %q = %v %q; want an answer", c.Name, platform, ex, got.Status, got.Title)
 				}
 			}
@@ -159,11 +160,12 @@ func TestClosestValues(t *testing.T) {
 
 func TestCompleteCommand(t *testing.T) {
 	e := bottest.Engine(t, bot.Config{Prefixes: map[string]string{"slack": "bb-"}})
-	got := e.Complete(bot.Request{Command: "help", Caller: bot.Caller{Platform: "discord"}}, "command", "pos", 25)
+	got := e.Complete(bot.Request{Command: command(t, e, "help"), Caller: bot.Caller{Platform: "discord"}}, "command", "pos", 25)
 	if len(got) == 0 || got[0] != (bot.Choice{Name: "/position", Value: "position"}) {
 		t.Errorf("Complete(help, command, \"pos\") = %v; want /position first", got)
 	}
-	got = bottest.Engine(t).Complete(bot.Request{Command: "help", Caller: bot.Caller{Platform: "slack"}}, "command", "sea", 25)
+	plain := bottest.Engine(t)
+	got = plain.Complete(bot.Request{Command: command(t, plain, "help"), Caller: bot.Caller{Platform: "slack"}}, "command", "sea", 25)
 	if len(got) == 0 || got[0] != (bot.Choice{Name: "/brief-search", Value: "search"}) {
 		t.Errorf("Complete(help, command, \"sea\") on Slack = %v; want /brief-search first", got)
 	}

@@ -51,26 +51,33 @@ func (e *Engine) RequestOn(platform, name string, options map[string]string) (Re
 	if cmd.Umbrella {
 		return e.umbrella(platform, options["command"])
 	}
-	return Request{Command: cmd.Name, Options: options, engine: e}, nil
+	return e.request(cmd, options), nil
+}
+
+// request is a request of cmd, one of e's commands, with all that answering it needs settled.
+func (e *Engine) request(cmd Command, options map[string]string) Request {
+	return Request{Engine: e, Command: cmd, Options: options, Cacheable: !cmd.Slow && !cmd.Admin && !cmd.Volatile}
 }
 
 func (e *Engine) refuse(r Reply) (Request, error) {
 	err := &UsageError{Reply: r}
-	return Request{engine: e, refusal: &err.Reply}, err
+	return Request{Engine: e, Refusal: &err.Reply}, err
 }
 
 func (e *Engine) parseOptions(platform string, cmd Command, text string) (Request, error) {
 	if cmd.Umbrella {
 		return e.umbrella(platform, text)
 	}
-	req := Request{Command: cmd.Name, Options: map[string]string{}, engine: e}
+	req := e.request(cmd, map[string]string{})
 	var positional []string
 	current := ""
 	for _, w := range strings.Fields(text) {
-		if k, v, ok := strings.Cut(w, ":"); ok && hasOption(cmd, strings.ToLower(k)) {
-			current = strings.ToLower(k)
-			req.Options[current] = v
-			continue
+		if k, v, named := strings.Cut(w, ":"); named {
+			if o, known := cmd.option(strings.ToLower(k)); known {
+				current = o.Name
+				req.Options[current] = v
+				continue
+			}
 		}
 		if current != "" {
 			req.Options[current] = strings.TrimSpace(req.Options[current] + " " + w)
@@ -89,7 +96,8 @@ func (e *Engine) parseOptions(platform string, cmd Command, text string) (Reques
 func (e *Engine) umbrella(platform, line string) (Request, error) {
 	name, rest, _ := strings.Cut(strings.TrimSpace(line), " ")
 	if name == "" {
-		return Request{Command: "help", Options: map[string]string{}, engine: e}, nil
+		help, _ := e.Command("help")
+		return e.request(help, map[string]string{}), nil
 	}
 	cmd, ok := e.CommandOn(platform, name)
 	if !ok {
@@ -107,13 +115,14 @@ func (e *Engine) umbrella(platform, line string) (Request, error) {
 	return e.parseOptions(platform, cmd, rest)
 }
 
-func hasOption(cmd Command, name string) bool {
-	for _, o := range cmd.Options {
+// option is c's option of that name; false, and an option of that name alone, when c has none.
+func (c Command) option(name string) (Option, bool) {
+	for _, o := range c.Options {
 		if o.Name == name {
-			return true
+			return o, true
 		}
 	}
-	return false
+	return Option{Name: name}, false
 }
 
 func (e *Engine) assignPositional(platform string, cmd Command, req *Request, words []string) error {
@@ -225,14 +234,11 @@ type Choice struct {
 }
 
 // Complete suggests values for option while the user types it, ranked by the same resolver that
-// answers the command. req carries the other options typed so far (the briefing, if chosen).
+// answers the command. req carries the command (its row in e's table; the zero Command suggests
+// nothing) and the other options typed so far (the briefing, if chosen).
 func (e *Engine) Complete(req Request, option, typed string, limit int) []Choice {
-	cmd, ok := e.CommandOn(req.Caller.Platform, req.Command)
-	if !ok {
-		return nil
-	}
 	var kind OptionKind = -1
-	for _, o := range cmd.Options {
+	for _, o := range req.Command.Options {
 		if o.Name == option {
 			kind = o.Kind
 		}

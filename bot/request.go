@@ -5,39 +5,33 @@ import (
 	"strings"
 )
 
-// A Request is one command as any platform delivers it, already translated by its adapter. It is
-// made by an Engine (Parse, ParseOn, RequestOn), which it remembers: the request is answered by
-// the engine that read it.
+// A Request is one command as any platform delivers it, already translated by its adapter. An
+// Engine makes it (Parse, ParseOn, RequestOn) and settles, once, all that answering it needs:
+// which command it is, whether it may be kept, or that it could not be read. Nothing about it is
+// looked up again; the chain answers it from what it carries (Answer).
 type Request struct {
-	Command string            // the command's name in the table, never what was typed
+	// Engine read the request, and answers it: a reload in between cannot pair one engine's
+	// reading with another's answer. Nil in a request made by hand (to Complete one), which the
+	// chain answers as unreadable.
+	Engine *Engine
+	// Command is the command's row in Engine's table, the zero Command in a request that could
+	// not be read (Refusal). Its Slow tells the adapter to acknowledge at once and follow up.
+	Command Command
 	Options map[string]string // option name -> what the user typed
 	Caller  Caller
-
-	engine *Engine
-	// refusal is the answer for a request that could not be read (an unknown command, words that
-	// do not fit): it still goes through the chain, so that it is logged and counted like any.
-	refusal *Reply
-	// known is an answer an adapter already has for this very request (from its cache): it
-	// goes through the chain too, for the same reason.
-	known *Reply
-}
-
-// Known is req answered with r, which an adapter kept from an earlier identical request of the
-// same engine: the chain sees it as any other, but nothing is computed again.
-func (r Request) Known(reply Reply) Request {
-	r.known = &reply
-	return r
-}
-
-// Cacheable reports whether the answer is a function of the engine and the request alone (the
-// command, its options and the platform), so that an adapter may keep it until the engine is
-// swapped: every command that neither posts, nor reads the ledger, nor depends on the caller.
-func (r Request) Cacheable() bool {
-	if r.engine == nil || r.refusal != nil {
-		return false
-	}
-	c, ok := r.engine.Command(r.Command)
-	return ok && !c.Slow && !c.Admin && !c.Volatile
+	// Cacheable: the answer is a function of the engine and the request alone (the command, its
+	// options and the platform), so that an adapter may keep it until the engine is swapped. It
+	// holds for every command that neither posts (Slow), nor reads the ledger (Volatile), nor
+	// depends on the caller (Admin).
+	Cacheable bool
+	// Refusal is the answer for a request that could not be read (an unknown command, words
+	// that do not fit): it still goes through the chain, so that it is logged and counted like
+	// any.
+	Refusal *Reply
+	// Kept is the answer an adapter kept from an earlier identical request of the same engine
+	// (AnswerCache): it goes through the chain too, for the same reason, and nothing is computed
+	// again.
+	Kept *Reply
 }
 
 // Option returns the trimmed value of a named option.
@@ -46,20 +40,10 @@ func (r Request) Option(name string) string { return strings.TrimSpace(r.Options
 // Label names the request for logs and metrics: the command's name from the table, or
 // "unknown"; never text a user typed.
 func (r Request) Label() string {
-	if r.refusal != nil || r.Command == "" {
+	if r.Refusal != nil || r.Command.Name == "" {
 		return "unknown"
 	}
-	return r.Command
-}
-
-// Slow reports whether the command may take longer than a platform waits for its first answer,
-// so the adapter acknowledges it at once and follows up.
-func (r Request) Slow() bool {
-	if r.engine == nil || r.refusal != nil {
-		return false
-	}
-	c, ok := r.engine.Command(r.Command)
-	return ok && c.Slow
+	return r.Command.Name
 }
 
 // A Caller is who sent a request, as the platform tells it. The engine, not the adapter, decides

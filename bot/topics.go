@@ -81,24 +81,13 @@ func (e *Engine) notFoundAnywhere(what, q string, kind briefings.TopicKind) Repl
 	return notFound(what, q, ms)
 }
 
-// option is the named option of the request's command.
-func (e *Engine) option(req Request, name string) Option {
-	cmd, _ := e.Command(req.Command)
-	for _, o := range cmd.Options {
-		if o.Name == name {
-			return o
-		}
-	}
-	return Option{Name: name}
-}
-
 // maxChoices bounds the briefings a choice offers, as buttons fit in one row on every platform.
 const maxChoices = 5
 
 // whichBriefing asks the user to choose among the briefings that all have the topic: privately,
 // one line and one button each, the command as it would be typed with the briefing named.
 func (e *Engine) whichBriefing(req Request, o Option, found []briefings.Found) Reply {
-	cmd, _ := e.Command(req.Command)
+	cmd := req.Command
 	q := req.Option(o.Name)
 	r := Reply{Status: NotFound, Private: true, Title: "Which briefing?",
 		Blocks: []Block{{Kind: Paragraph, Text: fmt.Sprintf("%d briefings have %s %s:", len(found), article(o.Name), quote(q))}}}

@@ -80,7 +80,7 @@ func TestCompleteAcrossBriefings(t *testing.T) {
 		{"briefing", "section", "water q", []bot.Choice{{Name: "Water Quotas (river-water)", Value: "river-water/water-quotas"}}},
 	}
 	for _, tc := range tests {
-		req := bot.Request{Command: tc.command, Options: map[string]string{}}
+		req := bot.Request{Command: command(t, e, tc.command), Options: map[string]string{}}
 		got := e.Complete(req, tc.option, tc.typed, 25)
 		if len(got) < len(tc.want) {
 			t.Errorf("Complete(%s, %s, %q) = %v; want %v first", tc.command, tc.option, tc.typed, got, tc.want)
@@ -99,7 +99,7 @@ func TestCompleteAcrossBriefings(t *testing.T) {
 		}
 	}
 	// A briefing chosen first narrows the choices to it, with plain values.
-	req := bot.Request{Command: "position", Options: map[string]string{"briefing": "river-water"}}
+	req := bot.Request{Command: command(t, e, "position"), Options: map[string]string{"briefing": "river-water"}}
 	if got := e.Complete(req, "issue", "", 25); len(got) != 2 || got[0].Value != "water-quotas-issue" {
 		t.Errorf("Complete(position, issue) in river-water = %v; want its two issues", got)
 	}

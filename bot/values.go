@@ -33,8 +33,8 @@ const closestNames = 3
 // closest, as every topic is answered; nil when every such value is known. The briefing's own
 // topics (issue, party, section) are resolved by the handlers, against the briefing the request
 // names, and /help resolves its command itself, with names as typed on the asker's platform.
-func (e *Engine) unknownValue(cmd Command, req Request) *Reply {
-	for _, o := range cmd.Options {
+func (e *Engine) unknownValue(req Request) *Reply {
+	for _, o := range req.Command.Options {
 		q := req.Option(o.Name)
 		if q == "" {
 			continue

@@ -9,25 +9,46 @@ import (
 	"briefbot/bot"
 )
 
-// answerCommand answers an application command through the core, with the encoded answer kept
-// when this engine answered the same request before, and kept under sent (the command's data
-// as Discord sent it) when there is one. A kept answer still goes through the chain, so that it
-// is logged and counted like any; only the engine's work is bounded by Discord's deadline,
-// which spares the common path a timer.
-func (b *Bot) answerCommand(ctx context.Context, req bot.Request, sent []byte) json.RawMessage {
-	if reply, encoded, ok := b.answers.Get(req); ok {
-		b.core.Handle(ctx, req.Known(reply))
-		if sent != nil { // the same command, sent in other bytes: keep these too
-			b.answers.Put(req, reply, encoded, sent)
+// answerCommand answers an application command: from the answers kept, when this engine answered
+// the same command before, else from the engine; then it keeps the encoded answer. A kept answer
+// still goes through the chain, so that it is logged and counted like any. A slow command is only
+// acknowledged: later is the request to answer in the follow-up.
+//
+// Over HTTP the answer is looked for first by the command's data as Discord sent it (in.Data):
+// the same bytes are the same command, so a kept answer goes out with the interaction decoded no
+// further than its head. The rest of the body goes unchecked for its fields' types, none of which
+// bears on such an answer. Only the engine's work is bounded by Discord's deadline, which spares
+// the common path a timer.
+func (b *Bot) answerCommand(ctx context.Context, e *bot.Engine, in *incoming) (out json.RawMessage, later *bot.Request, err error) {
+	if kept, encoded, ok := b.answers.GetSent(e, in.Data); ok {
+		b.core.Handle(ctx, kept)
+		return encoded, nil, nil
+	}
+	full, err := in.decode()
+	if err != nil {
+		return nil, nil, err
+	}
+	data, ok := commandData(full)
+	if !ok {
+		return encodeResponse(Response(bot.Unreadable())), nil, nil
+	}
+	req := commandRequest(e, full, data)
+	if req.Command.Slow {
+		return encodeResponse(deferredResponse()), &req, nil
+	}
+	if kept, encoded, ok := b.answers.Get(req); ok {
+		b.core.Handle(ctx, kept)
+		if in.Data != nil { // the same command, sent in other bytes: keep these too
+			b.answers.Put(req, *kept.Kept, encoded, in.Data)
 		}
-		return encoded
+		return encoded, nil, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, answerDeadline)
 	defer cancel()
 	reply := b.core.Handle(ctx, req)
 	encoded := encodeResponse(Response(reply))
-	b.answers.Put(req, reply, encoded, sent)
-	return encoded
+	b.answers.Put(req, reply, encoded, in.Data)
+	return encoded, nil, nil
 }
 
 func encodeResponse(resp *discordgo.InteractionResponse) json.RawMessage {

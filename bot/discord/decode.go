@@ -3,6 +3,7 @@ package discord
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"sync"
@@ -117,12 +118,55 @@ func recycle(buf *bytes.Buffer) {
 	}
 }
 
-// head is what the endpoint reads of an interaction before deciding whether it answered the
-// same command before: its type and id, and its data as sent.
+// An incoming interaction is decoded in two steps. Its head is read first: for a command, all
+// that answering it needs when its answer was kept. The whole interaction is decoded (decode)
+// only when an answer must be made, which for any other kind is at once. From the gateway it
+// arrives decoded.
+type incoming struct {
+	head
+	body []byte                 // the verified body, over HTTP
+	full *discordgo.Interaction // the whole interaction, once decoded
+}
+
+// readInteraction reads a verified body: its head, and the whole of it unless it is a command,
+// whose answer may be kept for its data as sent.
+func readInteraction(body []byte) (incoming, error) {
+	in := incoming{head: readHead(body), body: body}
+	if in.Type == discordgo.InteractionApplicationCommand && in.Data != nil {
+		return in, nil
+	}
+	full, err := in.decode()
+	if err != nil {
+		return incoming{}, err
+	}
+	// A head out of the ordinary reads as the zero head; the whole interaction says.
+	in.Type, in.ID = full.Type, full.ID
+	return in, nil
+}
+
+// decode is the whole interaction, decoded from the body the first time it is asked for; an
+// error when the body is no interaction of a type briefbot knows.
+func (in *incoming) decode() (*discordgo.Interaction, error) {
+	if in.full != nil {
+		return in.full, nil
+	}
+	full, err := decodeInteraction(in.body)
+	if err != nil {
+		return nil, err
+	}
+	if !knownType(full.Type) {
+		return nil, fmt.Errorf("an interaction of unknown type %d", full.Type)
+	}
+	in.full = full
+	return full, nil
+}
+
+// head is what the endpoint reads of an interaction first: its type and id, by which a replay
+// is known, and its data as sent, by which a command answered before is known.
 type head struct {
 	Type discordgo.InteractionType
 	ID   string
-	Data []byte // within the body read
+	Data []byte // within the body read; nil from the gateway
 }
 
 type headReader struct {

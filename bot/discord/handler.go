@@ -36,6 +36,10 @@ const (
 // is verified with the application's Ed25519 key before anything in it is read: Discord sends
 // invalid signatures on purpose and drops an endpoint that accepts one. Without a public key
 // the endpoint is off and answers 404.
+//
+// Every request takes one path: verify the signature, timestamp and body; decode the
+// interaction (its head first: a command answered before needs no more); refuse a replay;
+// answer (respond: a command from the answers kept, else from the engine, then kept); write.
 func (b *Bot) Handler() http.Handler {
 	return http.HandlerFunc(b.serveInteraction)
 }
@@ -50,78 +54,81 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	sig, err := hex.DecodeString(r.Header.Get("X-Signature-Ed25519"))
-	timestamp := r.Header.Get("X-Signature-Timestamp")
-	if err != nil || len(sig) != ed25519.SignatureSize || timestamp == "" {
-		b.logger.Debug("interaction refused: missing or malformed signature")
-		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+	signed, ok := b.verify(w, r)
+	if !ok {
 		return
 	}
-	if !b.fresh(timestamp) {
-		b.logger.Debug("interaction refused: timestamp outside the replay window")
-		http.Error(w, "invalid request signature", http.StatusUnauthorized)
-		return
-	}
-	// The signed message is timestamp + raw body; reading straight after the timestamp saves
-	// a copy of the body.
-	msg := readBuffer(len(timestamp), r.ContentLength)
-	defer recycle(msg)
-	msg.WriteString(timestamp)
-	if _, err := msg.ReadFrom(http.MaxBytesReader(w, r.Body, maxBody)); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read request body", http.StatusBadRequest)
-		return
-	}
-	if !ed25519.Verify(b.key, msg.Bytes(), sig) {
-		b.logger.Debug("interaction refused: bad signature")
-		http.Error(w, "invalid request signature", http.StatusUnauthorized)
-		return
-	}
-	body := msg.Bytes()[len(timestamp):]
-	// A command whose data Discord sent before, byte for byte, is the same request: when its
-	// answer was kept, it goes out without the body being read any further. Only the rest of
-	// the body's fields go unchecked for their types, and none of them bears on such an answer.
-	head := readHead(body)
-	if head.Type == discordgo.InteractionApplicationCommand {
-		if req, reply, encoded, ok := b.answers.GetSent(b.core.Engine(), head.Data); ok {
-			if !b.firstTime(head.Type, head.ID, timestamp, sig) {
-				b.refuseAnswered(w)
-				return
-			}
-			b.core.Handle(r.Context(), req.Known(reply))
-			writeJSON(w, encoded)
-			return
-		}
-	}
-	in, err := decodeInteraction(body)
-	if err != nil || !knownType(in.Type) {
+	defer recycle(signed.msg)
+	in, err := readInteraction(signed.body())
+	if err != nil {
 		http.Error(w, "not an interaction", http.StatusBadRequest)
 		return
 	}
 	// Only now, with the signature checked, may the request take a place in the recent set:
 	// an unsigned one could otherwise fill it with ids Discord has yet to send.
-	if !b.firstTime(in.Type, in.ID, timestamp, sig) {
+	if !b.firstTime(in.Type, in.ID, signed.timestamp, signed.sig) {
 		b.refuseAnswered(w)
 		return
 	}
-	resp, later := b.respond(r.Context(), in, head.Data)
-	out, encoded := resp.(json.RawMessage)
-	if !encoded {
-		var err error
-		if out, err = json.Marshal(resp); err != nil {
-			b.logger.Error("encode interaction response", "err", err)
-			http.Error(w, "cannot encode response", http.StatusInternalServerError)
-			return
-		}
+	out, later, err := b.respond(r.Context(), &in)
+	if err != nil {
+		http.Error(w, "not an interaction", http.StatusBadRequest)
+		return
 	}
 	writeJSON(w, out)
 	if later != nil {
-		b.background(func() { b.followUp(in, *later) })
+		deferred, req := in.full, *later
+		b.background(func() { b.followUp(deferred, req) })
 	}
+}
+
+// A signedBody is a request's body whose signature verified, with the timestamp and signature
+// that name it among replays.
+type signedBody struct {
+	msg       *bytes.Buffer // the signed message, timestamp + body, read into a buffer to recycle
+	timestamp string
+	sig       []byte
+}
+
+func (s signedBody) body() []byte { return s.msg.Bytes()[len(s.timestamp):] }
+
+// verify reads r's body and checks its Ed25519 signature over the timestamp and the body, and
+// that the timestamp is fresh, before anything in the body is read. A request that fails is
+// answered here (401, or 413 or 400 for a body that cannot be read) and verify returns false.
+func (b *Bot) verify(w http.ResponseWriter, r *http.Request) (signedBody, bool) {
+	sig, err := hex.DecodeString(r.Header.Get("X-Signature-Ed25519"))
+	timestamp := r.Header.Get("X-Signature-Timestamp")
+	if err != nil || len(sig) != ed25519.SignatureSize || timestamp == "" {
+		b.logger.Debug("interaction refused: missing or malformed signature")
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return signedBody{}, false
+	}
+	if !b.fresh(timestamp) {
+		b.logger.Debug("interaction refused: timestamp outside the replay window")
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return signedBody{}, false
+	}
+	// The signed message is timestamp + raw body; reading straight after the timestamp saves
+	// a copy of the body.
+	msg := readBuffer(len(timestamp), r.ContentLength)
+	msg.WriteString(timestamp)
+	if _, err := msg.ReadFrom(http.MaxBytesReader(w, r.Body, maxBody)); err != nil {
+		recycle(msg)
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return signedBody{}, false
+		}
+		http.Error(w, "cannot read request body", http.StatusBadRequest)
+		return signedBody{}, false
+	}
+	if !ed25519.Verify(b.key, msg.Bytes(), sig) {
+		recycle(msg)
+		b.logger.Debug("interaction refused: bad signature")
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return signedBody{}, false
+	}
+	return signedBody{msg: msg, timestamp: timestamp, sig: sig}, true
 }
 
 // onInteractionCreate answers an interaction from the gateway. The answer goes over REST, as
@@ -129,6 +136,9 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 func (b *Bot) onInteractionCreate(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 	if ic == nil || ic.Interaction == nil {
 		return
+	}
+	if ic.Type == discordgo.InteractionPing {
+		return // pings come only over HTTP
 	}
 	// A resumed session may deliver an interaction again; the first delivery answered it.
 	if !b.firstTime(ic.Type, ic.ID, "", nil) {
@@ -145,10 +155,7 @@ func (b *Bot) onInteractionCreate(s *discordgo.Session, ic *discordgo.Interactio
 
 	ctx, cancel := context.WithTimeout(context.Background(), answerDeadline)
 	defer cancel()
-	resp, later := b.respond(ctx, ic.Interaction, nil)
-	if r, ok := resp.(*discordgo.InteractionResponse); ok && r.Type == discordgo.InteractionResponsePong {
-		return // pings come only over HTTP
-	}
+	resp, later, _ := b.respond(ctx, &incoming{head: head{Type: ic.Type, ID: ic.ID}, full: ic.Interaction})
 	if err := b.answer(ctx, ic.Interaction, resp); err != nil {
 		b.logger.Error("answer interaction", "kind", ic.Type.String(), "err", err)
 		return
@@ -238,32 +245,27 @@ func (b *Bot) callback(ctx context.Context, method, op string, in *discordgo.Int
 	return e
 }
 
-// respond is the one answer to an interaction, whichever way it came: a response to encode, or
-// one already encoded (json.RawMessage) for a command. A slow command is acknowledged at once
-// with a deferred response, and later is the request to answer in the follow-up. sent is the
-// interaction's data as Discord sent it, when it came over HTTP, to keep a command's answer by.
-func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction, sent []byte) (resp any, later *bot.Request) {
-	e := b.core.Engine() // once: parse and answer see the same engine
+// respond is the one answer to an interaction, whichever way it came, encoded. A slow command is
+// acknowledged at once with a deferred response, and later is the request to answer in the
+// follow-up. The error is for a body that, decoded in full, proves not to be an interaction.
+func (b *Bot) respond(ctx context.Context, in *incoming) (out json.RawMessage, later *bot.Request, err error) {
+	e := b.core.Engine() // once: reading and answering see the same engine
+	if in.Type == discordgo.InteractionApplicationCommand {
+		return b.answerCommand(ctx, e, in)
+	}
+	full, err := in.decode()
+	if err != nil {
+		return nil, nil, err
+	}
+	resp, later := b.respondOther(ctx, e, full)
+	return encodeResponse(resp), later, nil
+}
+
+// respondOther answers an interaction other than a command: a ping, an autocomplete or a button.
+func (b *Bot) respondOther(ctx context.Context, e *bot.Engine, in *discordgo.Interaction) (resp *discordgo.InteractionResponse, later *bot.Request) {
 	switch in.Type {
 	case discordgo.InteractionPing:
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}, nil
-	case discordgo.InteractionApplicationCommand:
-		data, ok := commandData(in)
-		if !ok {
-			return Response(bot.Unreadable()), nil
-		}
-		options := make(map[string]string, len(data.Options))
-		for _, o := range data.Options {
-			if v, ok := optionValue(o); ok {
-				options[o.Name] = v
-			}
-		}
-		req, _ := e.RequestOn(platform, data.Name, options)
-		req.Caller = caller(in)
-		if req.Slow() {
-			return deferredResponse(), &req
-		}
-		return b.answerCommand(ctx, req, sent), nil
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		data, ok := commandData(in)
 		if !ok {
@@ -278,7 +280,7 @@ func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction, sent []byt
 		// A button's custom_id is the command line it stands for, pressed with the presser's rights.
 		req, _ := e.Parse(data.CustomID)
 		req.Caller = caller(in)
-		if req.Slow() {
+		if req.Command.Slow {
 			return deferredResponse(), &req
 		}
 		ctx, cancel := context.WithTimeout(ctx, answerDeadline)
@@ -286,6 +288,20 @@ func (b *Bot) respond(ctx context.Context, in *discordgo.Interaction, sent []byt
 		return Response(b.core.Handle(ctx, req)), nil
 	}
 	return Response(bot.NotSupported()), nil
+}
+
+// commandRequest reads an application command into a request of e: the command by its name
+// on Discord, its options as named, and who sent it.
+func commandRequest(e *bot.Engine, in *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) bot.Request {
+	options := make(map[string]string, len(data.Options))
+	for _, o := range data.Options {
+		if v, ok := optionValue(o); ok {
+			options[o.Name] = v
+		}
+	}
+	req, _ := e.RequestOn(platform, data.Name, options)
+	req.Caller = caller(in)
+	return req
 }
 
 // deferredResponse acknowledges a slow command; the answer follows as an edit. Slow commands
@@ -339,7 +355,8 @@ func optionValue(o *discordgo.ApplicationCommandInteractionDataOption) (string, 
 // complete suggests values for the focused option. The other options typed so far go along:
 // a chosen briefing decides which issues to suggest.
 func (b *Bot) complete(e *bot.Engine, data discordgo.ApplicationCommandInteractionData) []bot.Choice {
-	req := bot.Request{Command: data.Name, Options: map[string]string{}, Caller: bot.Caller{Platform: platform}}
+	cmd, _ := e.CommandOn(platform, data.Name)
+	req := bot.Request{Command: cmd, Options: map[string]string{}, Caller: bot.Caller{Platform: platform}}
 	focused, typed, found := "", "", false
 	for _, o := range data.Options {
 		v, ok := optionValue(o)

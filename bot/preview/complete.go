@@ -83,7 +83,7 @@ func choose(e *bot.Engine, cmd bot.Command, named map[string]string, o bot.Optio
 			}
 		}
 	} else {
-		req := bot.Request{Command: cmd.Name, Options: named, Caller: bot.Caller{Platform: "discord"}}
+		req := bot.Request{Command: cmd, Options: named, Caller: bot.Caller{Platform: "discord"}}
 		for _, c := range e.Complete(req, o.Name, strings.TrimSpace(typed), limit) {
 			values = append(values, c.Value)
 		}

@@ -155,7 +155,7 @@ func (s *server) ask(ctx context.Context, e *bot.Engine, line string) *answerVie
 	for _, platform := range platforms {
 		req.Caller = bot.Caller{Platform: platform}
 		var reply bot.Reply
-		if req.Command == "digest" && strings.EqualFold(req.Option("action"), bot.DigestNow) {
+		if req.Command.Name == "digest" && strings.EqualFold(req.Option("action"), bot.DigestNow) {
 			// The shell is an admin, and /digest now posts to every channel: the page must not.
 			reply = bot.Reply{Status: bot.Invalid, Private: true, Title: "The preview never posts",
 				Blocks: []bot.Block{{Kind: bot.Paragraph, Text: "Try /digest preview, or the Digests view."}}}

@@ -176,8 +176,8 @@ func TestLateAnswerDelivery(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			posts.Store(0)
 			logs := &safeLog{}
-			e := embeddedEngine(t)
-			b, err := slack.New(slack.Config{BotToken: testToken, SigningSecret: testSecret}, bot.NewCore(e), logs.Logger())
+			core := bot.NewCore(embeddedEngine(t))
+			b, err := slack.New(slack.Config{BotToken: testToken, SigningSecret: testSecret}, core, logs.Logger())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -187,7 +187,7 @@ func TestLateAnswerDelivery(t *testing.T) {
 			slack.SetAnswerDeadline(b, time.Millisecond)
 			slack.SetAnswer(b, func(ctx context.Context, req bot.Request) bot.Reply {
 				<-release
-				return e.Handle(ctx, req)
+				return core.Handle(ctx, req)
 			})
 			w := serve(b.Commands(), signedRequest("/slack/commands", commandBody("/digest", "preview", memberUser, tc.url)))
 			if first := decode(t, w.Body.Bytes()); first.Text != "Working on it…" {

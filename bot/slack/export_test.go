@@ -13,7 +13,7 @@ import (
 // response_url.
 func SetAnswerDeadline(b *Bot, d time.Duration) { b.deadline = d }
 
-// SetAnswer replaces the engine's Handle for slash commands, to make an answer slow.
+// SetAnswer replaces the core's Handle for slash commands, to make an answer slow.
 func SetAnswer(b *Bot, answer func(context.Context, bot.Request) bot.Reply) { b.answer = answer }
 
 // SetPosterWait replaces the Poster's sleep for a rate limit, to record it instead.

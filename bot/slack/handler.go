@@ -179,22 +179,33 @@ func slashCommand(form form) slackapi.SlashCommand {
 	}
 }
 
-// command answers a slash command, from HTTP or Socket Mode alike. Quick commands are answered in
-// the request. A slow one that the engine does not finish within the deadline is posted to
-// response_url later; Slack gets "Working on it…" now.
+// command answers a slash command, from HTTP or Socket Mode alike: it reads the command, then
+// answers it in the request or, when it is slow, perhaps later.
 func (b *Bot) command(sc slackapi.SlashCommand) Message {
 	req := b.request(sc)
-	if !req.Slow() {
-		// A kept answer still goes through the chain, so that it is logged and counted.
-		if reply, m, ok := b.answers.Get(req); ok {
-			b.answer(b.ctx, req.Known(reply))
-			return m
-		}
-		reply := b.answer(b.ctx, req)
-		m := render(reply)
-		b.answers.Put(req, reply, m, nil)
+	if req.Command.Slow {
+		return b.slowCommand(req, sc.ResponseURL)
+	}
+	return b.answerCommand(req)
+}
+
+// answerCommand answers a quick command: from the answers kept when this engine answered the
+// same request before, else from the engine, then rendered and kept. A kept answer still goes
+// through the chain, so that it is logged and counted.
+func (b *Bot) answerCommand(req bot.Request) Message {
+	if kept, m, ok := b.answers.Get(req); ok {
+		b.answer(b.ctx, kept)
 		return m
 	}
+	reply := b.answer(b.ctx, req)
+	m := render(reply)
+	b.answers.Put(req, reply, m, nil)
+	return m
+}
+
+// slowCommand answers a slow command in the request when the engine finishes it within the
+// deadline; otherwise Slack gets "Working on it…" now and the answer goes to responseURL later.
+func (b *Bot) slowCommand(req bot.Request, responseURL string) Message {
 	ctx, cancel := context.WithTimeout(b.ctx, lateAnswerTimeout)
 	done := make(chan bot.Reply, 1)
 	// Tracked like any background work, so that Close waits for a command it let in.
@@ -209,7 +220,6 @@ func (b *Bot) command(sc slackapi.SlashCommand) Message {
 		return render(r)
 	case <-timer.C:
 	}
-	responseURL := sc.ResponseURL
 	b.background(func(ctx context.Context) {
 		select {
 		case r := <-done:

@@ -397,11 +397,12 @@ func TestSlowAnswer(t *testing.T) {
 	rs := newResponseServer(t)
 	e := embeddedEngine(t)
 	b := newBot(t, e, slack.Config{})
+	core := bot.NewCore(e)
 	release := make(chan struct{})
 	slack.SetAnswerDeadline(b, 10*time.Millisecond)
 	slack.SetAnswer(b, func(ctx context.Context, req bot.Request) bot.Reply {
 		<-release
-		return e.Handle(ctx, req)
+		return core.Handle(ctx, req)
 	})
 
 	w := serve(b.Commands(), signedRequest("/slack/commands", commandBody("/digest", "preview", memberUser, rs.URL+"/commands/1")))
@@ -431,6 +432,7 @@ func TestSlowAnswerClose(t *testing.T) {
 	rs := newResponseServer(t)
 	e := embeddedEngine(t)
 	b := newBot(t, e, slack.Config{})
+	core := bot.NewCore(e)
 	release := make(chan struct{})
 	defer close(release)
 	slack.SetAnswerDeadline(b, time.Millisecond)
@@ -439,7 +441,7 @@ func TestSlowAnswerClose(t *testing.T) {
 		case <-release:
 		case <-ctx.Done():
 		}
-		return e.Handle(ctx, req)
+		return core.Handle(ctx, req)
 	})
 	serve(b.Commands(), signedRequest("/slack/commands", commandBody("/digest", "status", memberUser, rs.URL)))
 	rs.none(t, b)

@@ -28,7 +28,7 @@ func TestNoLogOfSecretsOrBodies(t *testing.T) {
 	release := make(chan struct{})
 	slack.SetAnswerDeadline(b, 0)
 	slack.SetAnswer(b, func(ctx context.Context, req bot.Request) bot.Reply {
-		if req.Slow() {
+		if req.Command.Slow {
 			select {
 			case <-release:
 			case <-ctx.Done():

@@ -121,9 +121,10 @@ func TestSocketModeRedelivery(t *testing.T) {
 	var handled atomic.Int32
 	e := embeddedEngine(t)
 	b := newBot(t, e, slack.Config{AppToken: testAppToken, APIURL: fake.URL})
+	core := bot.NewCore(e)
 	slack.SetAnswer(b, func(ctx context.Context, req bot.Request) bot.Reply {
 		handled.Add(1)
-		return e.Handle(ctx, req)
+		return core.Handle(ctx, req)
 	})
 	if err := b.Start(context.Background()); err != nil {
 		t.Fatal(err)

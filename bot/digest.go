@@ -152,6 +152,17 @@ type NowResult struct {
 	Failed  []string // "platform:channel: reason"
 }
 
+// A Hold is a moderator's word that a digest is not to post: a pause, from when it was said until
+// a date or until resumed, or the skip of one date. Dates are days of the digest's own zone,
+// written "2026-12-25".
+type Hold struct {
+	Digest string
+	Skip   string    // the date skipped; "" for a pause
+	Until  string    // the date a pause ends, on which the digest posts again; "" until resumed
+	By     string    // who said it: "slack:U1", "discord:80351110224678912", "shell"
+	At     time.Time // when it was said
+}
+
 // Digests is what the engine asks of the scheduler: bot/schedule provides it. A nil Digests
 // means no digest is configured.
 type Digests interface {
@@ -161,6 +172,18 @@ type Digests interface {
 	// asked ("discord:123", "slack:U1", "shell"), for the audit trail.
 	PostNow(ctx context.Context, name, actor string) (NowResult, error)
 	Status(ctx context.Context) ([]ChannelStatus, error)
+	// Hold records h (At is set to now) in the ledger, so that every replica and every restart
+	// honours it from the next slot on: a pause replaces the digest's earlier pause, a skip adds
+	// a date. A slot it covers is recorded skipped with its reason, and never caught up later.
+	// It goes to the audit trail with who and when.
+	Hold(ctx context.Context, h Hold) error
+	// Unhold ends digest name's pause (skip "") or takes back its skip of a date, for actor, in
+	// the ledger and the audit trail; it reports whether there was one.
+	Unhold(ctx context.Context, name, skip, actor string) (bool, error)
+	// Holds lists the holds in force for digest name ("" for every digest): each digest's pause
+	// first, then its skips by date. A pause whose Until has come, or a skip whose date has
+	// passed in the digest's zone, is no longer in force.
+	Holds(ctx context.Context, name string) ([]Hold, error)
 	// Audit lists the latest admin actions and reloads, newest first: who, what, when, outcome.
 	Audit(ctx context.Context, limit int) ([]AuditLine, error)
 }

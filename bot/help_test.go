@@ -120,6 +120,12 @@ func (fakeDigests) Status(context.Context) ([]bot.ChannelStatus, error) { return
 
 func (fakeDigests) Audit(context.Context, int) ([]bot.AuditLine, error) { return nil, nil }
 
+func (fakeDigests) Hold(context.Context, bot.Hold) error { return nil }
+
+func (fakeDigests) Unhold(context.Context, string, string, string) (bool, error) { return false, nil }
+
+func (fakeDigests) Holds(context.Context, string) ([]bot.Hold, error) { return nil, nil }
+
 // TestClosestValues: a value of any kind that names nothing is answered privately with the
 // closest valid ones.
 func TestClosestValues(t *testing.T) {

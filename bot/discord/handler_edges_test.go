@@ -114,6 +114,12 @@ func (namedDigests) Status(context.Context) ([]bot.ChannelStatus, error) { retur
 
 func (namedDigests) Audit(context.Context, int) ([]bot.AuditLine, error) { return nil, nil }
 
+func (namedDigests) Hold(context.Context, bot.Hold) error { return nil }
+
+func (namedDigests) Unhold(context.Context, string, string, string) (bool, error) { return false, nil }
+
+func (namedDigests) Holds(context.Context, string) ([]bot.Hold, error) { return nil, nil }
+
 // TestAutocompleteValueLimits: a suggestion's value must be 1 to 100 characters; one outside is
 // left out, not cut, since a cut value would name another thing.
 func TestAutocompleteValueLimits(t *testing.T) {

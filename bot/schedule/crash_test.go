@@ -7,14 +7,20 @@ import (
 	"testing"
 	"time"
 
+	"briefbot/bot"
 	"briefbot/bot/store"
 )
 
-// pathSteps are the steps of a slot's path that change something in the ledger or on the
-// platform, in order. When you add a step to a digest's path, add it here, and have the rig's
-// ledger or poster call killSwitch.reach before and after it: TestCrashAtEveryStep then kills a
-// process at it.
-var pathSteps = []string{stepFirstSeen, stepClaim, stepPost, stepMark}
+// pathSteps are the steps of a slot's path, in order: the calls on the ledger and the platform
+// that change something, and the read of the digest's holds, which decides whether the slot is
+// posted at all. When you add a step to a digest's path, add it here, and have the rig's ledger
+// or poster call killSwitch.reach before and after it: TestCrashAtEveryStep then kills a
+// process at it. heldSteps are the path of a slot that a hold covers, which TestCrashAtHeldSlot
+// kills a process at.
+var (
+	pathSteps = []string{stepFirstSeen, stepHolds, stepClaim, stepPost, stepMark}
+	heldSteps = []string{stepFirstSeen, stepHolds, stepRecord}
+)
 
 // restartTakes is how long a killed process takes to come back.
 const restartTakes = 100 * time.Millisecond
@@ -25,13 +31,21 @@ const restartTakes = 100 * time.Millisecond
 // and for a slot of a digest that ran before, with one channel and with 25, on every kind of
 // ledger: every channel ends with exactly one post of every slot since the digest was first
 // loaded, and none from before.
-func TestCrashAtEveryStep(t *testing.T) {
+func TestCrashAtEveryStep(t *testing.T) { crashAtEach(t, pathSteps, false) }
+
+// TestCrashAtHeldSlot does the same across a slot that a pause said just before it holds back,
+// at every step of a held slot's path: the slot is never posted, in any channel, and every
+// channel has it skipped for the pause.
+func TestCrashAtHeldSlot(t *testing.T) { crashAtEach(t, heldSteps, true) }
+
+// crashAtEach runs crashAt killing before and after each of steps, and across a downtime.
+func crashAtEach(t *testing.T, steps []string, held bool) {
 	type crash struct {
 		name  string
 		point *killPoint // nil: a downtime across the slot
 	}
 	var crashes []crash
-	for _, step := range pathSteps {
+	for _, step := range steps {
 		for _, after := range []bool{false, true} {
 			p := &killPoint{step: step, after: after}
 			crashes = append(crashes, crash{p.String(), p})
@@ -50,7 +64,7 @@ func TestCrashAtEveryStep(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					on(t, kinds, func(t *testing.T, kind ledgerKind) {
 						// A digest of the case's own, as the cases share a database.
-						crashAt(t, kind, strings.NewReplacer(" ", "-", "/", ".").Replace(name), known, n, c.point)
+						crashAt(t, kind, strings.NewReplacer(" ", "-", "/", ".").Replace(name), known, held, n, c.point)
 					})
 				})
 			}
@@ -97,8 +111,9 @@ func sharedPostgres(test *testing.T) namedKind {
 // crashAt loads a digest at 07:59:30 and crashes across its slot at 08:00 (a new digest's
 // first) or, when known, across its slot at 09:00, after a first process posted 08:00. One
 // channel goes to Discord; 25 go to Slack, whose pace spreads the fan-out over five seconds, and
-// the process dies in the middle one.
-func crashAt(t *testing.T, kind ledgerKind, name string, known bool, n int, point *killPoint) {
+// the process dies in the middle one. When held, a moderator pauses the digest just before the
+// process that crashes starts.
+func crashAt(t *testing.T, kind ledgerKind, name string, known, held bool, n int, point *killPoint) {
 	loaded := at(t, "2025-04-01T07:59:30Z")
 	g := newRig(t, loaded, kind)
 	g.discord.latency, g.slack.latency = 200*time.Millisecond, 200*time.Millisecond
@@ -114,6 +129,9 @@ func crashAt(t *testing.T, kind ledgerKind, name string, known bool, n int, poin
 		a.stop(t)
 		slot = at(t, "2025-04-01T09:00:00Z")
 		g.clock.advanceTo(slot.Add(-30 * time.Second))
+	}
+	if held {
+		hold(t, g.scheduler("moderator", d), bot.Hold{Digest: name, By: "shell"})
 	}
 
 	if point == nil {
@@ -132,7 +150,7 @@ func crashAt(t *testing.T, kind ledgerKind, name string, known bool, n int, poin
 		}
 		// The kill is exact: the channel's post went out if and only if the process got past it.
 		want := 0
-		if here.step == stepMark || here.step == stepPost && here.after {
+		if !held && (here.step == stepMark || here.step == stepPost && here.after) {
 			want = 1
 		}
 		if got := len(g.platformOf(d).sent()[victim+" "+d.Key(slot)]); got != want {
@@ -146,5 +164,10 @@ func crashAt(t *testing.T, kind ledgerKind, name string, known bool, n int, poin
 	c := g.start("c", d)
 	g.clock.advanceTo(slot.Add(35 * time.Minute))
 	c.stop(t)
-	g.expectOnce(d, loaded, g.clock.Now())
+	g.expectHeld(d, loaded, g.clock.Now(), func(at time.Time) string {
+		if held && !at.Before(slot) {
+			return "paused by shell"
+		}
+		return ""
+	})
 }

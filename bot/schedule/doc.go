@@ -19,6 +19,15 @@
 // crash or a downtime across a new digest's first slot is caught up as any missed slot is (Run
 // says how), and nothing scheduled before that moment is ever posted.
 //
+// Moderators hold digests back (Hold): a pause, from when it is said until a date or until it
+// is ended, or the skip of one date, dates being days of the digest's zone. Holds are kept in
+// the ledger, and the loop reads a digest's holds there at each slot time, once for all its
+// channels, never from a copy of its own: a hold said to one replica counts on every replica
+// from its next slot on, and across restarts. A slot a hold covers is recorded Skipped, with
+// the hold's reason, instead of being claimed; a recorded slot is marked, so nobody claims,
+// posts or catches it up later. While the holds cannot be read, the digest's slots wait, as
+// after a failed claim. /digest now (PostNow) posts whatever the holds: it is an explicit order.
+//
 // Posts are spaced by token buckets per process (DefaultLimits, or the config's rate_limits):
 // by default one for all of Discord (48 a second), and on Slack one per channel (one a second)
 // with one for the workspace (5 a second). A 429 pauses the whole bucket for its Retry-After;

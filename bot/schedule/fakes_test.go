@@ -398,13 +398,32 @@ func (g *rig) platformOf(d bot.Digest) *platform {
 // nothing else of d.
 func (g *rig) expectOnce(d bot.Digest, from, to time.Time) {
 	g.t.Helper()
+	g.expectHeld(d, from, to, func(time.Time) string { return "" })
+}
+
+// expectHeld checks that every channel of d got each slot in (from, to] exactly once, but for
+// the slots held says a reason for: those it never got, and the ledger has them skipped for that
+// reason. Nothing else of d was posted.
+func (g *rig) expectHeld(d bot.Digest, from, to time.Time, held func(at time.Time) string) {
+	g.t.Helper()
 	sent := g.platformOf(d).sent()
 	want := 0
 	for _, at := range d.Schedule.Between(from, to, 10000) {
+		reason := held(at)
 		for _, ch := range d.Channels {
-			want++
-			if n := len(sent[ch+" "+d.Key(at)]); n != 1 {
+			n := len(sent[ch+" "+d.Key(at)])
+			switch {
+			case reason == "" && n != 1:
 				g.t.Errorf("%s in %s at %s: posted %d times; want once", d.Name, ch, at, n)
+			case reason != "" && n != 0:
+				g.t.Errorf("%s in %s at %s: posted %d times; want never, %s", d.Name, ch, at, n, reason)
+			case reason != "":
+				if out := g.outcome(d, ch, at); out.Result != store.Skipped || out.Reason != reason {
+					g.t.Errorf("%s in %s at %s ended %s (%s); want skipped (%s)", d.Name, ch, at, out.Result, out.Reason, reason)
+				}
+			}
+			if reason == "" {
+				want++
 			}
 		}
 	}
@@ -419,6 +438,21 @@ func (g *rig) expectOnce(d bot.Digest, from, to time.Time) {
 	if got != want {
 		g.t.Errorf("%s: %d posts in all; want %d", d.Name, got, want)
 	}
+}
+
+// outcome is how the ledger says d's slot at ended in channel, as a claim finds it; a slot not
+// marked fails the test.
+func (g *rig) outcome(d bot.Digest, channel string, at time.Time) store.Outcome {
+	g.t.Helper()
+	slot := store.Slot{Digest: d.Name, Platform: d.Platform, Channel: channel, At: at}
+	c, err := g.ledger.Claim(context.Background(), slot, "test", time.Second, g.clock.Now())
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	if c.Done == nil {
+		g.t.Fatalf("%v: not marked (taken %v)", slot, c.Taken)
+	}
+	return *c.Done
 }
 
 // entries lists the ledger's view of d's slots in channel, oldest first: every one in memory,

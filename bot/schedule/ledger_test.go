@@ -1,8 +1,10 @@
 package schedule
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -19,7 +21,11 @@ type memLedger struct {
 	audit     []store.AuditEntry
 	roles     map[string]memRole
 	versions  map[string][]store.Version
+	holds     map[holdKey]store.Hold
 }
+
+// holdKey is a hold's key in the ledger: its digest and its date, "" for the pause.
+type holdKey struct{ digest, skip string }
 
 type memSlot struct {
 	entry      store.Entry
@@ -35,7 +41,7 @@ type memRole struct {
 
 func newMemLedger() *memLedger {
 	return &memLedger{slots: map[slotKey]*memSlot{}, firstSeen: map[channelKey]time.Time{}, roles: map[string]memRole{},
-		versions: map[string][]store.Version{}}
+		versions: map[string][]store.Version{}, holds: map[holdKey]store.Hold{}}
 }
 
 var _ store.Ledger = (*memLedger)(nil)
@@ -193,7 +199,51 @@ func (l *memLedger) Prune(_ context.Context, cutoff time.Time) (int64, error) {
 		kept = append(kept, e)
 	}
 	l.audit = kept
+	date := cutoff.UTC().Format(time.DateOnly)
+	for k, h := range l.holds {
+		if h.Skip != "" && h.Skip < date || h.Skip == "" && h.Until != "" && h.Until < date {
+			delete(l.holds, k)
+			n++
+		}
+	}
 	return n, nil
+}
+
+func (l *memLedger) PutHold(_ context.Context, h store.Hold) error {
+	if h.Digest == "" || h.Skip != "" && h.Until != "" {
+		return fmt.Errorf("put hold %+v: refused", h)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h.At = h.At.Truncate(time.Millisecond).UTC()
+	l.holds[holdKey{h.Digest, h.Skip}] = h
+	return nil
+}
+
+func (l *memLedger) DropHold(_ context.Context, digest, skip string) (*store.Hold, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h, ok := l.holds[holdKey{digest, skip}]
+	if !ok {
+		return nil, nil
+	}
+	delete(l.holds, holdKey{digest, skip})
+	return &h, nil
+}
+
+func (l *memLedger) Holds(_ context.Context, digest string) ([]store.Hold, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []store.Hold
+	for _, h := range l.holds {
+		if digest == "" || h.Digest == digest {
+			out = append(out, h)
+		}
+	}
+	slices.SortFunc(out, func(a, b store.Hold) int {
+		return cmp.Or(cmp.Compare(a.Digest, b.Digest), cmp.Compare(a.Skip, b.Skip))
+	})
+	return out, nil
 }
 
 func (l *memLedger) Lease(_ context.Context, role, owner string, ttl time.Duration, now time.Time) (bool, error) {
@@ -235,7 +285,7 @@ func (l *memLedger) AuditSince(_ context.Context, since time.Time, limit int) ([
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var out []store.AuditEntry
-	for i := len(l.audit) - 1; i >= 0 && len(out) < limit; i-- {
+	for i := len(l.audit) - 1; i >= 0 && (limit <= 0 || len(out) < limit); i-- {
 		if !l.audit[i].At.Before(since) {
 			out = append(out, l.audit[i])
 		}
@@ -279,9 +329,11 @@ type killable struct {
 // and the platform that change something. crash_test.go kills at each of them.
 const (
 	stepFirstSeen = "first seen"
+	stepHolds     = "holds" // the read of a digest's holds, once for all its channels
 	stepClaim     = "claim"
 	stepPost      = "post"
 	stepMark      = "mark"
+	stepRecord    = "record" // a slot settled without a claim: held, or missed
 )
 
 // A killPoint is where a process dies, as by SIGKILL: at a step of one channel's path, before
@@ -327,13 +379,15 @@ func (k *killSwitch) killed() bool {
 	return k.dead
 }
 
-// reach is called before and after each step of a process's path in channels: it kills the
-// process when that is its kill point, and reports whether the process is dead. Dead before a
-// call, the call must not happen; dead after it, its answer is lost.
+// reach is called before and after each step of a process's path in channels, or in every
+// channel of a digest when none is named: it kills the process when that is its kill point,
+// and reports whether the process is dead. Dead before a call, the call must not happen; dead
+// after it, its answer is lost.
 func (k *killSwitch) reach(step string, after bool, channels ...string) bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if p := k.point; !k.dead && p != nil && p.step == step && p.after == after && slices.Contains(channels, p.channel) {
+	if p := k.point; !k.dead && p != nil && p.step == step && p.after == after &&
+		(len(channels) == 0 || slices.Contains(channels, p.channel)) {
 		k.dead = true
 		close(k.hit)
 	}
@@ -388,8 +442,37 @@ func (k killable) Release(ctx context.Context, s store.Slot, o string) error {
 }
 
 func (k killable) Record(ctx context.Context, s store.Slot, out store.Outcome, now time.Time) error {
+	if k.dead.reach(stepRecord, false, s.Channel) {
+		return errKilled
+	}
+	err := k.Ledger.Record(ctx, s, out, now)
+	if k.dead.reach(stepRecord, true, s.Channel) {
+		return errKilled
+	}
+	return err
+}
+
+func (k killable) Holds(ctx context.Context, digest string) ([]store.Hold, error) {
+	if k.dead.reach(stepHolds, false) {
+		return nil, errKilled
+	}
+	hs, err := k.Ledger.Holds(ctx, digest)
+	if k.dead.reach(stepHolds, true) {
+		return nil, errKilled
+	}
+	return hs, err
+}
+
+func (k killable) PutHold(ctx context.Context, h store.Hold) error {
 	if k.dead.killed() {
 		return errKilled
 	}
-	return k.Ledger.Record(ctx, s, out, now)
+	return k.Ledger.PutHold(ctx, h)
+}
+
+func (k killable) DropHold(ctx context.Context, digest, skip string) (*store.Hold, error) {
+	if k.dead.killed() {
+		return nil, errKilled
+	}
+	return k.Ledger.DropHold(ctx, digest, skip)
 }

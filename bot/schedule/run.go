@@ -20,6 +20,9 @@ type run struct {
 	// catchUp holds the channels still to catch up, each with the slots it is owed that the
 	// loop did not dispatch; one whose ledger lookup fails is tried again at the next wake.
 	catchUp map[channelKey]owed
+	// unread: the holds of a digest with slots due could not be read at the last wake, so its
+	// slots wait, undispatched, for the next.
+	unread bool
 }
 
 // owed is the span of a channel's slots that catch-up looks at: from the channel's first-seen
@@ -30,8 +33,10 @@ type owed struct{ since, until time.Time }
 // that it loaded each digest for each channel, unless an earlier run or a replica did: the
 // moment a channel is owed its digest's slots from. Then it catches up: in each channel, the
 // latest slot missed since that moment within the digest's catch-up window is posted (Late),
-// and older ones are recorded Skipped. On cancellation it claims nothing more, gives posts under
-// way a few seconds, releases what it still holds and returns nil.
+// and older ones are recorded Skipped. A slot that a moderator's hold covers (a pause, a
+// skipped date: see Hold) is recorded Skipped with the hold's reason, whether due or missed, and
+// is never posted. On cancellation it claims nothing more, gives posts under way a few seconds,
+// releases what it still holds and returns nil.
 func (s *Scheduler) Run(ctx context.Context) error {
 	if s.posters == nil {
 		return errors.New("schedule: a scheduler without posters reads status only")
@@ -180,6 +185,7 @@ func (s *Scheduler) catchUpAll(r *run, now time.Time) {
 	planned := map[channelKey]bool{}
 	for _, d := range s.plan() {
 		failed, firstErr := 0, error(nil)
+		holds := s.holdsOnce(r.stop, d)
 		for _, channel := range d.Channels {
 			k := channelKey{d.Name, d.Platform, channel}
 			planned[k] = true
@@ -187,7 +193,7 @@ func (s *Scheduler) catchUpAll(r *run, now time.Time) {
 			if !ok {
 				continue
 			}
-			if err := s.catchUp(r, d, channel, span, now); err != nil {
+			if err := s.catchUp(r, d, channel, span, now, holds); err != nil {
 				failed++
 				firstErr = cmp.Or(firstErr, err)
 				continue
@@ -207,7 +213,9 @@ func (s *Scheduler) catchUpAll(r *run, now time.Time) {
 
 // catchUp dispatches the slots a channel of d is owed and missed: those after its last slot in
 // the ledger, none before the channel's first-seen moment, and none older than maxLookback.
-func (s *Scheduler) catchUp(r *run, d bot.Digest, channel string, span owed, now time.Time) error {
+// holds reads d's holds, once for all its channels.
+func (s *Scheduler) catchUp(r *run, d bot.Digest, channel string, span owed, now time.Time,
+	holds func() (holdSet, error)) error {
 	from := later(span.since.Add(-time.Nanosecond), span.until.Add(-maxLookback))
 	if next := d.Schedule.Next(from); next.IsZero() || next.After(span.until) {
 		return nil // no slot since the channel was first seen: nothing to look up
@@ -226,24 +234,47 @@ func (s *Scheduler) catchUp(r *run, d bot.Digest, channel string, span owed, now
 	default:
 		from = later(from, last.At)
 	}
-	s.dispatch(r, d, channel, d.Schedule.Between(from, span.until, maxMissed), now, unmarked)
+	slots := d.Schedule.Between(from, span.until, maxMissed)
+	if len(slots) == 0 {
+		return nil
+	}
+	held, err := holds()
+	if err != nil {
+		return err
+	}
+	s.dispatch(r, d, channel, slots, now, unmarked, held)
 	return nil
 }
 
-// dispatchDue starts the slots that came due since the last wake.
+// dispatchDue starts the slots that came due since the last wake, with the holds the ledger
+// has on their digest now. A digest whose holds cannot be read dispatches nothing, since any
+// slot of it may be held: its cursor stays, and the next wake, within recheckEvery, dispatches
+// its slots then, posting the latest within the catch-up window as catch-up does.
 func (s *Scheduler) dispatchDue(r *run, now time.Time) {
+	r.unread = false
 	for _, d := range s.plan() {
 		s.mu.Lock()
 		from, ok := s.cursor[d.Name]
-		if ok { // else replanned away meanwhile
-			s.cursor[d.Name] = now
-		}
 		s.mu.Unlock()
-		if !ok {
+		if !ok { // replanned away meanwhile
 			continue
 		}
 		slots := d.Schedule.Between(later(from, now.Add(-maxLookback)), now, maxMissed)
-		if len(slots) == 0 {
+		var holds holdSet
+		if len(slots) > 0 {
+			var err error
+			if holds, err = s.holdsOf(r.stop, d); err != nil {
+				r.unread = true
+				s.log.Warn("reading a digest's holds failed; its slots wait until they are read", "digest", d.Name, "err", err)
+				continue
+			}
+		}
+		s.mu.Lock()
+		if _, ok = s.cursor[d.Name]; ok {
+			s.cursor[d.Name] = now
+		}
+		s.mu.Unlock()
+		if !ok || len(slots) == 0 {
 			continue
 		}
 		since := s.firstSeen(d)
@@ -253,7 +284,7 @@ func (s *Scheduler) dispatchDue(r *run, now time.Time) {
 			}
 			// Nothing from before the channel was first seen.
 			due := slots[sort.Search(len(slots), func(j int) bool { return !slots[j].Before(since[i]) }):]
-			s.dispatch(r, d, channel, due, now, time.Time{})
+			s.dispatch(r, d, channel, due, now, time.Time{}, holds)
 		}
 	}
 }
@@ -269,18 +300,22 @@ func (s *Scheduler) firstSeen(d bot.Digest) []time.Time {
 	return since
 }
 
-// dispatch starts a channel's slots. Only the latest one still within the catch-up window is
-// posted: a channel back from a downtime gets one digest, never a burst of them.
-func (s *Scheduler) dispatch(r *run, d bot.Digest, channel string, slots []time.Time, now, unmarked time.Time) {
+// dispatch starts a channel's slots. Only the latest one still within the catch-up window that
+// no hold covers is posted: a channel back from a downtime gets one digest, never a burst of
+// them. The others are settled, a held one with its hold's reason; a slot settled without a
+// claim is marked by Record, so it is never claimed, here or elsewhere.
+func (s *Scheduler) dispatch(r *run, d bot.Digest, channel string, slots []time.Time, now, unmarked time.Time, holds holdSet) {
 	latest := -1
 	for i, at := range slots {
-		if now.Sub(at) <= catchUpWindow(d) {
+		if now.Sub(at) <= catchUpWindow(d) && holds.reason(at) == "" {
 			latest = i
 		}
 	}
 	for i, at := range slots {
 		j := s.newJob(d, channel, at)
-		if i != latest {
+		if reason := holds.reason(at); reason != "" {
+			j.missed, j.claimed, j.reason = true, at.Equal(unmarked), reason
+		} else if i != latest {
 			j.missed, j.claimed = true, at.Equal(unmarked)
 			j.reason = "missed by more than the catch-up window"
 			if latest >= 0 {
@@ -291,7 +326,9 @@ func (s *Scheduler) dispatch(r *run, d bot.Digest, channel string, slots []time.
 	}
 }
 
-// recheck claims again the slots other processes held when this one looked.
+// recheck claims again the slots other processes held when this one looked, with their
+// digest's holds as the ledger has them now: a slot a hold covers is settled, not posted. When
+// the holds cannot be read, the digest's slots wait for the next recheck.
 func (s *Scheduler) recheck(r *run, now time.Time) {
 	var due []slotKey
 	s.mu.Lock()
@@ -309,6 +346,8 @@ func (s *Scheduler) recheck(r *run, now time.Time) {
 	// Each digest's channels as a set: a fan-out to thousands of channels can leave thousands of
 	// slots to recheck.
 	channels := map[string]map[string]bool{}
+	holds := map[string]func() (holdSet, error){}
+	unread := map[string]error{}
 	for _, k := range due {
 		d, ok := s.digestNamed(k.digest)
 		if ok && channels[d.Name] == nil {
@@ -317,6 +356,7 @@ func (s *Scheduler) recheck(r *run, now time.Time) {
 				set[c] = true
 			}
 			channels[d.Name] = set
+			holds[d.Name] = s.holdsOnce(r.stop, d)
 		}
 		if !ok || d.Platform != k.platform || !channels[d.Name][k.channel] {
 			s.mu.Lock()
@@ -324,12 +364,22 @@ func (s *Scheduler) recheck(r *run, now time.Time) {
 			s.mu.Unlock()
 			continue
 		}
+		held, err := holds[d.Name]()
+		if err != nil {
+			unread[d.Name] = err // pending still: claimed again at the next recheck
+			continue
+		}
 		j := s.newJob(d, k.channel, time.Unix(k.at, 0))
 		j.retake = true
-		if now.After(j.deadline) {
+		if reason := held.reason(j.slot.At); reason != "" {
+			j.missed, j.claimed, j.reason = true, true, reason
+		} else if now.After(j.deadline) {
 			j.missed, j.claimed, j.reason = true, true, "missed by more than the catch-up window"
 		}
 		s.spawn(r, j)
+	}
+	for name, err := range unread {
+		s.log.Warn("reading a digest's holds failed; its slots held elsewhere are claimed again later", "digest", name, "err", err)
 	}
 }
 
@@ -351,12 +401,12 @@ func (s *Scheduler) spawn(r *run, j job) {
 	})
 }
 
-// untilNext is how long the loop may sleep: until the next slot, a recheck or a retried
-// catch-up, and never more than wakeAtLeast.
+// untilNext is how long the loop may sleep: until the next slot, a recheck, a retried catch-up
+// or a retried read of holds, and never more than wakeAtLeast.
 func (s *Scheduler) untilNext(r *run, now time.Time) time.Duration {
 	wait := wakeAtLeast
 	s.mu.Lock()
-	if len(r.catchUp) > 0 || len(s.loaded) > 0 {
+	if len(r.catchUp) > 0 || len(s.loaded) > 0 || r.unread {
 		wait = recheckEvery
 	}
 	s.mu.Unlock()
@@ -382,8 +432,9 @@ func (s *Scheduler) digestNamed(name string) (bot.Digest, bool) {
 	return bot.Digest{}, false
 }
 
-// Prune deletes slots and audit entries older than olderThan from the ledger; Run calls it
-// daily when Config.Retention is set. It refuses less than a week, which catch-up still reads.
+// Prune deletes slots and audit entries older than olderThan from the ledger, and holds over by
+// then (store.Ledger.Prune); Run calls it daily when Config.Retention is set. It refuses less
+// than a week, which catch-up still reads.
 func (s *Scheduler) Prune(ctx context.Context, olderThan time.Duration) (int64, error) {
 	if olderThan < minRetention {
 		return 0, fmt.Errorf("schedule: retention %s is shorter than %s", olderThan, minRetention)

@@ -75,8 +75,8 @@ type Config struct {
 	Clock   Clock        // nil: SystemClock
 	Limits  map[string]Limit
 	// Retention, when set, makes Run prune the ledger daily of slots and audit entries older
-	// than it: at least a week, longer than catch-up ever looks back. First-seen moments stay,
-	// so pruning never makes a digest new again.
+	// than it, and of holds over by then: at least a week, longer than catch-up ever looks
+	// back. First-seen moments stay, so pruning never makes a digest new again.
 	Retention time.Duration
 	// Observer is told how slots end, for metrics; nil for none.
 	Observer Observer

@@ -15,6 +15,8 @@ import (
 // PostNow posts digest name (every digest when name is "") as the slot of the current minute,
 // through the ledger: a second call within the minute, here or on another replica, posts
 // nothing and reports the channels as Already. The call and its outcome go to the audit trail.
+// It posts whatever the digest's holds: a moderator's explicit order outranks a pause or a
+// skipped date, which hold back scheduled slots only.
 func (s *Scheduler) PostNow(ctx context.Context, name, actor string) (bot.NowResult, error) {
 	if s.posters == nil {
 		return bot.NowResult{}, errors.New("this briefbot only reads the ledger and never posts: " +
@@ -83,6 +85,12 @@ func (s *Scheduler) audit(ctx context.Context, actor, name string, res bot.NowRe
 	} else if len(res.Posted) == 0 {
 		outcome = "ok: already posted this minute"
 	}
+	s.writeAudit(ctx, actor, action, outcome)
+}
+
+// writeAudit appends an admin action to the audit trail, even when ctx was cancelled since: the
+// action took effect. A failure is logged, not returned, for the same reason.
+func (s *Scheduler) writeAudit(ctx context.Context, actor, action, outcome string) {
 	e := store.AuditEntry{At: s.clock.Now(), Actor: actor, Action: action, Outcome: outcome}
 	if err := s.ledger.Audit(context.WithoutCancel(ctx), e); err != nil {
 		s.log.Error("audit entry not written", "actor", actor, "action", action, "err", err)
@@ -90,19 +98,26 @@ func (s *Scheduler) audit(ctx context.Context, actor, name string, res bot.NowRe
 }
 
 // Status reports every digest's standing in each of its channels, from the ledger, so that it
-// covers what every replica did.
+// covers what every replica did. A channel's Next is its next run that no hold covers: after a
+// pause with an end, the first run on or after that date; zero while the digest is paused
+// without one, which /digest status tells from the digest's Holds.
 func (s *Scheduler) Status(ctx context.Context) ([]bot.ChannelStatus, error) {
 	now := s.clock.Now()
 	var out []bot.ChannelStatus
 	for _, d := range s.plan() {
 		zone := d.Schedule.Zone()
+		holds, err := s.holdsOf(ctx, d)
+		if err != nil {
+			return nil, fmt.Errorf("status of %s: %w", d.Name, err)
+		}
+		next := holds.next(d.Schedule, now)
 		for _, channel := range d.Channels {
 			last, lastFailed, err := s.ledger.Last(ctx, d.Name, d.Platform, channel)
 			if err != nil {
 				return nil, fmt.Errorf("status of %s in %s:%s: %w", d.Name, d.Platform, channel, err)
 			}
 			st := bot.ChannelStatus{Digest: d.Name, Platform: d.Platform, Channel: channel, Zone: zone}
-			if next := d.Schedule.Next(now); !next.IsZero() {
+			if !next.IsZero() {
 				st.Next = next.In(zone)
 			}
 			if last != nil {

@@ -26,6 +26,10 @@ func testLedger(t *testing.T, fresh backend) {
 		{"first seen after an upgrade", testFirstSeenUpgrade},
 		{"one first-seen moment wins", testOneFirstSeenWins},
 		{"prune", testPrune},
+		{"holds", testHolds},
+		{"holds seen by every replica", testHoldsReplicas},
+		{"prune holds", testPruneHolds},
+		{"holds read-only", testHoldsReadOnly},
 		{"role leases", testRoleLeases},
 		{"audit", testAudit},
 		{"versions", testVersions},
@@ -430,7 +434,10 @@ func testFirstSeenUpgrade(t *testing.T, fresh backend) {
 		t.Fatal(err)
 	}
 	db := rawDB(l)
-	for _, q := range []string{`DROP TABLE store_health`, `DROP TABLE first_seen`, `DELETE FROM schema_version WHERE version >= 3`} {
+	for _, q := range []string{
+		`DROP TABLE digest_holds`, `DROP TABLE store_health`, `DROP TABLE first_seen`,
+		`DELETE FROM schema_version WHERE version >= 3`,
+	} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("back to the schema before first-seen moments: %s: %v", q, err)
 		}

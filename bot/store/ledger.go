@@ -19,6 +19,9 @@ type sqlLedger struct {
 	// the caller passes; see the package doc.
 	serverClock bool
 	leases      leaseStatements
+	// noHolds: opened read-only on a schema from before holds (holdsSchema), which OpenReadOnly
+	// never migrates. The briefbot that keeps it recorded none.
+	noHolds bool
 }
 
 var _ Ledger = (*sqlLedger)(nil)

@@ -40,6 +40,17 @@ var (
 //go:embed migrations
 var migrations embed.FS
 
+// schemaVersion is the number of the last migration applied to the database q reads.
+func schemaVersion(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (int, error) {
+	var have int
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&have); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return have, nil
+}
+
 func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 	names, err := fs.Glob(migrations, "migrations/"+d.name+"/*.sql")
 	if err != nil {
@@ -58,9 +69,9 @@ func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	var have int
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&have); err != nil {
-		return fmt.Errorf("migrate: read schema version: %w", err)
+	have, err := schemaVersion(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	if have > len(names) {
 		// A newer briefbot migrated this database; writing with older statements could

@@ -241,6 +241,20 @@ func (r *reopeningLedger) Prune(ctx context.Context, cutoff time.Time) (n int64,
 	return n, err
 }
 
+func (r *reopeningLedger) PutHold(ctx context.Context, h Hold) error {
+	return r.use(ctx, func(l *sqlLedger) error { return l.PutHold(ctx, h) })
+}
+
+func (r *reopeningLedger) DropHold(ctx context.Context, digest, skip string) (h *Hold, err error) {
+	err = r.use(ctx, func(l *sqlLedger) error { h, err = l.DropHold(ctx, digest, skip); return err })
+	return h, err
+}
+
+func (r *reopeningLedger) Holds(ctx context.Context, digest string) (out []Hold, err error) {
+	err = r.use(ctx, func(l *sqlLedger) error { out, err = l.Holds(ctx, digest); return err })
+	return out, err
+}
+
 func (r *reopeningLedger) Lease(ctx context.Context, role, owner string, ttl time.Duration, now time.Time) (held bool, err error) {
 	err = r.use(ctx, func(l *sqlLedger) error { held, err = l.Lease(ctx, role, owner, ttl, now); return err })
 	return held, err

@@ -299,6 +299,7 @@ const keepVersions = 2
 // and the count stays true. Claimed slots never marked stay whatever their age: a holder may
 // still be posting, and the row keeps the Prior a later claimant needs.
 func (l *sqlLedger) Prune(ctx context.Context, cutoff time.Time) (int64, error) {
+	date := cutoff.UTC().Format(time.DateOnly)
 	tx, err := l.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("store: prune: %w", err)
@@ -307,13 +308,15 @@ func (l *sqlLedger) Prune(ctx context.Context, cutoff time.Time) (int64, error) 
 	var total int64
 	for _, del := range []struct {
 		query string
-		arg   int64
+		arg   any
 	}{
 		{`DELETE FROM slots WHERE result IS NOT NULL AND at < $1`, cutoff.Unix()},
 		{`DELETE FROM audit WHERE at < $1`, cutoff.UnixMilli()},
 		{`DELETE FROM briefing_versions WHERE seen_at < $1 AND id NOT IN (
 			SELECT newer.id FROM briefing_versions newer WHERE newer.briefing = briefing_versions.briefing
 			ORDER BY newer.seen_at DESC, newer.id DESC LIMIT ` + fmt.Sprint(keepVersions) + `)`, cutoff.UnixMilli()},
+		{`DELETE FROM digest_holds WHERE kind = '` + holdSkip + `' AND date < $1`, date},
+		{`DELETE FROM digest_holds WHERE kind = '` + holdPause + `' AND until <> '' AND until < $1`, date},
 	} {
 		res, err := tx.ExecContext(ctx, del.query, del.arg)
 		if err != nil {

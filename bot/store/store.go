@@ -1,7 +1,7 @@
 // Package store is briefbot's ledger: which digest slots were claimed, by whom, and how each
-// ended; when a running bot first loaded each digest for each channel; one-holder leases for
-// roles such as the Discord gateway; the audit trail of admin actions and reloads; and the
-// versions of each briefing seen. SQLite (pure Go, the embedded default) and PostgreSQL (for
+// ended; when a running bot first loaded each digest for each channel; moderators' holds on
+// digests (pauses and skipped dates); one-holder leases for roles such as the Discord gateway;
+// the audit trail of admin actions and reloads; and the versions of each briefing seen. SQLite (pure Go, the embedded default) and PostgreSQL (for
 // replicas) implement one interface, held to one conformance suite.
 //
 // # Clocks
@@ -15,7 +15,8 @@
 // PostgreSQL ledger opened with TrustCallerClock takes the callers' now for leases instead, for
 // tests that drive time. SQLite, on one machine, always takes the caller's: the processes that
 // share its file share the machine's clock. The other times a ledger keeps (when a slot was
-// marked, first-seen moments, audit entries) are records, and stay the caller's.
+// marked, first-seen moments, when a hold was said, audit entries) are records, and stay the
+// caller's.
 //
 // # Faults
 //
@@ -96,6 +97,17 @@ type Version struct {
 	Content  []byte // the briefing file as loaded, so that a later version can be compared
 }
 
+// A Hold is a moderator's word that a digest is not to post: its pause (Skip "") or the skip of
+// one date. Dates are days of the digest's own zone, written "2026-12-25": the ledger stores
+// and compares them, the scheduler, which knows the zone, says which slots they cover.
+type Hold struct {
+	Digest string
+	Skip   string    // the date skipped; "" for the pause
+	Until  string    // the date the pause ends; "" until resumed, and for a skip
+	By     string    // who said it: "slack:U1", "discord:1234", "shell"
+	At     time.Time // when; kept to the millisecond
+}
+
 // ErrNotHeld is returned by Renew, Mark and Release when the caller does not hold the lease
 // (it expired and another owner took it, or it was never taken).
 var ErrNotHeld = errors.New("store: lease not held")
@@ -142,8 +154,22 @@ type Ledger interface {
 	// returns how many rows went. Claimed slots never marked stay. Briefing versions first seen
 	// before cutoff go too, except each briefing's two newest, which /changes compares.
 	// First-seen moments always stay: one per channel a digest ever had, and a digest whose
-	// moment went would be new again, owed nothing it missed.
+	// moment went would be new again, owed nothing it missed. Holds that are over go: skips of
+	// a date before cutoff's, and pauses whose Until is before it (dates are compared with
+	// cutoff's UTC date: a retention of days dwarfs how far zones differ); a pause without an
+	// end stays until it is dropped.
 	Prune(ctx context.Context, cutoff time.Time) (int64, error)
+
+	// PutHold records h: a pause (Skip "") replaces its digest's pause, a skip replaces the
+	// same date's skip. Dates are written "2006-01-02"; a hold with both Skip and Until, or no
+	// digest, is refused.
+	PutHold(ctx context.Context, h Hold) error
+	// DropHold deletes digest's pause (skip "") or its skip of the date skip, and returns what
+	// it deleted; nil when there was none.
+	DropHold(ctx context.Context, digest, skip string) (*Hold, error)
+	// Holds lists the holds recorded for digest ("" for every digest), whether or not their
+	// dates are over: by digest, each one's pause first, then its skips by date.
+	Holds(ctx context.Context, digest string) ([]Hold, error)
 
 	// Lease takes or renews a one-holder role (such as "discord-gateway") for owner until
 	// now+ttl. It reports whether owner holds it; another owner holds it until its lease

@@ -123,6 +123,26 @@ type Digest struct {
 	// CatchUp is how late a missed slot is still posted, and how long a failing post is retried
 	// before its slot is marked Failed; 0 for the scheduler's default.
 	CatchUp time.Duration
+	// Closed says whether the digest rests on date, a day of its zone written 2006-01-02, and
+	// why: "skip_dates", "Christmas Day (us)", "Office closed (closures.ics)". The config's
+	// skip_dates, skip_holidays and calendar make it; nil rests on no day. A slot on a closed
+	// date is recorded skipped with the reason, and never caught up.
+	Closed func(date string) (why string, closed bool)
+	// Thread: post a headline in the channel and the digest in its thread (bot.ThreadPoster).
+	Thread bool
+	// Mention is a role (Discord) or user group (Slack) id that each post pings; "" for none.
+	Mention string
+	// OnlyWhenChanged: a slot whose briefing version is the one the channel last received is
+	// recorded skipped ("no change since the last digest") instead of posted.
+	OnlyWhenChanged bool
+}
+
+// ClosedOn is d.Closed for the day of at in d's zone; false when d has no Closed.
+func (d Digest) ClosedOn(at time.Time) (why string, closed bool) {
+	if d.Closed == nil {
+		return "", false
+	}
+	return d.Closed(at.In(d.Schedule.Zone()).Format(time.DateOnly))
 }
 
 // Key is the delivery key of the digest's slot at: the digest's name and the slot's Unix time,
@@ -192,4 +212,29 @@ type Digests interface {
 type AuditLine struct {
 	At                     time.Time
 	Actor, Action, Outcome string
+}
+
+// ThreadOf splits r, d's post for day (the slot's local date), into a Thread: the headline
+// carries the title, the briefing's opening paragraph and the mention, so that the channel
+// reads the gist and whoever is pinged is pinged once; the detail is the whole digest.
+func (d Digest) ThreadOf(r Reply, day time.Time) Thread {
+	head := Reply{
+		Title:    r.Title,
+		Briefing: r.Briefing,
+		Footer:   "The full digest is in the thread.",
+		Mention:  r.Mention,
+	}
+	for _, b := range r.Blocks {
+		if b.Kind == Paragraph {
+			head.Blocks = []Block{b}
+			break
+		}
+	}
+	detail := r
+	detail.Mention = ""
+	return Thread{
+		Title:  d.Name + ", " + day.Format("Monday 2 January 2006"),
+		Head:   head,
+		Detail: detail,
+	}
 }

@@ -26,6 +26,10 @@ type Reply struct {
 	// Suggestions are what the asker may have meant, for an answer that found nothing.
 	Suggestions []string
 	Actions     []Action
+	// Mention is the one role (Discord) or user group (Slack) id that a digest's post pings, from
+	// its config: the post names it and allows that mention alone. An answer to a command never
+	// sets it, so that nothing typed can ping anyone.
+	Mention string
 }
 
 // Status says how a request went; the shell turns it into an exit status.

@@ -18,6 +18,7 @@ const (
 	ChoiceOption                     // one of Choices
 	DigestOption                     // a configured digest
 	CommandOption                    // one of the engine's commands, as /help explains it
+	DateOption                       // a day, written 2026-12-25; typed "until 2026-12-25" too
 )
 
 // An Option is one argument of a command.
@@ -103,11 +104,16 @@ func (c Command) Hint() string {
 // UmbrellaName is the one command that reaches every other.
 const UmbrellaName = "briefbot"
 
-// Digest actions.
+// Digest actions. Pause, resume, skip and unskip change what the scheduler posts, as now does:
+// they are for admins.
 const (
 	DigestPreview = "preview"
 	DigestNow     = "now"
 	DigestStatus  = "status"
+	DigestPause   = "pause"
+	DigestResume  = "resume"
+	DigestSkip    = "skip"
+	DigestUnskip  = "unskip"
 )
 
 var briefingOption = Option{Name: "briefing", Description: "Which briefing (default: the configured one)", Kind: BriefingOption}
@@ -169,11 +175,12 @@ func commandTable() []Command {
 		},
 		{
 			Name:        "digest",
-			Description: "Preview today's digest, post it now (admins), or see next runs",
+			Description: "Preview a digest or see its next runs; post it now, pause it, resume it or skip a day",
 			Options: []Option{
-				{Name: "action", Description: "preview, now or status", Kind: ChoiceOption,
-					Choices: []string{DigestPreview, DigestNow, DigestStatus}},
+				{Name: "action", Description: "preview, now, status, pause, resume, skip or unskip", Kind: ChoiceOption,
+					Choices: []string{DigestPreview, DigestNow, DigestStatus, DigestPause, DigestResume, DigestSkip, DigestUnskip}},
 				{Name: "name", Description: "Which digest (default: every one)", Kind: DigestOption},
+				{Name: "date", Description: "pause: the day it posts again (none: until resumed); skip, unskip: the day", Kind: DateOption},
 			},
 			Admin:  true,
 			Slow:   true,

@@ -7,21 +7,134 @@ import (
 )
 
 func (e *Engine) digest(ctx context.Context, req Request) Reply {
-	switch strings.ToLower(req.Option("action")) {
+	action := strings.ToLower(req.Option("action"))
+	switch action {
 	case "", DigestPreview:
 		return e.digestPreview(req)
-	case DigestNow:
-		if !e.IsAdmin(req.Caller) {
-			return Reply{Status: Forbidden, Private: true, Title: "Only admins can post the digest",
-				Blocks: []Block{{Kind: Paragraph, Text: "Who may: " + e.access[req.Caller.Platform].who() +
-					". Anyone can see it privately with /digest preview."}}}
-		}
-		return e.digestNow(ctx, req)
 	case DigestStatus:
 		return e.digestStatus(ctx, req)
 	}
+	if !e.IsAdmin(req.Caller) {
+		what := "post the digest"
+		if action != DigestNow {
+			what = action + " a digest"
+		}
+		return Reply{Status: Forbidden, Private: true, Title: "Only admins can " + what,
+			Blocks: []Block{{Kind: Paragraph, Text: "Who may: " + e.access[req.Caller.Platform].who() +
+				". Anyone can see it privately with /digest preview, and its next runs with /digest status."}}}
+	}
+	switch action {
+	case DigestNow:
+		return e.digestNow(ctx, req)
+	case DigestPause, DigestResume, DigestSkip, DigestUnskip:
+		return e.digestHold(ctx, req, action)
+	}
 	return Reply{Status: Invalid, Private: true, Title: "Unknown digest action",
-		Blocks: []Block{{Kind: Paragraph, Text: "Use /digest preview, /digest now or /digest status."}}}
+		Blocks: []Block{{Kind: Paragraph, Text: "Use /digest preview, now, status, pause, resume, skip or unskip."}}}
+}
+
+// digestHold pauses, resumes, skips a day of or unskips the digest the request names; with
+// only one digest configured, the name may be left out.
+func (e *Engine) digestHold(ctx context.Context, req Request, action string) Reply {
+	d, bad := e.configuredDigest(req)
+	if bad != nil {
+		return *bad
+	}
+	if d == nil {
+		all := e.digests.Digests()
+		if len(all) != 1 {
+			return Usage("Name the digest to "+action, "/digest "+action+" "+all[0].Name+holdExample(action))
+		}
+		d = &all[0]
+	}
+	date := req.Option("date")
+	if date == "" && (action == DigestSkip || action == DigestUnskip) {
+		return Usage("Name the day to "+action, "/digest "+action+" "+d.Name+holdExample(action))
+	}
+	if date != "" && action == DigestResume {
+		return Usage("Resume takes no date: it posts again from the next run", "/digest resume "+d.Name)
+	}
+	actor := req.Caller.Actor()
+	var err error
+	var r Reply
+	switch action {
+	case DigestPause:
+		err = e.digests.Hold(ctx, Hold{Digest: d.Name, Until: date, By: actor})
+		r.Title = "Digest " + d.Name + " paused"
+		if date != "" {
+			r.Title += " until " + date
+		}
+	case DigestSkip:
+		err = e.digests.Hold(ctx, Hold{Digest: d.Name, Skip: date, By: actor})
+		r.Title = "Digest " + d.Name + " skips " + date
+	default:
+		skip := ""
+		if action == DigestUnskip {
+			skip = date
+		}
+		var was bool
+		was, err = e.digests.Unhold(ctx, d.Name, skip, actor)
+		switch {
+		case action == DigestResume && was:
+			r.Title = "Digest " + d.Name + " resumed"
+		case action == DigestResume:
+			r.Title = "Digest " + d.Name + " was not paused"
+		case was:
+			r.Title = "Digest " + d.Name + " posts on " + date + " again"
+		default:
+			r.Title = "Digest " + d.Name + " did not skip " + date
+		}
+	}
+	if err != nil {
+		return Reply{Status: Invalid, Private: true, Title: "The digest was not changed",
+			Blocks: []Block{{Kind: Paragraph, Text: sentence(err.Error())}}}
+	}
+	r.Private = true
+	r.Blocks = append(r.Blocks, e.nextRunBlocks(ctx, *d)...)
+	return r
+}
+
+// holdExample is what follows a digest's name in an example of action.
+func holdExample(action string) string {
+	switch action {
+	case DigestPause:
+		return " until 2027-01-04"
+	case DigestSkip, DigestUnskip:
+		return " 2026-12-25"
+	}
+	return ""
+}
+
+// nextRunBlocks say when d posts next, after a change to its holds: what the moderator who made
+// it wants to see at once.
+func (e *Engine) nextRunBlocks(ctx context.Context, d Digest) []Block {
+	all, err := e.digests.Status(ctx)
+	if err != nil {
+		return nil
+	}
+	for _, st := range all {
+		if st.Digest != d.Name {
+			continue
+		}
+		if st.Next.IsZero() {
+			return []Block{{Kind: Paragraph, Text: "No next run until it is resumed: /digest resume " + d.Name + "."}}
+		}
+		text := "Next run: "
+		return []Block{{Kind: Paragraph, Text: text + ".", Times: []Stamp{{At: st.Next, Zone: st.Zone, Pos: len(text)}}}}
+	}
+	return nil
+}
+
+// sentence is an error's text as an answer shows it: a capital first, a full stop last.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }
 
 // configuredDigest is the digest /digest now and status act on: the one the request names, or
@@ -127,14 +240,33 @@ func (e *Engine) digestStatus(ctx context.Context, req Request) Reply {
 		return Reply{Status: Invalid, Private: true, Title: "The ledger cannot be read now",
 			Blocks: []Block{{Kind: Paragraph, Text: "Try again in a moment."}}}
 	}
+	name := ""
+	if d != nil {
+		name = d.Name
+	}
+	holds, err := e.digests.Holds(ctx, name)
+	if err != nil {
+		return Reply{Status: Invalid, Private: true, Title: "The ledger cannot be read now",
+			Blocks: []Block{{Kind: Paragraph, Text: "Try again in a moment."}}}
+	}
+	paused := map[string]bool{}
+	for _, h := range holds {
+		paused[h.Digest] = paused[h.Digest] || h.Skip == ""
+	}
 	r := Reply{Private: true, Title: "Digests"}
 	for _, st := range all {
 		if d != nil && st.Digest != d.Name {
 			continue
 		}
-		text, times := statusLine(st)
+		text, times := statusLine(st, paused[st.Digest])
 		r.Blocks = append(r.Blocks, Block{Kind: Item, Label: st.Digest + " → " + st.Platform + " " + st.Channel,
 			Text: text, Times: times})
+	}
+	if len(holds) > 0 {
+		r.Blocks = append(r.Blocks, Block{Kind: Heading, Text: "Paused and skipped"})
+		for _, h := range holds {
+			r.Blocks = append(r.Blocks, holdBlock(h))
+		}
 	}
 	if lines, err := e.digests.Audit(ctx, 5); err == nil && len(lines) > 0 {
 		r.Blocks = append(r.Blocks, Block{Kind: Heading, Text: "Latest admin actions and reloads"})
@@ -148,13 +280,16 @@ func (e *Engine) digestStatus(ctx context.Context, req Request) Reply {
 
 // statusLine says when a channel's digest runs next and how the last run went. Times are
 // stamps, which the platforms show in each reader's zone and the terminal in the channel's own.
-func statusLine(st ChannelStatus) (string, []Stamp) {
+func statusLine(st ChannelStatus, paused bool) (string, []Stamp) {
 	var sb strings.Builder
 	var times []Stamp
 	at := func(t time.Time) { times = append(times, Stamp{At: t, Zone: st.Zone, Pos: sb.Len()}) }
-	if st.Next.IsZero() {
+	switch {
+	case st.Next.IsZero() && paused:
+		sb.WriteString("paused: no next run until resumed")
+	case st.Next.IsZero():
 		sb.WriteString("no next run")
-	} else {
+	default:
 		sb.WriteString("next ")
 		at(st.Next)
 	}
@@ -174,4 +309,18 @@ func statusLine(st ChannelStatus) (string, []Stamp) {
 		sb.WriteString("; the last post may be doubled: the bot may not read the channel's history")
 	}
 	return sb.String(), times
+}
+
+// holdBlock says what a hold keeps back, who said it and when: "paused until 2027-01-04 by
+// slack:U1 (<when>)", "skips 2026-12-25 (by discord:80351110224678912, <when>)".
+func holdBlock(h Hold) Block {
+	text := "paused until resumed"
+	switch {
+	case h.Skip != "":
+		text = "skips " + h.Skip
+	case h.Until != "":
+		text = "paused until " + h.Until
+	}
+	text += " by " + h.By + " ("
+	return Block{Kind: Item, Label: h.Digest, Text: text + ")", Times: []Stamp{{At: h.At, Pos: len(text)}}}
 }

@@ -62,7 +62,7 @@ func TestHandle(t *testing.T) {
 		{"/pos sovereignty", bot.Answered, false, "Sovereignty", nil},
 		{"/postion sovereignty", bot.Answered, false, "Sovereignty", nil},
 		{"/time", bot.Answered, false, "Timeline", nil},
-		{"/digest now later", bot.Invalid, true, "Too many words", nil},
+		{"/digest now later than usual", bot.Invalid, true, "Too many words", nil},
 		{"/position " + strings.Repeat("x", 5000), bot.NotFound, true, "No issue matches “" + strings.Repeat("x", 59) + "…”", nil},
 		{"/search " + strings.Repeat("zebra ", 30), bot.NotFound, true, "Nothing matches “" + strings.Repeat("zebra ", 9) + "zebra…”", nil},
 	}

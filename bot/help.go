@@ -134,6 +134,8 @@ func (e *Engine) values(platform string, o Option) string {
 	case DigestOption:
 		prefix = "Configured: "
 		list = e.digestNames()
+	case DateOption:
+		return "Written 2026-12-25, in the digest's own time zone; /digest pause morning until 2027-01-04 reads too."
 	case CommandOption:
 		for _, c := range e.commands {
 			list = append(list, e.NameOn(platform, c))

@@ -33,7 +33,7 @@ func TestHelpCommand(t *testing.T) {
 		{"/help search", slack, bot.Answered, "/bb-brief-search <words>", []string{": /bb-brief-search fentanyl\n"}},
 		{"/help bb-brief-search", slack, bot.Answered, "/bb-brief-search <words>", nil},
 		{"/help briefing", member, bot.Answered, "/briefing [section] [briefing]", []string{"In us-mexico-troops: summary, positions, why-the-us-asked", ": /briefing why-the-us-asked\n"}},
-		{"/help digest", member, bot.Answered, "/digest [preview|now|status] [name]", []string{"(parts for admins).", ": /digest\n"}},
+		{"/help digest", member, bot.Answered, "/digest [preview|now|status|pause|resume|skip|unskip] [name] [date]", []string{"(parts for admins).", ": /digest\n"}},
 		{"/help changes", member, bot.Answered, "/changes [briefing]", []string{": /changes\n", ": /changes us-mexico-troops\n"}},
 		{"/help help", member, bot.Answered, "/help [command]", []string{": /help\n"}},
 		{"/help briefbot", slack, bot.Answered, "/bb-briefbot <command>", []string{": /bb-briefbot position military-troop-deployment\n", ": /bb-briefbot search fentanyl\n", ": /bb-briefbot help\n"}},

@@ -3,6 +3,7 @@ package bot
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"briefbot/briefings"
 )
@@ -139,6 +140,7 @@ func (e *Engine) assignPositional(platform string, cmd Command, req *Request, wo
 		}
 		return nil
 	}
+	typed, unpeeled := words, open
 	// Peel values that can only be one option's off the end, last option first.
 	for len(open) > 1 && len(words) > 1 {
 		last := open[len(open)-1]
@@ -149,6 +151,9 @@ func (e *Engine) assignPositional(platform string, cmd Command, req *Request, wo
 		}
 		req.Options[last.Name] = w
 		open, words = open[:len(open)-1], words[:len(words)-1]
+		if last.Kind == DateOption && len(words) > 1 && strings.EqualFold(words[len(words)-1], "until") {
+			words = words[:len(words)-1] // "/digest pause morning until 2027-01-04"
+		}
 	}
 	first := open[0]
 	if len(words) == 1 && !first.Required && !e.exactly(platform, first, words[0], req) {
@@ -162,12 +167,32 @@ func (e *Engine) assignPositional(platform string, cmd Command, req *Request, wo
 		}
 	}
 	switch first.Kind {
-	case ChoiceOption, PartyOption, BriefingOption, DigestOption, CommandOption:
+	case ChoiceOption, PartyOption, BriefingOption, DigestOption, CommandOption, DateOption:
 		if len(words) > 1 {
-			return &UsageError{Reply: Usage("Too many words", e.usageOn(platform, cmd))}
+			return e.inOrder(platform, cmd, req, typed, unpeeled)
 		}
 	}
 	req.Options[first.Name] = strings.Join(words, " ")
+	return nil
+}
+
+// inOrder gives the typed words to the open options one by one, as a Slack or shell user types
+// them, when they cannot be read by their values: a mistyped digest name in "/digest now
+// mornign" is then answered with the closest names, not with the usage. More words than
+// options are still too many.
+func (e *Engine) inOrder(platform string, cmd Command, req *Request, words []string, open []Option) error {
+	if n := len(words); n > 2 && strings.EqualFold(words[n-2], "until") && open[len(open)-1].Kind == DateOption {
+		words = append(slices.Clone(words[:n-2]), words[n-1])
+	}
+	if len(words) > len(open) {
+		return &UsageError{Reply: Usage("Too many words", e.usageOn(platform, cmd))}
+	}
+	for _, o := range open {
+		delete(req.Options, o.Name)
+	}
+	for i, w := range words {
+		req.Options[open[i].Name] = w
+	}
 	return nil
 }
 
@@ -190,6 +215,9 @@ func (e *Engine) exactly(platform string, o Option, w string, req *Request) bool
 		return ok
 	case BriefingOption:
 		return exact(e.lib.Resolver(), w)
+	case DateOption:
+		_, err := time.Parse(time.DateOnly, w)
+		return err == nil
 	case PartyOption, IssueOption, SectionOption:
 		for _, b := range e.topicBriefings(req) {
 			if exact(topicResolver(b, o.Kind), w) {
@@ -264,6 +292,8 @@ func (e *Engine) Complete(req Request, option, typed string, limit int) []Choice
 		ms = b.PartyResolver().Rank(typed, limit)
 	case DigestOption:
 		return e.completeDigest(typed, limit)
+	case DateOption:
+		return e.completeDate(req, typed, limit)
 	case CommandOption:
 		ms = e.names.Rank(strings.TrimPrefix(typed, "/"), limit)
 		out := make([]Choice, 0, len(ms))
@@ -295,6 +325,47 @@ func (e *Engine) completeAcross(kind briefings.TopicKind, typed string, limit in
 			value = briefings.Qualify(f.Briefing, f.Key)
 		}
 		out[i] = Choice{Name: f.Label + " (" + f.Briefing.ID + ")", Value: value}
+	}
+	return out
+}
+
+// completeDate suggests the days the named digest runs next (the only digest, when one is
+// configured), in its zone, that begin with what was typed: a moderator skips a day the digest
+// would post. Without a digest, the days ahead.
+func (e *Engine) completeDate(req Request, typed string, limit int) []Choice {
+	typed = strings.TrimSpace(typed)
+	var d *Digest
+	if e.digests != nil {
+		all := e.digests.Digests()
+		for i := range all {
+			if strings.EqualFold(all[i].Name, req.Option("name")) || len(all) == 1 {
+				d = &all[i]
+			}
+		}
+	}
+	var days []time.Time
+	if d != nil && !d.Schedule.IsZero() {
+		// One run a day: from each run day, on to the first run of a later day.
+		for at := d.Schedule.Next(e.now()); !at.IsZero() && len(days) < 4*limit; {
+			day := at.In(d.Schedule.Zone())
+			days = append(days, day)
+			runs := d.Schedule.RunsFrom(day.AddDate(0, 0, 1), 1)
+			if len(runs) == 0 {
+				break
+			}
+			at = runs[0].At
+		}
+	} else {
+		for i := range 4 * limit {
+			days = append(days, e.now().AddDate(0, 0, i))
+		}
+	}
+	var out []Choice
+	for _, day := range days {
+		date := day.Format(time.DateOnly)
+		if len(out) < limit && strings.HasPrefix(date, typed) {
+			out = append(out, Choice{Name: date + " (" + day.Format("Monday") + ")", Value: date})
+		}
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"strings"
+	"time"
 
 	"briefbot/briefings"
 )
@@ -29,7 +30,7 @@ func noneMatches(what, typed string, suggestions []string) Reply {
 const closestNames = 3
 
 // unknownValue checks the options whose values the engine knows whatever briefing is asked
-// about: a choice and a configured digest. It answers one that names none of them with the
+// about: a choice, a configured digest and a date's form. It answers one that names none of them with the
 // closest, as every topic is answered; nil when every such value is known. The briefing's own
 // topics (issue, party, section) are resolved by the handlers, against the briefing the request
 // names, and /help resolves its command itself, with names as typed on the asker's platform.
@@ -44,6 +45,12 @@ func (e *Engine) unknownValue(req Request) *Reply {
 		switch o.Kind {
 		case ChoiceOption:
 			what, valid = o.Name, o.Choices
+		case DateOption:
+			if _, err := time.Parse(time.DateOnly, q); err != nil {
+				return &Reply{Status: Invalid, Private: true, Title: quote(q) + " is not a date",
+					Blocks: []Block{{Kind: Paragraph, Text: "Write the day as year-month-day: 2026-12-25."}}}
+			}
+			continue
 		case DigestOption:
 			if e.digests == nil {
 				continue // no digest configured: the command says so itself

@@ -143,7 +143,7 @@ func optionSpecOf(o bot.Option) (optionSpec, error) {
 	}
 	s.Description = desc
 	switch o.Kind {
-	case bot.IssueOption, bot.SectionOption, bot.BriefingOption, bot.DigestOption, bot.CommandOption:
+	case bot.IssueOption, bot.SectionOption, bot.BriefingOption, bot.DigestOption, bot.CommandOption, bot.DateOption:
 		s.Autocomplete = true
 	case bot.ChoiceOption:
 		s.Choices, err = choices(o.Choices)

@@ -92,8 +92,11 @@ func TestStartRegistersOnlyWhenChanged(t *testing.T) {
 	if w := byName["search"].Options[0]; w.Autocomplete || len(w.Choices) > 0 || !w.Required {
 		t.Errorf("/search words = %+v, want plain required text", w)
 	}
-	if a := byName["digest"].Options[0]; len(a.Choices) != 3 || a.Choices[0].Value != "preview" {
-		t.Errorf("/digest action = %+v, want the choices preview, now, status", a)
+	if a := byName["digest"].Options[0]; len(a.Choices) != 7 || a.Choices[0].Value != "preview" || a.Choices[6].Value != "unskip" {
+		t.Errorf("/digest action = %+v, want the choices preview, now, status, pause, resume, skip, unskip", a)
+	}
+	if d := byName["digest"].Options[2]; d.Name != "date" || !d.Autocomplete || d.Required {
+		t.Errorf("/digest date = %+v, want an optional date with autocomplete", d)
 	}
 
 	// Again, with the same bot and with a new one (a restart): Discord has them already.

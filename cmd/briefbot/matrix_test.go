@@ -46,8 +46,8 @@ type matrixRow struct {
 	// apply: wantBoth.
 	wantThree, wantDigests, wantBoth string
 	only                             func(s matrixSetup) bool
-	// posts marks /digest now: a second one within the minute posts nothing ("Nothing
-	// posted"), and the shell's ask, which never posts, refuses it.
+	// posts marks the /digest actions that change what is posted (now, pause, resume, skip,
+	// unskip): the shell's ask, which only reads the ledger, refuses them.
 	posts bool
 }
 
@@ -119,8 +119,27 @@ var matrixRows = []matrixRow{
 	{command: "digest", typed: "now", named: named("action", "now"), want: "No digest is configured", wantDigests: "posted", posts: true},
 	{command: "help", typed: "", want: "briefbot"},
 	{command: "help", typed: "position", named: named("command", "position"), want: "<issue> [party] [briefing]"},
-	{command: "help", typed: "digest", named: named("command", "digest"), want: "[preview|now|status] [name]"},
+	{command: "digest", typed: "pause morning until " + holdDay, named: named("action", "pause", "name", "morning", "date", holdDay),
+		want: "Digest morning paused until " + holdDay, only: digestsOnly, posts: true},
+	{command: "digest", typed: "status morning", named: named("action", "status", "name", "morning"), want: "Digests", only: digestsOnly},
+	{command: "digest", typed: "resume morning", named: named("action", "resume", "name", "morning"), want: "Digest morning ", only: digestsOnly, posts: true},
+	{command: "digest", typed: "pause evening", named: named("action", "pause", "name", "evening"), want: "Digest evening paused", only: digestsOnly, posts: true},
+	{command: "digest", typed: "resume evening", named: named("action", "resume", "name", "evening"), want: "Digest evening ", only: digestsOnly, posts: true},
+	{command: "digest", typed: "skip morning " + holdDay, named: named("action", "skip", "name", "morning", "date", holdDay),
+		want: "Digest morning skips " + holdDay, only: digestsOnly, posts: true},
+	{command: "digest", typed: "unskip morning " + holdDay, named: named("action", "unskip", "name", "morning", "date", holdDay),
+		want: "Digest morning ", only: digestsOnly, posts: true},
+	{command: "digest", typed: "pause mornign", named: named("action", "pause", "name", "mornign"),
+		want: "No digest is configured", wantDigests: "No digest matches “mornign”"},
+	{command: "digest", typed: "skip morning 25-12-2026", named: named("action", "skip", "name", "morning", "date", "25-12-2026"),
+		want: "“25-12-2026” is not a date"},
+	{command: "digest", typed: "skip morning", named: named("action", "skip", "name", "morning"),
+		want: "No digest is configured", wantDigests: "Name the day to skip"},
+	{command: "help", typed: "digest", named: named("command", "digest"), want: "[preview|now|status|pause|resume|skip|unskip] [name] [date]"},
 }
+
+// holdDay is a day ahead, for the rows that pause a digest until it or skip it.
+var holdDay = time.Now().AddDate(0, 0, 40).Format(time.DateOnly)
 
 // A matrixSetup is one config the matrix runs under.
 type matrixSetup struct{ three, digests bool }
@@ -152,6 +171,9 @@ func TestCommandMatrix(t *testing.T) {
 						want := c.want
 						if c.posts && s.name == "shell" {
 							want = "The digest could not be posted"
+							if !strings.HasPrefix(c.line, "now") && !strings.HasPrefix(c.line, "digest now") {
+								want = "The digest was not changed"
+							}
 						}
 						if want != "" && !strings.Contains(title, want) {
 							t.Errorf("%s on %s = %q; want a title with %q", c.show(s.typed), s.name, title, want)
@@ -271,8 +293,9 @@ func (b *matrixBot) examples(t *testing.T) []matrixCase {
 				}
 			}
 		}
-		if req.Option("action") == bot.DigestNow {
-			continue // posts: the matrix's own rows try it on every surface
+		switch req.Option("action") {
+		case bot.DigestNow, bot.DigestPause, bot.DigestResume, bot.DigestSkip, bot.DigestUnskip:
+			continue // changes what is posted: the matrix's own rows try it on every surface
 		}
 		shellTitle, status := b.shell(t, cmd.Name, words)
 		if status != "answered" && b.full {

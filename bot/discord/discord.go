@@ -65,6 +65,7 @@ type Bot struct {
 	recent  *recent.Set                      // interactions answered lately, so that none is answered twice
 	answers bot.AnswerCache[json.RawMessage] // encoded answers of the engine in force
 	health  health
+	poster  *Poster // one for the Bot, so that what it learns of channels is shared
 	// sleep waits between retries; the tests record the waits instead.
 	sleep func(ctx context.Context, d time.Duration) error
 
@@ -111,6 +112,7 @@ func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.poster = &Poster{bot: b, kinds: map[string]channelKind{}}
 	b.life, b.end = context.WithCancel(context.Background())
 	routeLibraryLog(b.logger)
 	return b, nil
@@ -182,7 +184,7 @@ func (b *Bot) Close() error {
 }
 
 // Poster posts replies to channels with the bot's token.
-func (b *Bot) Poster() *Poster { return &Poster{bot: b} }
+func (b *Bot) Poster() *Poster { return b.poster }
 
 // newSession makes a discordgo session for REST (and the gateway, if opened, through dialer),
 // pointed at api.

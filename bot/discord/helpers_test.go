@@ -272,6 +272,10 @@ const (
 	bulkSchema     = "#/paths/~1applications~1{application_id}~1commands/put/requestBody/content/application~1json/schema"
 	guildSchema    = "#/paths/~1applications~1{application_id}~1guilds~1{guild_id}~1commands/put/requestBody/content/application~1json/schema"
 	messageSchema  = "#/components/schemas/MessageCreateRequest"
+	// A forum's post (POST /channels/{id}/threads) and a thread started on a message.
+	forumPostSchema   = "#/paths/~1channels~1{channel_id}~1threads/post/requestBody/content/application~1json/schema"
+	forumThreadSchema = "#/components/schemas/CreateForumThreadRequest"
+	threadStartSchema = "#/paths/~1channels~1{channel_id}~1messages~1{message_id}~1threads/post/requestBody/content/application~1json/schema"
 )
 
 type schemas map[string]*jsonschema.Schema
@@ -297,7 +301,7 @@ func loadSchemas(tb testing.TB) schemas {
 		tb.Fatal(err)
 	}
 	out := schemas{}
-	for _, p := range []string{callbackSchema, bulkSchema, guildSchema, messageSchema} {
+	for _, p := range []string{callbackSchema, bulkSchema, guildSchema, messageSchema, forumPostSchema, forumThreadSchema, threadStartSchema} {
 		s, err := c.Compile(base + p)
 		if err != nil {
 			tb.Fatalf("compile %s: %v", p, err)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -18,16 +19,25 @@ import (
 )
 
 // A Poster posts replies to Discord channels, as the bot.
-type Poster struct{ bot *Bot }
+type Poster struct {
+	bot *Bot
+	// kinds remembers what each channel is (PostThread's GET /channels/{id}) for a while: a
+	// thread is started one way in a forum and another in a text channel.
+	mu    sync.Mutex
+	kinds map[string]channelKind
+}
 
 var (
-	_ bot.Poster     = (*Poster)(nil)
-	_ bot.PostFinder = (*Poster)(nil)
+	_ bot.Poster       = (*Poster)(nil)
+	_ bot.PostFinder   = (*Poster)(nil)
+	_ bot.ThreadPoster = (*Poster)(nil)
 )
 
-// messageCreate is the body of POST /channels/{id}/messages. discordgo's MessageSend has no
-// nonce or enforce_nonce, which are what make a retried post appear once.
+// messageCreate is the body of POST /channels/{id}/messages, and without its nonce the first
+// message of a forum post. discordgo's MessageSend has no nonce or enforce_nonce, which are
+// what make a retried post appear once.
 type messageCreate struct {
+	Content         string                            `json:"content,omitempty"`
 	Embeds          []*discordgo.MessageEmbed         `json:"embeds"`
 	Components      []discordgo.MessageComponent      `json:"components,omitempty"`
 	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
@@ -43,23 +53,15 @@ const maxNonce = 25
 
 // Post sends r to a channel and returns the message id. key names the delivery: the same key
 // gives the same nonce, and with enforce_nonce Discord answers a repeated post with the first
-// message instead of a second one. Private has no meaning in a channel post and is ignored.
+// message instead of a second one. r.Mention, a role id, is pinged; nothing else is. Private
+// has no meaning in a channel post and is ignored.
 func (p *Poster) Post(ctx context.Context, channel, key string, r bot.Reply) (string, error) {
-	if p.bot.cfg.Token == "" {
-		return "", &bot.PostError{Permanent: true, Code: "no_token", Err: errors.New("discord: no bot token configured")}
+	if err := p.ready(channel); err != nil {
+		return "", err
 	}
-	if !snowflake(channel) {
-		return "", &bot.PostError{Permanent: true, Code: "invalid_channel", Err: fmt.Errorf("discord: channel %q is not a numeric id", channel)}
-	}
-	if key != "" {
-		// Discord honours a nonce for a few minutes only, and history does not show it: the key
-		// also stands in the footer, where FindPost can read it back.
-		r.Footer = strings.TrimSpace(r.Footer + " · " + keyMark + key)
-	}
-	body := messageCreate{
-		Embeds:          renderEmbeds(r),
-		Components:      renderComponents(r.Actions),
-		AllowedMentions: noMentions(),
+	body, err := message(r, key)
+	if err != nil {
+		return "", err
 	}
 	if key != "" {
 		body.Nonce, body.EnforceNonce = nonce(key), true
@@ -76,6 +78,38 @@ func (p *Poster) Post(ctx context.Context, channel, key string, r bot.Reply) (st
 		return "", &bot.PostError{Err: fmt.Errorf("discord: post to channel %s: unreadable answer", channel)}
 	}
 	return msg.ID, nil
+}
+
+// ready refuses a post that cannot succeed however often it is tried: no token, or a channel
+// that is not an id (ids go into REST paths).
+func (p *Poster) ready(channel string) error {
+	if p.bot.cfg.Token == "" {
+		return &bot.PostError{Permanent: true, Code: "no_token", Err: errors.New("discord: no bot token configured")}
+	}
+	if !snowflake(channel) {
+		return &bot.PostError{Permanent: true, Code: "invalid_channel", Err: fmt.Errorf("discord: channel %q is not a numeric id", channel)}
+	}
+	return nil
+}
+
+// message is the body that posts r with key in its footer (none when key is ""): embeds,
+// buttons, and the mention of r.Mention's role when it names one.
+func message(r bot.Reply, key string) (messageCreate, error) {
+	if key != "" {
+		// Discord honours a nonce for a few minutes only, and history does not show it: the key
+		// also stands in the footer, where FindPost can read it back.
+		r.Footer = strings.TrimSpace(r.Footer + " · " + keyMark + key)
+	}
+	content, allowed, err := roleMention(r.Mention)
+	if err != nil {
+		return messageCreate{}, err
+	}
+	return messageCreate{
+		Content:         content,
+		Embeds:          renderEmbeds(r),
+		Components:      renderComponents(r.Actions),
+		AllowedMentions: allowed,
+	}, nil
 }
 
 // nonce derives a message nonce from a delivery key: stable across retries and replicas, and
@@ -123,23 +157,9 @@ func (p *Poster) FindPost(ctx context.Context, channel, key string, since time.T
 		endpoint := discordgo.EndpointChannelMessages(channel) + "?limit=100&after=" + strconv.FormatUint(after, 10)
 		raw, err := p.bot.request(ctx, http.MethodGet, endpoint, nil)
 		if err != nil {
-			var ae *apiError
-			if errors.As(err, &ae) && (ae.Status == http.StatusForbidden || ae.Code == 50001 || ae.Code == 50013) {
-				return "", false, fmt.Errorf("%w: %s", bot.ErrHistoryUnavailable, ae.code())
-			}
-			return "", false, postError(err)
+			return "", false, historyError(err)
 		}
-		var page []struct {
-			ID     string `json:"id"`
-			Author struct {
-				ID string `json:"id"`
-			} `json:"author"`
-			Embeds []struct {
-				Footer *struct {
-					Text string `json:"text"`
-				} `json:"footer"`
-			} `json:"embeds"`
-		}
+		var page []postedMessage
 		if err := json.Unmarshal(raw, &page); err != nil {
 			return "", false, &bot.PostError{Err: fmt.Errorf("discord: read channel %s: unreadable answer", channel)}
 		}
@@ -150,10 +170,8 @@ func (p *Poster) FindPost(ctx context.Context, channel, key string, since time.T
 			if m.Author.ID != p.bot.cfg.ApplicationID {
 				continue
 			}
-			for _, e := range m.Embeds {
-				if e.Footer != nil && strings.HasSuffix(e.Footer.Text, mark) {
-					return m.ID, true, nil
-				}
+			if m.carries(mark) {
+				return m.ID, true, nil
 			}
 		}
 		if len(page) < 100 {
@@ -161,4 +179,37 @@ func (p *Poster) FindPost(ctx context.Context, channel, key string, since time.T
 		}
 	}
 	return "", false, nil
+}
+
+// historyError is a failed read of history: bot.ErrHistoryUnavailable when Discord will not show
+// it to the bot (403: no View Channel or Read Message History), else a PostError.
+func historyError(err error) error {
+	var ae *apiError
+	if errors.As(err, &ae) && (ae.Status == http.StatusForbidden || ae.Code == 50001 || ae.Code == 50013) {
+		return fmt.Errorf("%w: %s", bot.ErrHistoryUnavailable, ae.code())
+	}
+	return postError(err)
+}
+
+// A postedMessage is what a look at history reads of a message: who wrote it, and its footers.
+type postedMessage struct {
+	ID     string `json:"id"`
+	Author struct {
+		ID string `json:"id"`
+	} `json:"author"`
+	Embeds []struct {
+		Footer *struct {
+			Text string `json:"text"`
+		} `json:"footer"`
+	} `json:"embeds"`
+}
+
+// carries reports whether one of m's footers ends with mark, a delivery key as Post writes it.
+func (m postedMessage) carries(mark string) bool {
+	for _, e := range m.Embeds {
+		if e.Footer != nil && strings.HasSuffix(e.Footer.Text, mark) {
+			return true
+		}
+	}
+	return false
 }

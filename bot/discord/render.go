@@ -2,6 +2,7 @@ package discord
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -48,7 +49,8 @@ func ResponseJSON(r bot.Reply) ([]byte, error) {
 }
 
 // Response is the interaction response (type 4) that answers with r: a new message, within
-// Discord's limits. The handler sends it; the preview draws it.
+// Discord's limits. The handler sends it; the preview draws it. It never pings: r.Mention is a
+// digest post's alone (Poster), and an answer to a command leaves it out whatever it holds.
 func Response(r bot.Reply) *discordgo.InteractionResponse {
 	data := &discordgo.InteractionResponseData{
 		Embeds:          renderEmbeds(r),
@@ -66,6 +68,21 @@ func Response(r bot.Reply) *discordgo.InteractionResponse {
 // one is sent as null.
 func noMentions() *discordgo.MessageAllowedMentions {
 	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// roleMention is how a post pings role, a digest's Mention: the role's mention as the message's
+// content (a mention inside an embed never pings) and allowed_mentions naming that role alone,
+// so that nothing else the message holds pings anyone. No role: no content, noMentions. A role
+// that is not an id is refused for good, before it could reach the message.
+func roleMention(role string) (content string, allowed *discordgo.MessageAllowedMentions, err error) {
+	if role == "" {
+		return "", noMentions(), nil
+	}
+	if !ValidMention(role) {
+		return "", nil, &bot.PostError{Permanent: true, Code: "invalid_mention",
+			Err: errors.New("discord: the mention is not a role id (digits)")}
+	}
+	return "<@&" + role + ">", &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, Roles: []string{role}}, nil
 }
 
 // renderEmbeds lays r out as embeds: title and briefing on the first, the body as description

@@ -49,6 +49,9 @@ func Check(cfg Config) []bot.SettingProblem {
 // ValidChannel reports whether id can name a Discord channel, for digests' channel lists.
 func ValidChannel(id string) bool { return snowflake(id) }
 
+// ValidMention reports whether id can name the role a digest's posts ping (Reply.Mention).
+func ValidMention(id string) bool { return snowflake(id) }
+
 // apiBase checks the REST base URL and returns it without a trailing slash.
 func apiBase(raw string) (*url.URL, error) {
 	if raw == "" {

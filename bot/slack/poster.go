@@ -20,6 +20,7 @@ import (
 type chatPoster interface {
 	PostMessageContext(ctx context.Context, channelID string, options ...slackapi.MsgOption) (string, string, error)
 	GetConversationHistoryContext(ctx context.Context, params *slackapi.GetConversationHistoryParameters) (*slackapi.GetConversationHistoryResponse, error)
+	GetConversationRepliesContext(ctx context.Context, params *slackapi.GetConversationRepliesParameters) ([]slackapi.Message, bool, string, error)
 }
 
 // digestEventType names briefbot's deliveries in message metadata, so that a post can be traced
@@ -62,30 +63,45 @@ func (noBotToken) GetConversationHistoryContext(context.Context, *slackapi.GetCo
 	return nil, slackapi.SlackErrorResponse{Err: "not_authed"}
 }
 
+func (noBotToken) GetConversationRepliesContext(context.Context, *slackapi.GetConversationRepliesParameters) ([]slackapi.Message, bool, string, error) {
+	return nil, false, "", slackapi.SlackErrorResponse{Err: "not_authed"}
+}
+
 // A Poster posts replies to Slack channels with chat.postMessage.
 type Poster struct {
 	api chatPoster
 	log *slog.Logger
 	// wait sleeps for a rate limit's Retry-After unless ctx ends first; tests record it instead.
 	wait func(ctx context.Context, d time.Duration) error
+	now  func() time.Time // from which PostThread's look reaches back
 }
 
 var (
-	_ bot.Poster     = (*Poster)(nil)
-	_ bot.PostFinder = (*Poster)(nil)
+	_ bot.Poster       = (*Poster)(nil)
+	_ bot.PostFinder   = (*Poster)(nil)
+	_ bot.ThreadPoster = (*Poster)(nil)
 )
 
-func newPoster(api chatPoster, logger *slog.Logger) *Poster {
-	return &Poster{api: api, log: logger, wait: func(ctx context.Context, d time.Duration) error {
+func newPoster(api chatPoster, logger *slog.Logger, now func() time.Time) *Poster {
+	return &Poster{api: api, log: logger, now: now, wait: func(ctx context.Context, d time.Duration) error {
 		return retry.Sleep(ctx, retry.SystemClock(), d)
 	}}
 }
 
 // Post sends r to channel and returns the message's ts. key, the delivery's identity, travels in
-// the message metadata. Rate limits are waited out a few times; other failures come back as
-// *bot.PostError, Permanent when retrying cannot help.
+// the message metadata. r.Mention, a user group id, is pinged; nothing else is. Rate limits are
+// waited out a few times; other failures come back as *bot.PostError, Permanent when retrying
+// cannot help.
 func (p *Poster) Post(ctx context.Context, channel, key string, r bot.Reply) (string, error) {
-	m := render(r)
+	return p.post(ctx, channel, key, r)
+}
+
+// post is Post with more options, such as the thread the message goes in.
+func (p *Poster) post(ctx context.Context, channel, key string, r bot.Reply, more ...slackapi.MsgOption) (string, error) {
+	m, err := postMessage(r)
+	if err != nil {
+		return "", err
+	}
 	blocks, err := slackBlocks(m.Blocks)
 	if err != nil {
 		return "", &bot.PostError{Permanent: true, Code: "invalid_blocks", Err: err}
@@ -103,6 +119,7 @@ func (p *Poster) Post(ctx context.Context, channel, key string, r bot.Reply) (st
 		slackapi.MsgOptionDisableLinkUnfurl(),
 		slackapi.MsgOptionDisableMediaUnfurl(),
 	}
+	opts = append(opts, more...)
 	for try := 1; ; try++ {
 		_, ts, err := p.api.PostMessageContext(ctx, channel, opts...)
 		if err == nil {
@@ -172,15 +189,10 @@ func (p *Poster) FindPost(ctx context.Context, channel, key string, since time.T
 	for range historyPages {
 		resp, err := p.api.GetConversationHistoryContext(ctx, params)
 		if err != nil {
-			perr := classify(err)
-			switch perr.Code {
-			case "missing_scope", "not_in_channel", "channel_not_found", "no_permission", "access_denied":
-				return "", false, fmt.Errorf("%w: %s", bot.ErrHistoryUnavailable, perr.Code)
-			}
-			return "", false, perr
+			return "", false, historyError(err)
 		}
 		for _, m := range resp.Messages {
-			if m.Metadata.EventType == digestEventType && m.Metadata.EventPayload["key"] == key {
+			if carries(m, key) {
 				return m.Timestamp, true, nil
 			}
 		}
@@ -190,4 +202,20 @@ func (p *Poster) FindPost(ctx context.Context, channel, key string, since time.T
 		params.Cursor = resp.ResponseMetaData.NextCursor
 	}
 	return "", false, nil
+}
+
+// historyError is a failed read of history: bot.ErrHistoryUnavailable when Slack will not show
+// it to the app (a missing scope, a channel it is not in), else a PostError.
+func historyError(err error) error {
+	perr := classify(err)
+	switch perr.Code {
+	case "missing_scope", "not_in_channel", "channel_not_found", "no_permission", "access_denied":
+		return fmt.Errorf("%w: %s", bot.ErrHistoryUnavailable, perr.Code)
+	}
+	return perr
+}
+
+// carries reports whether m is a delivery posted with key.
+func carries(m slackapi.Message, key string) bool {
+	return m.Metadata.EventType == digestEventType && m.Metadata.EventPayload["key"] == key
 }

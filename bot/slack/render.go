@@ -3,6 +3,7 @@ package slack
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -77,6 +78,8 @@ func contextBlock(text string) block {
 }
 
 // Response is the message briefbot answers a slash command with: r rendered within Slack's limits.
+// It never pings: r.Mention is a digest post's alone (postMessage), and an answer to a command
+// leaves it out whatever it holds.
 func Response(r bot.Reply) Message { return render(r) }
 
 // ResponseJSON is Response as indented JSON: what `briefbot ask --format slack` prints.
@@ -98,14 +101,36 @@ func marshal(v any, indent string) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// render turns a reply into Block Kit within Slack's limits.
-func render(r bot.Reply) Message {
+// postMessage is r as a digest's post: rendered as any reply, and opened by the mention of
+// r.Mention's user group, in the text notifications show and in a first block. The mention is
+// written here and nowhere else: everything else is escaped, so nothing typed can ping. A
+// Mention that is not a user group id is refused for good, before it could reach the message.
+func postMessage(r bot.Reply) (Message, error) {
+	if r.Mention == "" {
+		return render(r), nil
+	}
+	if !ValidMention(r.Mention) {
+		return Message{}, &bot.PostError{Permanent: true, Code: "invalid_mention",
+			Err: errors.New("slack: the mention is not a user group id (S...)")}
+	}
+	return renderPinging(r, "<!subteam^"+r.Mention+">"), nil
+}
+
+// render turns a reply into Block Kit within Slack's limits. It pings no one.
+func render(r bot.Reply) Message { return renderPinging(r, "") }
+
+// renderPinging is render with ping, a mention written for Slack, ahead of the rest.
+func renderPinging(r bot.Reply, ping string) Message {
 	m := Message{ResponseType: slackapi.ResponseTypeInChannel, Text: fallbackText(r)}
 	if r.Private {
 		m.ResponseType = slackapi.ResponseTypeEphemeral
 	}
 
 	var head, tail []block
+	if ping != "" {
+		m.Text = ping + " " + shorten(m.Text, maxFallbackText-textLen(ping)-1)
+		head = append(head, section(ping))
+	}
 	if t := strings.TrimSpace(r.Title); t != "" {
 		head = append(head, headerBlock(shorten(escape(t), maxHeaderText)))
 	}

@@ -45,6 +45,9 @@ func Check(cfg Config) []bot.SettingProblem {
 // channel (C...), a private one (G...) or a direct message (D...).
 func ValidChannel(id string) bool { return validID(id, "CGD") }
 
+// ValidMention reports whether id can name the user group a digest's posts ping (Reply.Mention).
+func ValidMention(id string) bool { return validID(id, "S") }
+
 // validID: Slack's ids are an upper-case kind letter and upper-case letters and digits.
 func validID(id, kinds string) bool {
 	if len(id) < 2 || len(id) > 24 || !strings.ContainsRune(kinds, rune(id[0])) {

@@ -106,10 +106,10 @@ func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
 		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))
 	}
 	b.api = slackapi.New(cfg.BotToken, opts...)
-	b.poster = newPoster(b.api, logger)
+	b.poster = newPoster(b.api, logger, b.now)
 	if cfg.BotToken == "" {
 		// Answering slash commands needs no bot token; posting a digest does.
-		b.poster = newPoster(noBotToken{}, logger)
+		b.poster = newPoster(noBotToken{}, logger, b.now)
 	}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	return b, nil

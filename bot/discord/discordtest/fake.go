@@ -52,6 +52,21 @@ type Fake struct {
 	GatewayFirst []byte      // an event dispatched before GatewayIn, such as a null interaction
 	GatewayAgain bool        // dispatch it a second time, as a resumed session may
 	Stray        []string    // requests outside /api/v10
+	// Calls are the REST calls made under /api/v10, in order: "GET /channels/645027906669510667".
+	Calls []string
+	// ChannelTypes is each channel's type, as GET /channels/{id} tells it: 0 text (any channel
+	// not named), 5 announcement, 15 forum, 16 media. A forum or media channel takes threads
+	// (its posts), not messages.
+	ChannelTypes map[string]int
+	// Threads are the threads started, on a message or as a forum's posts, in order, and
+	// ThreadStarts the bodies that started them, as sent.
+	Threads      []Thread
+	ThreadStarts [][]byte
+	// ThreadLimited: channel -> 429s still to answer a thread's start in it with.
+	ThreadLimited map[string]int
+	// Hidden: channels whose history the bot may not read (no Read Message History): reading
+	// their messages, their threads' messages and their archived threads answers 403.
+	Hidden map[string]bool
 	// CommandFailures are statuses to answer command lists and overwrites with, one per call,
 	// before answering as usual: [500, 502] fails the next two calls.
 	CommandFailures []int
@@ -76,8 +91,19 @@ type Fake struct {
 // A Message is one message the fake created in a channel.
 type Message struct {
 	ID      string
-	Channel string
+	Channel string // a thread's id for a message in a thread
+	Parent  string // for a message in a thread, the channel the thread is in; "" otherwise
 	Body    []byte
+}
+
+// A Thread is a thread the fake started: on a message, whose id it takes, or as a forum's post,
+// whose first message takes the thread's id.
+type Thread struct {
+	ID         string
+	Parent     string // the channel it is in
+	Name       string
+	Archived   bool
+	ArchivedAt time.Time
 }
 
 // A Failure is how the fake answers every post to a channel: an HTTP status with Discord's JSON
@@ -92,6 +118,7 @@ type Failure struct {
 func NewFake(t testing.TB) *Fake {
 	f := &Fake{t: t, Commands: map[string][]map[string]any{}, byNonce: map[string]string{},
 		Limited: map[string]int{}, Fail: map[string]Failure{}, RetryAfter: 0.05,
+		ChannelTypes: map[string]int{}, ThreadLimited: map[string]int{}, Hidden: map[string]bool{},
 		Callbacks: make(chan []byte, 16), dispatch: make(chan []byte)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v10/gateway", f.gateway)
@@ -102,6 +129,12 @@ func NewFake(t testing.TB) *Fake {
 	mux.HandleFunc("PUT /api/v10/applications/{app}/guilds/{guild}/commands", f.failing(f.overwriteCommands))
 	mux.HandleFunc("POST /api/v10/channels/{channel}/messages", f.createMessage)
 	mux.HandleFunc("GET /api/v10/channels/{channel}/messages", f.listMessages)
+	mux.HandleFunc("GET /api/v10/channels/{channel}/messages/{message}", f.getMessage)
+	mux.HandleFunc("GET /api/v10/channels/{channel}", f.getChannel)
+	mux.HandleFunc("POST /api/v10/channels/{channel}/messages/{message}/threads", f.startThread)
+	mux.HandleFunc("POST /api/v10/channels/{channel}/threads", f.startForumPost)
+	mux.HandleFunc("GET /api/v10/guilds/{guild}/threads/active", f.activeThreads)
+	mux.HandleFunc("GET /api/v10/channels/{channel}/threads/archived/public", f.archivedThreads)
 	mux.HandleFunc("POST /api/v10/interactions/{id}/{token}/callback", f.callback)
 	mux.HandleFunc("PATCH /api/v10/webhooks/{app}/{token}/messages/@original", f.callback)
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -118,6 +151,11 @@ func NewFake(t testing.TB) *Fake {
 		if !open && r.Header.Get("Authorization") != "Bot "+Token {
 			writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "401: Unauthorized", "code": 0})
 			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/v10/") {
+			f.Mu.Lock()
+			f.Calls = append(f.Calls, r.Method+" "+strings.TrimPrefix(r.URL.Path, "/api/v10"))
+			f.Mu.Unlock()
 		}
 		mux.ServeHTTP(w, r)
 	}))
@@ -221,14 +259,16 @@ func (f *Fake) createMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.Limited[channel] > 0 {
 		f.Limited[channel]--
-		h := w.Header()
-		h.Set("Retry-After", fmt.Sprint(int(f.RetryAfter)+1)) // whole seconds, rounded up, as Discord sends it
-		h.Set("X-RateLimit-Limit", "5")
-		h.Set("X-RateLimit-Remaining", "0")
-		h.Set("X-RateLimit-Reset-After", fmt.Sprintf("%.3f", f.RetryAfter))
-		h.Set("X-RateLimit-Bucket", "f2b5e1c0d3a4")
-		h.Set("X-RateLimit-Scope", "user")
-		writeJSON(w, http.StatusTooManyRequests, map[string]any{"message": "You are being rate limited.", "retry_after": f.RetryAfter, "global": false})
+		f.rateLimited(w)
+		return
+	}
+	if f.forum(channel) {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "Cannot send messages in a non-text channel", "code": 50008})
+		return
+	}
+	thread, ok := f.channelOfThread(channel)
+	if !ok {
+		unknownChannel(w)
 		return
 	}
 	var msg struct {
@@ -248,10 +288,43 @@ func (f *Fake) createMessage(w http.ResponseWriter, r *http.Request) {
 	if nonce != "" {
 		f.byNonce[nonce] = id
 	}
-	f.Messages = append(f.Messages, Message{ID: id, Channel: channel, Body: body})
-	writeJSON(w, http.StatusOK, map[string]any{"id": id, "channel_id": channel, "type": 0, "content": "",
+	m := Message{ID: id, Channel: channel, Body: body}
+	if thread != nil {
+		m.Parent, thread.Archived = thread.Parent, false // a message wakes an archived thread
+	}
+	f.Messages = append(f.Messages, m)
+	out := messageJSON(m)
+	out["nonce"] = nonce
+	writeJSON(w, http.StatusOK, out)
+}
+
+// rateLimited answers a 429 as Discord does, in its headers and its JSON.
+func (f *Fake) rateLimited(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Retry-After", fmt.Sprint(int(f.RetryAfter)+1)) // whole seconds, rounded up, as Discord sends it
+	h.Set("X-RateLimit-Limit", "5")
+	h.Set("X-RateLimit-Remaining", "0")
+	h.Set("X-RateLimit-Reset-After", fmt.Sprintf("%.3f", f.RetryAfter))
+	h.Set("X-RateLimit-Bucket", "f2b5e1c0d3a4")
+	h.Set("X-RateLimit-Scope", "user")
+	writeJSON(w, http.StatusTooManyRequests, map[string]any{"message": "You are being rate limited.", "retry_after": f.RetryAfter, "global": false})
+}
+
+// messageJSON is m as Discord shows it, written by the bot.
+func messageJSON(m Message) map[string]any {
+	var body map[string]any
+	json.Unmarshal(m.Body, &body)
+	embeds, components := body["embeds"], body["components"]
+	if embeds == nil {
+		embeds = []any{}
+	}
+	if components == nil {
+		components = []any{}
+	}
+	content, _ := body["content"].(string)
+	return map[string]any{"id": m.ID, "channel_id": m.Channel, "type": 0, "content": content,
 		"author":    map[string]any{"id": AppID, "username": "briefbot", "bot": true},
-		"timestamp": "2025-04-07T09:00:00.000000+00:00", "nonce": nonce, "embeds": []any{}, "components": []any{}})
+		"timestamp": "2025-04-07T09:00:00.000000+00:00", "embeds": embeds, "components": components}
 }
 
 func (f *Fake) callback(w http.ResponseWriter, r *http.Request) {
@@ -450,6 +523,14 @@ func (f *Fake) listMessages(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, fl.Status, map[string]any{"message": fl.Message, "code": fl.Code})
 		return
 	}
+	if _, ok := f.channelOfThread(channel); !ok {
+		unknownChannel(w)
+		return
+	}
+	if f.hidden(channel) {
+		missingAccess(w)
+		return
+	}
 	out := []map[string]any{}
 	for i := len(f.Messages) - 1; i >= 0 && len(out) < limit; i-- {
 		m := f.Messages[i]
@@ -457,11 +538,7 @@ func (f *Fake) listMessages(w http.ResponseWriter, r *http.Request) {
 		if m.Channel != channel || id <= after {
 			continue
 		}
-		var body map[string]any
-		json.Unmarshal(m.Body, &body)
-		out = append(out, map[string]any{"id": m.ID, "channel_id": channel, "type": 0, "content": "",
-			"author": map[string]any{"id": AppID, "username": "briefbot", "bot": true},
-			"embeds": body["embeds"], "components": body["components"]})
+		out = append(out, messageJSON(m))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,8 +19,9 @@ import (
 const BotToken = "xoxb-test-token"
 
 // WebAPI stands in for Slack's Web API as a digest poster meets it: chat.postMessage keeps
-// every message with its metadata, and conversations.history shows them back, newest first, as
-// Slack does. Knobs make it answer as Slack does under load: 429 with Retry-After when a channel
+// every message with its metadata and the thread it replies in, conversations.history shows the
+// channel's messages back, newest first and without thread replies, and conversations.replies
+// a thread, its first message first, as Slack does. Knobs make it answer as Slack does under load: 429 with Retry-After when a channel
 // gets more than one message a second (Slack's documented limit, with no burst here), and, at
 // random, 429s and 5xx, some of the latter after the message was kept (a timeout after the
 // post went out). Tests read and set its fields under Mu.
@@ -29,6 +31,8 @@ type WebAPI struct {
 	Mu       sync.Mutex
 	Messages []WebMessage
 	Attempts int
+	// Calls are the Web API methods called, in order: "chat.postMessage".
+	Calls []string
 	// PerChannel enforces one message a second per channel with 429s.
 	PerChannel bool
 	// Flaky answers that share of posts with a random 429 or 500 (a third of the 500s after
@@ -47,11 +51,12 @@ type WebAPI struct {
 
 // A WebMessage is one message the fake kept.
 type WebMessage struct {
-	Channel string
-	TS      string
-	Key     string // the delivery key in the message metadata, if any
-	Text    string
-	Blocks  string
+	Channel  string
+	TS       string
+	ThreadTS string // the ts of the message whose thread it replies in; "" in the channel
+	Key      string // the delivery key in the message metadata, if any
+	Text     string
+	Blocks   string
 }
 
 // NewWebAPI starts a fake Web API, closed when the test ends. Point slack.api_url at URL().
@@ -61,6 +66,8 @@ func NewWebAPI(tb testing.TB) *WebAPI {
 	mux.HandleFunc("POST /api/chat.postMessage", f.postMessage)
 	mux.HandleFunc("POST /api/conversations.history", f.history)
 	mux.HandleFunc("GET /api/conversations.history", f.history)
+	mux.HandleFunc("POST /api/conversations.replies", f.replies)
+	mux.HandleFunc("GET /api/conversations.replies", f.replies)
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.Mu.Lock()
 		socketMode := f.socket
@@ -76,6 +83,9 @@ func NewWebAPI(tb testing.TB) *WebAPI {
 			answer(w, http.StatusOK, map[string]any{"ok": false, "error": "invalid_auth"})
 			return
 		}
+		f.Mu.Lock()
+		f.Calls = append(f.Calls, strings.TrimPrefix(r.URL.Path, "/api/"))
+		f.Mu.Unlock()
 		mux.ServeHTTP(w, r)
 	}))
 	tb.Cleanup(f.Server.Close)
@@ -97,6 +107,32 @@ func (f *WebAPI) ByChannel() map[string]map[string]int {
 		out[m.Channel][m.Key]++
 	}
 	return out
+}
+
+// InChannel are the messages kept in channel, replies included, in the order they were posted.
+func (f *WebAPI) InChannel(channel string) []WebMessage {
+	f.Mu.Lock()
+	defer f.Mu.Unlock()
+	var out []WebMessage
+	for _, m := range f.Messages {
+		if m.Channel == channel {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// CallsTo counts the calls made to method, such as "conversations.history".
+func (f *WebAPI) CallsTo(method string) int {
+	f.Mu.Lock()
+	defer f.Mu.Unlock()
+	n := 0
+	for _, c := range f.Calls {
+		if c == method {
+			n++
+		}
+	}
+	return n
 }
 
 func answer(w http.ResponseWriter, status int, v any) {
@@ -146,8 +182,8 @@ func (f *WebAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 			} `json:"event_payload"`
 		}
 		json.Unmarshal([]byte(r.PostForm.Get("metadata")), &meta)
-		f.Messages = append(f.Messages, WebMessage{Channel: channel, TS: ts, Key: meta.EventPayload.Key,
-			Text: r.PostForm.Get("text"), Blocks: r.PostForm.Get("blocks")})
+		f.Messages = append(f.Messages, WebMessage{Channel: channel, TS: ts, ThreadTS: r.PostForm.Get("thread_ts"),
+			Key: meta.EventPayload.Key, Text: r.PostForm.Get("text"), Blocks: r.PostForm.Get("blocks")})
 		if fail == 0 {
 			answer(w, http.StatusOK, map[string]any{"ok": true, "channel": channel, "ts": ts})
 			return
@@ -166,23 +202,33 @@ func (f *WebAPI) history(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	oldest, _ := strconv.ParseFloat(q.Get("oldest"), 64)
+	var match []WebMessage
+	for _, m := range f.Messages {
+		ts, _ := strconv.ParseFloat(m.TS, 64)
+		// A thread's replies stay in their thread: history shows its first message only.
+		if m.Channel == q.Get("channel") && ts > oldest && m.ThreadTS == "" {
+			match = append(match, m)
+		}
+	}
+	sort.SliceStable(match, func(i, j int) bool { return match[i].TS > match[j].TS })
+	answer(w, http.StatusOK, f.page(match, q))
+}
+
+// page answers one page of messages, as history and replies do: limit of them from the cursor
+// on, with the metadata when include_all_metadata asks for it.
+func (f *WebAPI) page(match []WebMessage, q url.Values) map[string]any {
 	limit, err := strconv.Atoi(q.Get("limit"))
 	if err != nil || limit < 1 || limit > 1000 {
 		limit = 100
 	}
 	offset, _ := strconv.Atoi(strings.TrimPrefix(q.Get("cursor"), "next:"))
-	var match []WebMessage
-	for _, m := range f.Messages {
-		ts, _ := strconv.ParseFloat(m.TS, 64)
-		if m.Channel == q.Get("channel") && ts > oldest {
-			match = append(match, m)
-		}
-	}
-	sort.SliceStable(match, func(i, j int) bool { return match[i].TS > match[j].TS })
 	page := match[min(offset, len(match)):min(offset+limit, len(match))]
 	messages := []map[string]any{}
 	for _, m := range page {
 		msg := map[string]any{"type": "message", "ts": m.TS, "text": m.Text, "bot_id": "B0001"}
+		if m.ThreadTS != "" {
+			msg["thread_ts"] = m.ThreadTS
+		}
 		if all := q.Get("include_all_metadata"); m.Key != "" && (all == "1" || all == "true") {
 			msg["metadata"] = map[string]any{"event_type": "briefbot_digest", "event_payload": map[string]any{"key": m.Key}}
 		}
@@ -192,5 +238,30 @@ func (f *WebAPI) history(w http.ResponseWriter, r *http.Request) {
 	if offset+limit < len(match) {
 		resp["response_metadata"] = map[string]any{"next_cursor": "next:" + strconv.Itoa(offset+limit)}
 	}
-	answer(w, http.StatusOK, resp)
+	return resp
+}
+
+// replies answers conversations.replies: the message at ts and the replies in its thread,
+// oldest first; thread_not_found when the channel has no message at ts.
+func (f *WebAPI) replies(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	q := r.Form
+	f.Mu.Lock()
+	defer f.Mu.Unlock()
+	if f.NoHistory {
+		answer(w, http.StatusOK, map[string]any{"ok": false, "error": "missing_scope", "needed": "channels:history"})
+		return
+	}
+	channel, ts := q.Get("channel"), q.Get("ts")
+	var match []WebMessage
+	for _, m := range f.Messages {
+		if m.Channel == channel && (m.TS == ts || m.ThreadTS == ts) {
+			match = append(match, m)
+		}
+	}
+	if len(match) == 0 || match[0].TS != ts {
+		answer(w, http.StatusOK, map[string]any{"ok": false, "error": "thread_not_found"})
+		return
+	}
+	answer(w, http.StatusOK, f.page(match, q))
 }

@@ -53,8 +53,8 @@ func (j job) attrs(more ...any) []any {
 }
 
 // deliver works one slot in one channel through the ledger: claim, look for an earlier
-// holder's post, post with retries, mark. stop ends claiming and waiting; work ends posts and
-// ledger calls under way.
+// holder's post, compose, post with retries (or skip an only_when_changed digest that has not
+// changed), mark. stop ends claiming and waiting; work ends posts and ledger calls under way.
 func (s *Scheduler) deliver(stop, work context.Context, j job) result {
 	if j.missed {
 		return s.settleMissed(work, j)
@@ -99,11 +99,15 @@ func (s *Scheduler) deliver(stop, work context.Context, j job) result {
 	return s.post(h, j, claim.Prior, release)
 }
 
-// post sends the digest while h holds the slot; release gives back the place taken under the
-// platform's concurrency bound, which is not kept while waiting to retry.
+// post composes the digest and sends it while h holds the slot; release gives back the place
+// taken under the platform's concurrency bound, which is not kept while waiting to retry.
 func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) result {
-	poster := s.posters[j.digest.Platform]
-	finder, _ := poster.(bot.PostFinder)
+	way, err := s.sendingFor(j)
+	if err != nil {
+		release()
+		s.log.Error("digest cannot be posted", j.attrs("err", err)...)
+		return s.fail(h, j, err.Error())
+	}
 	// An earlier holder that claimed and never marked may have posted just before it died.
 	look, since, mayDouble := !prior.IsZero(), h.since, false
 	if look {
@@ -114,11 +118,13 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 	for try := 1; ; try++ {
 		var wait time.Duration
 		var code string
-		if look && finder == nil {
+		// A message is looked for here, before it is posted again; a thread's poster looks for
+		// each of its parts itself, since a headline found alone is not the digest posted.
+		if look && !way.thread && way.find == nil {
 			look, mayDouble = false, true
 		}
-		if look {
-			id, found, err := finder.FindPost(h.ctx, j.slot.Channel, j.key(), since.Add(-historySlack))
+		if look && !way.thread {
+			id, found, err := way.find.FindPost(h.ctx, j.slot.Channel, j.key(), since.Add(-historySlack))
 			switch {
 			case err == nil && found:
 				release()
@@ -137,13 +143,18 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 				s.log.Warn("channel history lookup failed; will try again", j.attrs("err", err)...)
 			}
 		}
-		if !look {
+		if !look || way.thread {
 			if reply == nil {
-				r, v, err := s.composeFor(h.ctx, j)
+				r, v, last, err := s.composeFor(h.ctx, j)
 				if err != nil {
 					release()
 					s.log.Error("digest not composed", j.attrs("err", err)...)
 					return s.fail(h, j, "the digest could not be composed")
+				}
+				// Decided once, on the first composition: a retry sends what was decided.
+				if j.digest.OnlyWhenChanged && !j.ordered && last != "" && v == last {
+					release()
+					return s.unchanged(h, j, v)
 				}
 				reply, version = &r, v
 			}
@@ -153,10 +164,10 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 				release()
 				return s.giveBack(h, j)
 			}
-			id, err := poster.Post(h.ctx, j.slot.Channel, j.key(), *reply)
+			id, doubled, err := way.send(h.ctx, *reply, look)
 			if err == nil {
 				release()
-				return s.posted(h, j, id, mayDouble, version)
+				return s.posted(h, j, id, mayDouble || doubled, version)
 			}
 			if h.ctx.Err() != nil {
 				release()
@@ -170,11 +181,14 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 				s.log.Error("digest post refused", j.attrs("err", err)...)
 				return s.fail(h, j, "refused: "+codeOf(pe))
 			case isPostError && (pe.RetryAfter > 0 || pe.Code == "429"):
-				// Refused for the rate: nothing went out. The whole budget waits, not just this post.
+				// Refused for the rate: nothing went out, but for a thread's headline, which may
+				// have gone out before its detail was refused. The whole budget waits, not just
+				// this post.
 				s.observe.RateLimited(j.slot.Platform)
 				wait, _ = postRetry.Next(try, pe.RetryAfter)
 				code = "rate limited"
 				j.bucket.pause(s.clock.Now().Add(wait))
+				look = look || way.thread
 			default:
 				// The post may have gone out before the failure: look before posting again. A
 				// poster that cannot look relies on its own key (Discord's nonce).
@@ -183,7 +197,7 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 				if isPostError {
 					code = "temporary error: " + codeOf(pe)
 				}
-				look = finder != nil
+				look = way.find != nil || way.thread
 			}
 			s.log.Info("digest post failed; will retry", j.attrs("err", err, "wait", wait)...)
 		}
@@ -197,6 +211,43 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 			return s.giveBack(h, j)
 		}
 	}
+}
+
+// A sending is how a slot's post goes out on its platform: as one message (bot.Poster), or as
+// a thread of a headline and the digest (bot.ThreadPoster). Everything else about a post, its
+// retries, rate budget and deadline, is the same for both.
+type sending struct {
+	// send posts r, the digest composed. look: an earlier attempt may have posted a part, which
+	// a thread's poster then looks for before posting it; a message is looked for beforehand,
+	// with find, and sent with look false.
+	send func(ctx context.Context, r bot.Reply, look bool) (id string, mayDouble bool, err error)
+	// find looks for a message in the channel's history; nil when the poster cannot.
+	find   bot.PostFinder
+	thread bool
+}
+
+// sendingFor is how j's post goes out. A thread digest whose platform's poster cannot post
+// threads is refused: config validation keeps such a digest from being built.
+func (s *Scheduler) sendingFor(j job) (sending, error) {
+	poster := s.posters[j.digest.Platform]
+	channel, key := j.slot.Channel, j.key()
+	if !j.digest.Thread {
+		find, _ := poster.(bot.PostFinder)
+		return sending{find: find, send: func(ctx context.Context, r bot.Reply, _ bool) (string, bool, error) {
+			id, err := poster.Post(ctx, channel, key, r)
+			return id, false, err
+		}}, nil
+	}
+	threads, ok := poster.(bot.ThreadPoster)
+	if !ok {
+		return sending{}, fmt.Errorf("thread: the %s poster cannot post threads", j.digest.Platform)
+	}
+	day := j.slot.At.In(j.digest.Schedule.Zone())
+	return sending{thread: true, send: func(ctx context.Context, r bot.Reply, look bool) (string, bool, error) {
+		t := j.digest.ThreadOf(r, day)
+		t.Look = look
+		return threads.PostThread(ctx, channel, key, t)
+	}}, nil
 }
 
 // resume waits out a retry's delay and the rate budget, then takes a place to post again;
@@ -223,19 +274,20 @@ func (s *Scheduler) resume(h *holding, j job, wait time.Duration) (release func(
 }
 
 // composeFor builds the slot's post for its channel, which last got the briefing's version that
-// the ledger kept; a compose function that panics fails the slot rather than the process.
-func (s *Scheduler) composeFor(ctx context.Context, j job) (r bot.Reply, version string, err error) {
+// the ledger kept (last, "" when it got none or the ledger did not say), with the digest's
+// mention; a compose function that panics fails the slot rather than the process.
+func (s *Scheduler) composeFor(ctx context.Context, j job) (r bot.Reply, version, last string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("compose %s for %s: %v", j.digest.Name, j.slot.At, p)
 		}
 	}()
-	since := ""
-	if last, err := s.ledger.LastPosted(ctx, j.digest.Name, j.slot.Platform, j.slot.Channel); err == nil && last != nil {
-		since = last.Version
+	if posted, err := s.ledger.LastPosted(ctx, j.digest.Name, j.slot.Platform, j.slot.Channel); err == nil && posted != nil {
+		last = posted.Version
 	}
-	r, version = s.compose(ctx, j.digest, j.slot.At.In(j.digest.Schedule.Zone()), since)
-	return r, version, nil
+	r, version = s.compose(ctx, j.digest, j.slot.At.In(j.digest.Schedule.Zone()), last)
+	r.Mention = j.digest.Mention
+	return r, version, last, nil
 }
 
 func codeOf(pe *bot.PostError) string {
@@ -259,6 +311,18 @@ func (s *Scheduler) posted(h *holding, j job, id string, mayDouble bool, version
 	s.log.Info("digest posted", j.attrs("result", out.Result, "message", id, "may_be_doubled", mayDouble)...)
 	s.mark(h, j, out)
 	return result{sent, string(out.Result)}
+}
+
+// reasonUnchanged is why an only_when_changed digest's slot was not posted.
+const reasonUnchanged = "no change since the last digest"
+
+// unchanged marks skipped a slot of an only_when_changed digest whose post would carry the
+// briefing version its channel last received.
+func (s *Scheduler) unchanged(h *holding, j job, version string) result {
+	h.stopRenewing()
+	s.log.Info("digest skipped: no change since the last digest", j.attrs("version", version)...)
+	s.mark(h, j, store.Outcome{Result: store.Skipped, Reason: reasonUnchanged})
+	return result{skipped, reasonUnchanged}
 }
 
 func (s *Scheduler) fail(h *holding, j job, reason string) result {
@@ -342,7 +406,12 @@ func (s *Scheduler) settleMissed(work context.Context, j job) result {
 	h := s.hold(ctx, work, j.slot)
 	defer h.stopRenewing()
 	if finder, ok := s.posters[j.digest.Platform].(bot.PostFinder); ok && !claim.Prior.IsZero() {
-		id, found, err := finder.FindPost(h.ctx, j.slot.Channel, j.key(), claim.Prior.Add(-historySlack))
+		// A thread went out when its detail did: a headline found alone is not the digest.
+		key := j.key()
+		if j.digest.Thread {
+			key += bot.DetailKey
+		}
+		id, found, err := finder.FindPost(h.ctx, j.slot.Channel, key, claim.Prior.Add(-historySlack))
 		if err == nil && found {
 			out = store.Outcome{Result: store.Posted, MessageID: id}
 			if claim.Prior.Sub(j.slot.At) > onTime {

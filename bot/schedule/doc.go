@@ -26,7 +26,18 @@
 // from its next slot on, and across restarts. A slot a hold covers is recorded Skipped, with
 // the hold's reason, instead of being claimed; a recorded slot is marked, so nobody claims,
 // posts or catches it up later. While the holds cannot be read, the digest's slots wait, as
-// after a failed claim. /digest now (PostNow) posts whatever the holds: it is an explicit order.
+// after a failed claim. A digest's calendar (bot.Digest.Closed: skipped dates, holidays, an
+// .ics file) rests it on some dates the same way, read with its holds: a slot on a closed date
+// is recorded Skipped, "closed: " and why, or for the hold when one covers it too. /digest now
+// (PostNow) posts whatever the holds and the calendar: it is an explicit order.
+//
+// A slot goes out as one message or, for a thread digest, as a headline in the channel and the
+// digest in its thread (bot.ThreadPoster), each part bearing its own key: an attempt that may
+// follow an earlier one (a claim with a prior holder, a retry after a temporary error or a
+// 429) asks the poster to look for each part and post only what is missing, so a crash between
+// the two leaves one headline and one detail. A digest posted only when its briefing changed
+// is composed and compared with the version its channel last received: the same version is
+// recorded Skipped ("no change since the last digest") rather than posted.
 //
 // Posts are spaced by token buckets per process (DefaultLimits, or the config's rate_limits):
 // by default one for all of Discord (48 a second), and on Slack one per channel (one a second)

@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -37,6 +38,7 @@ func (c *bubbleClock) advanceTo(t time.Time) {
 type sentPost struct {
 	channel, key, id string
 	at               time.Time
+	reply            bot.Reply
 }
 
 // platform is a fake Discord or Slack shared by every process of a test: it keeps every post.
@@ -54,9 +56,16 @@ type platform struct {
 	ambiguous bool                        // in a storm, some 5xx come after the post went out
 	history   error                       // what FindPost answers instead of looking
 	afterPost func(sentPost, *killSwitch) // runs after each post, with the posting process's switch
+	// afterHead are answered, one per thread, after its headline went out and before its detail
+	// is posted: a failure between the two parts.
+	afterHead []error
+	looks     int    // lookups in the history: FindPost's, and a thread's for each part
+	threads   []bool // each PostThread's Look, in order
 }
 
-func (p *platform) post(ctx context.Context, dead *killSwitch, channel, key string) (string, error) {
+// post makes one post on the platform: a message, or one part of a thread. step is the step of
+// a slot's path it is, where a kill point may stop the posting process.
+func (p *platform) post(ctx context.Context, dead *killSwitch, step, channel, key string, r bot.Reply) (string, error) {
 	if p.latency > 0 {
 		select {
 		case <-time.After(p.latency):
@@ -64,7 +73,7 @@ func (p *platform) post(ctx context.Context, dead *killSwitch, channel, key stri
 			return "", ctx.Err()
 		}
 	}
-	if dead.reach(stepPost, false, channel) {
+	if dead.reach(step, false, channel) {
 		return "", errKilled
 	}
 	p.mu.Lock()
@@ -91,14 +100,14 @@ func (p *platform) post(ctx context.Context, dead *killSwitch, channel, key stri
 			fault = &bot.PostError{Code: "502", Err: fmt.Errorf("bad gateway after posting")}
 		}
 	}
-	sp := sentPost{channel: channel, key: key, id: fmt.Sprintf("%s-%d", p.name, len(p.posts)+1), at: p.clock.Now()}
+	sp := sentPost{channel: channel, key: key, id: fmt.Sprintf("%s-%d", p.name, len(p.posts)+1), at: p.clock.Now(), reply: r}
 	p.posts = append(p.posts, sp)
 	hook := p.afterPost
 	p.mu.Unlock()
 	if hook != nil {
 		hook(sp, dead)
 	}
-	if dead.reach(stepPost, true, channel) {
+	if dead.reach(step, true, channel) {
 		return "", errKilled
 	}
 	if fault != nil {
@@ -110,6 +119,7 @@ func (p *platform) post(ctx context.Context, dead *killSwitch, channel, key stri
 func (p *platform) find(channel, key string, since time.Time) (string, bool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.looks++
 	if p.history != nil {
 		return "", false, p.history
 	}
@@ -150,11 +160,67 @@ type poster struct {
 	dead *killSwitch
 }
 
-func (c poster) Post(ctx context.Context, channel, key string, _ bot.Reply) (string, error) {
-	return c.p.post(ctx, c.dead, channel, key)
+func (c poster) Post(ctx context.Context, channel, key string, r bot.Reply) (string, error) {
+	return c.p.post(ctx, c.dead, stepPost, channel, key, r)
+}
+
+// PostThread posts t as Slack does, in two calls: the headline in the channel under key, then
+// the detail under key + bot.DetailKey. With Look, each part is looked for by its key first,
+// and posted only when it is not there; over a history it may not read, it posts anyway and
+// says the thread may be doubled.
+func (c poster) PostThread(ctx context.Context, channel, key string, t bot.Thread) (string, bool, error) {
+	c.p.mu.Lock()
+	c.p.threads = append(c.p.threads, t.Look)
+	c.p.mu.Unlock()
+	mayDouble := false
+	// lookFor says whether the part under key went out already, and its id.
+	lookFor := func(key string) (string, bool, error) {
+		if !t.Look {
+			return "", false, nil
+		}
+		if c.dead.killed() {
+			return "", false, errKilled
+		}
+		id, found, err := c.p.find(channel, key, time.Time{})
+		if errors.Is(err, bot.ErrHistoryUnavailable) {
+			mayDouble = true
+			return "", false, nil
+		}
+		return id, found, err
+	}
+	head, found, err := lookFor(key)
+	if err != nil {
+		return "", false, err
+	}
+	if !found {
+		if head, err = c.p.post(ctx, c.dead, stepHeadline, channel, key, t.Head); err != nil {
+			return "", false, err
+		}
+	}
+	c.p.mu.Lock()
+	var fault error
+	if len(c.p.afterHead) > 0 {
+		fault, c.p.afterHead = c.p.afterHead[0], c.p.afterHead[1:]
+	}
+	c.p.mu.Unlock()
+	if fault != nil {
+		return "", false, fault
+	}
+	if _, found, err = lookFor(key + bot.DetailKey); err != nil {
+		return "", false, err
+	}
+	if !found {
+		if _, err := c.p.post(ctx, c.dead, stepDetail, channel, key+bot.DetailKey, t.Detail); err != nil {
+			return "", false, err
+		}
+	}
+	return head, mayDouble, nil
 }
 
 type finder struct{ poster }
+
+// messagesOnly is a poster that cannot post threads, nor look.
+type messagesOnly struct{ bot.Poster }
 
 func (c finder) FindPost(_ context.Context, channel, key string, since time.Time) (string, bool, error) {
 	if c.dead.killed() {
@@ -171,9 +237,11 @@ type rig struct {
 	ledger  store.Ledger        // the test's own handle, to look at
 	discord *platform
 	slack   *platform
-	// plain names the platforms whose posters cannot read history.
-	plain   map[string]bool
-	compose func(context.Context, bot.Digest, time.Time, string) (bot.Reply, string)
+	// plain names the platforms whose posters cannot read history; threadless, those whose
+	// posters post messages only.
+	plain      map[string]bool
+	threadless map[string]bool
+	compose    func(context.Context, bot.Digest, time.Time, string) (bot.Reply, string)
 	// faults, when set, wraps each process's ledger, to make some calls fail.
 	faults func(store.Ledger) store.Ledger
 	// skew sets a process's clock off the rig's by its amount, by owner: a replica whose clock
@@ -272,10 +340,11 @@ func newRig(t *testing.T, start time.Time, kind ledgerKind) *rig {
 	handle := kind(t)
 	return &rig{
 		t: t, clock: clock, handle: handle, ledger: handle(),
-		discord: &platform{name: "discord", clock: clock, refused: map[string]string{}},
-		slack:   &platform{name: "slack", clock: clock, refused: map[string]string{}},
-		plain:   map[string]bool{},
-		skew:    map[string]time.Duration{},
+		discord:    &platform{name: "discord", clock: clock, refused: map[string]string{}},
+		slack:      &platform{name: "slack", clock: clock, refused: map[string]string{}},
+		plain:      map[string]bool{},
+		threadless: map[string]bool{},
+		skew:       map[string]time.Duration{},
 		compose: func(_ context.Context, d bot.Digest, day time.Time, since string) (bot.Reply, string) {
 			return bot.Reply{Title: d.Name + " " + day.Format("2006-01-02")}, "v1"
 		},
@@ -324,6 +393,9 @@ func (g *rig) scheduler(owner string, digests ...bot.Digest) *proc {
 		posters[name] = finder{poster{p, dead}}
 		if g.plain[name] {
 			posters[name] = poster{p, dead}
+		}
+		if g.threadless[name] {
+			posters[name] = messagesOnly{posters[name]}
 		}
 	}
 	var ledger store.Ledger = killable{g.handle(), dead}
@@ -403,27 +475,35 @@ func (g *rig) expectOnce(d bot.Digest, from, to time.Time) {
 
 // expectHeld checks that every channel of d got each slot in (from, to] exactly once, but for
 // the slots held says a reason for: those it never got, and the ledger has them skipped for that
-// reason. Nothing else of d was posted.
+// reason. A thread digest's slot is its headline and its detail, each once. Nothing else of d
+// was posted.
 func (g *rig) expectHeld(d bot.Digest, from, to time.Time, held func(at time.Time) string) {
 	g.t.Helper()
 	sent := g.platformOf(d).sent()
+	parts := []string{""} // the endings of a slot's keys
+	if d.Thread {
+		parts = append(parts, bot.DetailKey)
+	}
 	want := 0
 	for _, at := range d.Schedule.Between(from, to, 10000) {
 		reason := held(at)
 		for _, ch := range d.Channels {
-			n := len(sent[ch+" "+d.Key(at)])
-			switch {
-			case reason == "" && n != 1:
-				g.t.Errorf("%s in %s at %s: posted %d times; want once", d.Name, ch, at, n)
-			case reason != "" && n != 0:
-				g.t.Errorf("%s in %s at %s: posted %d times; want never, %s", d.Name, ch, at, n, reason)
-			case reason != "":
+			for _, part := range parts {
+				n := len(sent[ch+" "+d.Key(at)+part])
+				switch {
+				case reason == "" && n != 1:
+					g.t.Errorf("%s in %s at %s%s: posted %d times; want once", d.Name, ch, at, part, n)
+				case reason != "" && n != 0:
+					g.t.Errorf("%s in %s at %s%s: posted %d times; want never, %s", d.Name, ch, at, part, n, reason)
+				}
+				if reason == "" {
+					want++
+				}
+			}
+			if reason != "" {
 				if out := g.outcome(d, ch, at); out.Result != store.Skipped || out.Reason != reason {
 					g.t.Errorf("%s in %s at %s ended %s (%s); want skipped (%s)", d.Name, ch, at, out.Result, out.Reason, reason)
 				}
-			}
-			if reason == "" {
-				want++
 			}
 		}
 	}

@@ -145,22 +145,29 @@ func parseDate(date string) (time.Time, error) {
 	return t, nil
 }
 
-// A holdSet is a digest's holds as the ledger had them at one read: the loop reads them anew
-// at each slot time, so that a hold said to any replica counts from its next slot on.
+// A holdSet is what holds a digest's slots back: its holds as the ledger had them at one read,
+// and its calendar's closed dates. The loop reads the holds anew at each slot time, so that a
+// hold said to any replica counts from its next slot on.
 type holdSet struct {
 	zone  *time.Location
 	pause *store.Hold
 	skips map[string]store.Hold // by date
+	// closedOn is the digest's calendar (bot.Digest.ClosedOn): the days it rests on, and why.
+	closedOn func(at time.Time) (why string, closed bool)
 }
 
-// holdsOf reads d's holds from the ledger.
+// restsForGood bounds the closed runs in a row that next looks past: calendars recur yearly, so
+// a digest closed on every run for longer than a year, leap day included, is closed for good.
+const restsForGood = 366 * 24 * time.Hour
+
+// holdsOf reads d's holds from the ledger, and takes its calendar.
 func (s *Scheduler) holdsOf(ctx context.Context, d bot.Digest) (holdSet, error) {
 	recorded, err := s.ledger.Holds(ctx, d.Name)
 	if err != nil {
 		s.observe.LedgerFailed("holds")
 		return holdSet{}, fmt.Errorf("holds of %s: %w", d.Name, err)
 	}
-	set := holdSet{zone: d.Schedule.Zone(), skips: map[string]store.Hold{}}
+	set := holdSet{zone: d.Schedule.Zone(), skips: map[string]store.Hold{}, closedOn: d.ClosedOn}
 	for _, h := range recorded {
 		if h.Skip == "" {
 			set.pause = &h
@@ -192,12 +199,13 @@ func (h holdSet) covering(at time.Time) (store.Hold, bool) {
 	return sk, ok
 }
 
-// reason says why the slot at is held back, as its ledger entry shows it; "" when it is not.
+// reason says why the slot at is held back, as its ledger entry shows it; "" when it is not. A
+// moderator's hold is named before the calendar: it is the word said about this digest.
 func (h holdSet) reason(at time.Time) string {
 	c, ok := h.covering(at)
 	switch {
 	case !ok:
-		return ""
+		return h.closed(at)
 	case c.Skip != "":
 		return "skipped by " + c.By + " (" + c.Skip + ")"
 	case c.Until != "":
@@ -206,24 +214,49 @@ func (h holdSet) reason(at time.Time) string {
 	return "paused by " + c.By
 }
 
-// next is the first run of sched after after that no hold covers: past a pause, the first run
-// on or after its Until date; zero while paused without an end, as for a schedule that never
-// fires again.
+// closed says why the digest's calendar closes the day of at, "closed: Christmas Day (us)";
+// "" when it is open.
+func (h holdSet) closed(at time.Time) string {
+	if h.closedOn == nil {
+		return ""
+	}
+	why, closed := h.closedOn(at)
+	if !closed {
+		return ""
+	}
+	return "closed: " + why
+}
+
+// next is the first run of sched after after that no hold covers and no closed date rests on:
+// past a pause, the first run on or after its Until date; zero while paused without an end, as
+// for a schedule that never fires again, and zero when every run for restsForGood in a row
+// falls on a closed date.
 func (h holdSet) next(sched cron.Schedule, after time.Time) time.Time {
-	at := sched.Next(after)
-	// Each turn returns or moves past a hold for good: the pause once, each skip once.
-	for range len(h.skips) + 2 {
-		c, held := h.covering(at)
-		switch {
-		case at.IsZero() || !held:
-			return at
-		case c.Skip != "":
-			at = firstRunOn(sched, c.Skip, 1)
-		case c.Until == "":
-			return time.Time{}
-		default:
-			at = firstRunOn(sched, c.Until, 0)
+	// Each turn moves at forward: past a hold, which it passes once (the pause once, each
+	// skip once), or past a closed date, a day at a time within a bounded run of them.
+	var restingSince time.Time // the first of the closed runs passed over in a row
+	for at := sched.Next(after); !at.IsZero(); {
+		if c, held := h.covering(at); held {
+			restingSince = time.Time{}
+			switch {
+			case c.Skip != "":
+				at = firstRunOn(sched, c.Skip, 1)
+			case c.Until == "":
+				return time.Time{}
+			default:
+				at = firstRunOn(sched, c.Until, 0)
+			}
+			continue
 		}
+		if h.closed(at) == "" {
+			return at
+		}
+		if restingSince.IsZero() {
+			restingSince = at
+		} else if at.Sub(restingSince) > restsForGood {
+			return time.Time{}
+		}
+		at = firstRunOn(sched, at.In(h.zone).Format(time.DateOnly), 1)
 	}
 	return time.Time{}
 }

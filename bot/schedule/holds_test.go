@@ -474,22 +474,30 @@ func TestHoldsUnreadable(t *testing.T) {
 
 // TestHeldSlotTakenOver: a replica dies holding a slot's claim; a moderator then skips the
 // slot's date. The replica that takes the slot over settles it for the skip: skipped when the
-// dead one had not posted it, posted when the channel's history shows it had.
+// dead one had not posted it, posted when the channel's history shows it had. A thread counts as
+// posted when its detail is there: a headline alone is not the digest.
 func TestHeldSlotTakenOver(t *testing.T) {
 	for _, tc := range []struct {
-		name  string
-		after bool // killed after the post went out
-		want  store.Result
+		name   string
+		thread bool
+		kill   killPoint
+		posts  int // what a posted before it died: b posts nothing
+		want   store.Result
 	}{
-		{"killed before posting", false, store.Skipped},
-		{"killed after posting", true, store.Posted},
+		{"killed before posting", false, killPoint{step: stepPost}, 0, store.Skipped},
+		{"killed after posting", false, killPoint{step: stepPost, after: true}, 1, store.Posted},
+		{"thread, killed after its headline", true, killPoint{step: stepHeadline, after: true}, 1, store.Skipped},
+		{"thread, killed after its detail", true, killPoint{step: stepDetail, after: true}, 2, store.Posted},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ledgers(t, func(t *testing.T, kind ledgerKind) {
 				start, slot := at(t, "2025-04-01T08:00:00Z"), at(t, "2025-04-01T09:00:00Z")
 				g := newRig(t, start, kind)
 				d := g.digest("morning", "discord", "0 9 * * *", "UTC", "D1")
-				a := g.startKilling("a", &killPoint{step: stepPost, after: tc.after, channel: "D1"}, d)
+				d.Thread = tc.thread
+				kill := tc.kill
+				kill.channel = "D1"
+				a := g.startKilling("a", &kill, d)
 				g.clock.advanceTo(slot)
 				<-a.dead.hit
 				a.kill()
@@ -500,11 +508,9 @@ func TestHeldSlotTakenOver(t *testing.T) {
 				hold(t, b, bot.Hold{Digest: "morning", Skip: "2025-04-01", By: "shell"})
 				g.clock.advanceTo(slot.Add(5 * time.Minute))
 				b.stop(t)
-				posts := len(g.discord.sent()["D1 "+d.Key(slot)])
 				out := g.outcome(d, "D1", slot)
-				wantPosts := map[store.Result]int{store.Skipped: 0, store.Posted: 1}[tc.want]
-				if posts != wantPosts || out.Result != tc.want {
-					t.Errorf("%d posts, ended %s (%s); want %d, %s", posts, out.Result, out.Reason, wantPosts, tc.want)
+				if posts := g.discord.count(); posts != tc.posts || out.Result != tc.want {
+					t.Errorf("%d posts, ended %s (%s); want %d, %s", posts, out.Result, out.Reason, tc.posts, tc.want)
 				}
 				if tc.want == store.Skipped && out.Reason != "skipped by shell (2025-04-01)" {
 					t.Errorf("skipped for %q; want the skip's reason", out.Reason)

@@ -332,6 +332,8 @@ const (
 	stepHolds     = "holds" // the read of a digest's holds, once for all its channels
 	stepClaim     = "claim"
 	stepPost      = "post"
+	stepHeadline  = "headline" // a thread's first part, in the channel
+	stepDetail    = "detail"   // a thread's second part, in the headline's thread
 	stepMark      = "mark"
 	stepRecord    = "record" // a slot settled without a claim: held, or missed
 )

@@ -34,8 +34,8 @@ type owed struct{ since, until time.Time }
 // moment a channel is owed its digest's slots from. Then it catches up: in each channel, the
 // latest slot missed since that moment within the digest's catch-up window is posted (Late),
 // and older ones are recorded Skipped. A slot that a moderator's hold covers (a pause, a
-// skipped date: see Hold) is recorded Skipped with the hold's reason, whether due or missed, and
-// is never posted. On cancellation it claims nothing more, gives posts under way a few seconds,
+// skipped date: see Hold), or whose date the digest's calendar closes (bot.Digest.Closed), is
+// recorded Skipped with the reason, whether due or missed, and is never posted. On cancellation it claims nothing more, gives posts under way a few seconds,
 // releases what it still holds and returns nil.
 func (s *Scheduler) Run(ctx context.Context) error {
 	if s.posters == nil {
@@ -301,9 +301,9 @@ func (s *Scheduler) firstSeen(d bot.Digest) []time.Time {
 }
 
 // dispatch starts a channel's slots. Only the latest one still within the catch-up window that
-// no hold covers is posted: a channel back from a downtime gets one digest, never a burst of
-// them. The others are settled, a held one with its hold's reason; a slot settled without a
-// claim is marked by Record, so it is never claimed, here or elsewhere.
+// nothing holds back (a hold, a closed date) is posted: a channel back from a downtime gets one
+// digest, never a burst of them. The others are settled, a held one with its reason; a slot
+// settled without a claim is marked by Record, so it is never claimed, here or elsewhere.
 func (s *Scheduler) dispatch(r *run, d bot.Digest, channel string, slots []time.Time, now, unmarked time.Time, holds holdSet) {
 	latest := -1
 	for i, at := range slots {
@@ -327,8 +327,9 @@ func (s *Scheduler) dispatch(r *run, d bot.Digest, channel string, slots []time.
 }
 
 // recheck claims again the slots other processes held when this one looked, with their
-// digest's holds as the ledger has them now: a slot a hold covers is settled, not posted. When
-// the holds cannot be read, the digest's slots wait for the next recheck.
+// digest's holds as the ledger has them now: a slot a hold covers, or on a closed date, is
+// settled, not posted. When the holds cannot be read, the digest's slots wait for the next
+// recheck.
 func (s *Scheduler) recheck(r *run, now time.Time) {
 	var due []slotKey
 	s.mu.Lock()

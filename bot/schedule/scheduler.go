@@ -283,6 +283,8 @@ type job struct {
 	missed   bool      // its time has passed: record how it ended, post nothing
 	claimed  bool      // for a missed slot: someone may hold an unmarked claim on it
 	reason   string    // for a missed slot
+	// ordered: a moderator's /digest now, posted even when nothing changed since the last post
+	ordered bool
 }
 
 func (s *Scheduler) newJob(d bot.Digest, channel string, at time.Time) job {

@@ -15,8 +15,9 @@ import (
 // PostNow posts digest name (every digest when name is "") as the slot of the current minute,
 // through the ledger: a second call within the minute, here or on another replica, posts
 // nothing and reports the channels as Already. The call and its outcome go to the audit trail.
-// It posts whatever the digest's holds: a moderator's explicit order outranks a pause or a
-// skipped date, which hold back scheduled slots only.
+// It posts whatever the digest's holds and calendar, and for an only_when_changed digest
+// whether or not the briefing changed: a moderator's explicit order outranks a pause, a skipped
+// or closed date and an unchanged briefing, which hold back scheduled slots only.
 func (s *Scheduler) PostNow(ctx context.Context, name, actor string) (bot.NowResult, error) {
 	if s.posters == nil {
 		return bot.NowResult{}, errors.New("this briefbot only reads the ledger and never posts: " +
@@ -37,7 +38,7 @@ func (s *Scheduler) PostNow(ctx context.Context, name, actor string) (bot.NowRes
 	for _, d := range chosen {
 		for _, channel := range d.Channels {
 			j := s.newJob(d, channel, at)
-			j.deadline, j.recheck = now.Add(postNowFor), false
+			j.deadline, j.recheck, j.ordered = now.Add(postNowFor), false, true
 			jobs = append(jobs, j)
 		}
 	}
@@ -98,9 +99,10 @@ func (s *Scheduler) writeAudit(ctx context.Context, actor, action, outcome strin
 }
 
 // Status reports every digest's standing in each of its channels, from the ledger, so that it
-// covers what every replica did. A channel's Next is its next run that no hold covers: after a
-// pause with an end, the first run on or after that date; zero while the digest is paused
-// without one, which /digest status tells from the digest's Holds.
+// covers what every replica did. A channel's Next is its next run that no hold covers and that
+// falls on no closed date: after a pause with an end, the first run on or after that date; zero
+// while the digest is paused without one, which /digest status tells from the digest's Holds,
+// and zero for a digest whose calendar closes every run for over a year.
 func (s *Scheduler) Status(ctx context.Context) ([]bot.ChannelStatus, error) {
 	now := s.clock.Now()
 	var out []bot.ChannelStatus

@@ -137,6 +137,22 @@ type Digest struct {
 	OnlyWhenChanged bool
 }
 
+// Delivery says how d posts beyond the plain post, for config check and the preview: "in a
+// thread, mentioning S0123ABCD, only when the briefing changed"; "" for the plain post.
+func (d Digest) Delivery() string {
+	var how []string
+	if d.Thread {
+		how = append(how, "in a thread")
+	}
+	if d.Mention != "" {
+		how = append(how, "mentioning "+d.Mention)
+	}
+	if d.OnlyWhenChanged {
+		how = append(how, "only when the briefing changed")
+	}
+	return strings.Join(how, ", ")
+}
+
 // ClosedOn is d.Closed for the day of at in d's zone; false when d has no Closed.
 func (d Digest) ClosedOn(at time.Time) (why string, closed bool) {
 	if d.Closed == nil {

@@ -1,7 +1,8 @@
 // Package config reads briefbot's one config file: strict YAML (unknown keys refused), ${VAR}
 // read from the environment, and every mistake reported at once as FILE:LINE: message, sorted by
 // line. It imports nothing of briefbot's beyond the leaf utilities under internal/ (strict YAML,
-// careful file reading, cron specs, near-miss names); cmd/briefbot hands the plain values on.
+// careful file reading, cron specs, near-miss names, the days a digest rests on); cmd/briefbot
+// hands the plain values on.
 //
 // Secrets never appear in what it reports: a message may quote a key, a position or a length,
 // but not a value that came from the environment or a value under a secret key.
@@ -11,6 +12,7 @@ import (
 	"log/slog"
 	"time"
 
+	"briefbot/internal/calendar"
 	"briefbot/internal/fuzzy"
 	"go.yaml.in/yaml/v3"
 )
@@ -88,9 +90,24 @@ type Digest struct {
 	Briefing string   `yaml:"briefing"`
 	CatchUp  string   `yaml:"catch_up"`
 
+	// The days it rests on, in its zone: dates written 2006-01-02, public holidays by country
+	// ("us", "mx"), and an iCalendar file of closures, its path relative to the config's folder.
+	SkipDates    []string `yaml:"skip_dates"`
+	SkipHolidays []string `yaml:"skip_holidays"`
+	Calendar     string   `yaml:"calendar"`
+
+	// Thread: a headline in the channel and the digest in its thread.
+	Thread bool `yaml:"thread"`
+	// Mention is the role (Discord) or user group (Slack) each post pings; "" for none.
+	Mention string `yaml:"mention"`
+	// OnlyWhenChanged: no post when the briefing is the version the channel last received.
+	OnlyWhenChanged bool `yaml:"only_when_changed"`
+
 	// Filled in by validation.
 	Location    *time.Location `yaml:"-"`
 	CatchUpTime time.Duration  `yaml:"-"`
+	// Closures are the days it rests on; nil when it names none.
+	Closures *calendar.Closures `yaml:"-"`
 }
 
 type Store struct {

@@ -127,6 +127,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("slack: {signing_secret:${SLACK_SIGNING_SECRET}}\ndiscord:\n  gateway: ${DISCORD_BOT_TOKEN}\n"))
 	f.Add([]byte("digests:\n  - {name: a, platform: slak, channels: [C1, C1], timezone: Mexico City, schedule: \"* * * * *\", catch_up: 90d}\nstore: {retention: 1d}\n"))
 	f.Add([]byte("a: &x {b: 1}\nhttp: {<<: *x}\n"))
+	f.Add([]byte("digests:\n  - {name: a, platform: discord, channel: C, schedule: \"@daily\", skip_dates: [2026-12-24, x], skip_holidays: [us, usa], calendar: nope.ics, mention: \"<@&1>\", thread: true}\n"))
 	f.Fuzz(func(t *testing.T, text []byte) {
 		c, err := config.Parse("f.yaml", text, lookup)
 		var report []string

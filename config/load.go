@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"briefbot/internal/diskfile"
 	"briefbot/internal/yamlfile"
@@ -24,7 +25,7 @@ import (
 //
 // Only a regular file (a link is followed) of at most MaxFileSize is read: a named pipe would
 // block the read, and a device or a huge file would exhaust memory.
-func Load(path string, lookupEnv func(string) (string, bool)) (*Config, error) {
+func Load(path string, lookupEnv func(string) (string, bool), opts ...Option) (*Config, error) {
 	f, err := diskfile.Open(path, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %s: %w", path, err)
@@ -38,7 +39,7 @@ func Load(path string, lookupEnv func(string) (string, bool)) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config: %s: %w", path, err)
 	}
-	return parse(path, data, lookupEnv, info.Mode().Perm())
+	return parse(path, data, lookupEnv, info.Mode().Perm(), opts)
 }
 
 // MaxFileSize is the largest config file read, 1 MiB: a config with a thousand digests is a
@@ -47,8 +48,22 @@ const MaxFileSize = 1 << 20
 
 // Parse reads and checks config text as Load does; file names it in messages. With no file to
 // look at, it cannot warn about secrets that others may read.
-func Parse(file string, data []byte, lookupEnv func(string) (string, bool)) (*Config, error) {
-	return parse(file, data, lookupEnv, 0)
+func Parse(file string, data []byte, lookupEnv func(string) (string, bool), opts ...Option) (*Config, error) {
+	return parse(file, data, lookupEnv, 0, opts)
+}
+
+// An Option changes how Load and Parse read a file.
+type Option func(*loader)
+
+// Clock is the clock by which the file's dates are judged past (time.Now by default). A
+// skip_dates date that has passed is a warning, not an error: a file valid yesterday must not
+// stop the bot today.
+func Clock(now func() time.Time) Option {
+	return func(l *loader) {
+		if now != nil {
+			l.now = now
+		}
+	}
 }
 
 // loader is one reading of a file: what was expanded from the environment, and which values are
@@ -59,6 +74,9 @@ type loader struct {
 	warns yamlfile.Errors
 	bad   map[*yaml.Node]bool
 	env   map[*yaml.Node]*expansion
+	now   func() time.Time
+	// calendars are the calendar files read, by path, so that digests sharing one read it once.
+	calendars map[string]calendarFile
 }
 
 // expansion is what a scalar's ${VAR} references were.
@@ -78,7 +96,7 @@ func (x *expansion) from() string {
 	return "from " + strings.Join(refs, " and ")
 }
 
-func parse(file string, data []byte, lookupEnv func(string) (string, bool), mode fs.FileMode) (*Config, error) {
+func parse(file string, data []byte, lookupEnv func(string) (string, bool), mode fs.FileMode, opts []Option) (*Config, error) {
 	c := &Config{File: file}
 	if lookupEnv == nil {
 		lookupEnv = func(string) (string, bool) { return "", false }
@@ -100,7 +118,10 @@ func parse(file string, data []byte, lookupEnv func(string) (string, bool), mode
 		return nil, yamlfile.Errors{yamlfile.Errorf(file, root, "the config is a mapping of sections (http:, discord:, slack:, ...)")}
 	}
 	c.root = root
-	l := &loader{c: c, bad: map[*yaml.Node]bool{}, env: map[*yaml.Node]*expansion{}}
+	l := &loader{c: c, bad: map[*yaml.Node]bool{}, env: map[*yaml.Node]*expansion{}, now: time.Now, calendars: map[string]calendarFile{}}
+	for _, opt := range opts {
+		opt(l)
+	}
 	l.expand(root, lookupEnv)
 	var decoded yamlfile.Errors
 	for _, e := range decoded.Append(file, yamlfile.Decode(file, root, c)) {

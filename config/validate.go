@@ -151,7 +151,8 @@ func (l *loader) commandPrefix() {
 	l.problem(path, "%s", msg)
 }
 
-// digest checks digest i and fills in what it derives: Channels, Location, CatchUpTime.
+// digest checks digest i and fills in what it derives: Channels, Location, CatchUpTime,
+// Closures.
 // first holds the index of each name already seen.
 func (l *loader) digest(i int, first map[string]int) {
 	c := l.c
@@ -229,6 +230,7 @@ func (l *loader) digest(i int, first map[string]int) {
 		l.problem(at("catch_up"), "%s: catch_up (%s) must be shorter than store.retention (%s), or a late digest could be posted twice",
 			name, durationText(g.CatchUpTime), durationText(r))
 	}
+	l.closures(i, name)
 }
 
 // platform checks a digest's platform and that the platform has what posting needs.

@@ -17,14 +17,18 @@ import (
 const brokenConfig = `briefbot.yaml:9: digest "morning": unknown time zone "Mexico City" (use an IANA name such as America/Mexico_City)`
 
 // goodState is the embedded briefing with two digests, one in a zone that keeps daylight saving
-// time, on bottest's fixed day.
+// time, on bottest's fixed day. The first posts in a thread with a mention and rests on the day
+// of its first run.
 func goodState(tb testing.TB) State {
 	tb.Helper()
+	morning := digestView(tb, "morning", "slack", "America/Mexico_City", "0 9 * * 1-5", "C0123", "C0456")
+	morning.Thread, morning.Mention = true, "S0123ABCD"
+	morning.Closed = func(date string) (string, bool) { return "Office closed (closures.ics)", date == "2025-03-28" }
 	return State{
 		Engine:   bottest.Engine(tb),
 		Warnings: []string{`briefbot.yaml:4: slack.bot_token is written in the file: use ${SLACK_BOT_TOKEN}`},
 		Digests: []DigestView{
-			digestView(tb, "morning", "slack", "America/Mexico_City", "0 9 * * 1-5", "C0123", "C0456"),
+			morning,
 			digestView(tb, "berlin", "discord", "Europe/Berlin", "30 2 * * *", "123456789012345678"),
 		},
 		Loaded: bottest.Day(),

@@ -213,12 +213,14 @@ type digestsView struct {
 type digestRow struct {
 	Name, Platform, Briefing, Schedule, Zone string
 	Channels                                 []string
+	Posts                                    string // how it posts beyond the plain post: "in a thread, ..."
 	Runs                                     []runRow
 }
 
 type runRow struct {
 	Local, Offset, UTC, Note string
 	DST                      bool
+	Skipped                  string // why the digest rests that day; "" when it posts
 }
 
 func (s *server) digests(st State, chosen, date string) *digestsView {
@@ -228,11 +230,15 @@ func (s *server) digests(st State, chosen, date string) *digestsView {
 	for i, d := range st.Digests {
 		zone := cmp.Or(d.Schedule.Zone(), time.UTC)
 		row := digestRow{Name: d.Name, Platform: d.Platform, Briefing: cmp.Or(d.Briefing, e.DefaultBriefing().ID),
-			Schedule: d.Schedule.Spec(), Zone: zone.String(), Channels: d.Channels}
+			Schedule: d.Schedule.Spec(), Zone: zone.String(), Channels: d.Channels, Posts: d.Digest.Delivery()}
 		for _, run := range d.Next {
 			at := run.At.In(zone)
-			row.Runs = append(row.Runs, runRow{Local: at.Format("Mon 2 Jan 2006 15:04"),
-				Offset: at.Format("MST, UTC-07:00"), UTC: at.UTC().Format("Mon 15:04"), DST: at.IsDST(), Note: run.Note()})
+			r := runRow{Local: at.Format("Mon 2 Jan 2006 15:04"),
+				Offset: at.Format("MST, UTC-07:00"), UTC: at.UTC().Format("Mon 15:04"), DST: at.IsDST(), Note: run.Note()}
+			if why, closed := d.ClosedOn(run.At); closed {
+				r.Skipped = cmp.Or(why, "closed")
+			}
+			row.Runs = append(row.Runs, r)
 		}
 		v.List = append(v.List, row)
 		v.Names = append(v.Names, d.Name)
@@ -251,7 +257,14 @@ func (s *server) digests(st State, chosen, date string) *digestsView {
 		}
 		day = day.In(zone)
 		if len(pick.Next) > 0 {
-			day = pick.Next[0].At.In(zone) // the post it makes next
+			day = pick.Next[0].At.In(zone)
+		}
+		// The post it makes next: its next run on a day it does not rest on.
+		for _, run := range pick.Next {
+			if _, closed := pick.ClosedOn(run.At); !closed {
+				day = run.At.In(zone)
+				break
+			}
 		}
 	}
 	if date != "" {
@@ -263,6 +276,11 @@ func (s *server) digests(st State, chosen, date string) *digestsView {
 	}
 	v.Date = day.Format(time.DateOnly)
 	v.About = fmt.Sprintf("%s on %s, from %s", firstOf(v.Chosen, "The digest"), day.Format("Monday 2 January 2006"), b.Title)
+	if pick != nil {
+		if why, closed := pick.ClosedOn(day); closed {
+			v.About += fmt.Sprintf("; it rests that day (%s), so nothing is posted", why)
+		}
+	}
 	reply, err := compose(b, day)
 	v.Post = &answerView{}
 	if err != nil {

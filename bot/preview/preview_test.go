@@ -163,11 +163,21 @@ func TestDigestsView(t *testing.T) {
 		"America/Mexico_City", "C0123", "C0456", "CST, UTC-06:00", // Mexico keeps no daylight saving time
 		"Europe/Berlin", "CET, UTC+01:00", "CEST, UTC+02:00", // Berlin's clocks move on 30 March 2025
 		"does not exist that day", "<td>yes</td>",
-		"Daily briefing, Friday 28 March 2025", // the next run's post, in its zone
+		// The first run falls on a day the digest rests on: shown skipped, with why.
+		`Fri 28 Mar 2025 09:00<br><span class="tag">skipped</span> <small>Office closed (closures.ics)</small>`,
+		"<dt>Posts</dt><dd>in a thread, mentioning S0123ABCD</dd>",
+		"Daily briefing, Monday 31 March 2025", // the post it makes next, in its zone
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("GET /digests lacks %q", want)
 		}
+	}
+	if strings.Count(body, `class="tag">skipped`) != 1 {
+		t.Errorf("GET /digests shows %d runs skipped; want 1", strings.Count(body, `class="tag">skipped`))
+	}
+	_, body = get(t, srv, "/digests?digest=morning&date=2025-03-28")
+	if want := "it rests that day (Office closed (closures.ics)), so nothing is posted"; !strings.Contains(html.UnescapeString(body), want) {
+		t.Errorf("GET /digests?digest=morning&date=2025-03-28 does not say %q", want)
 	}
 	// The first digest posts on Slack: only Slack's view is shown.
 	if section(body, "sl-h") == "" || section(body, "dc-h") != "" {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -70,6 +71,7 @@ func readFrom(cfg *config.Config, loadErr error) (*build, error) {
 	b := &build{cfg: cfg, discord: discordSettings(cfg), slack: slackSettings(cfg), limits: rateLimits(cfg.RateLimits)}
 	errs = append(errs, adapterProblems(cfg)...)
 	errs = append(errs, checkChannels(cfg)...)
+	errs = append(errs, checkMentions(cfg)...)
 	lib, libErrs := loadLibrary(cfg)
 	errs = append(errs, libErrs...)
 	if loadErr != nil {
@@ -138,8 +140,9 @@ func discordSettings(cfg *config.Config) discord.Config {
 }
 
 // scheduleDigests makes the file's digests into the digests the scheduler runs and the engine
-// answers about, each schedule read in its zone by the reader config checked it with. A digest
-// that names no briefing posts the default one, as the engine answers with it.
+// answers about, each schedule read in its zone by the reader config checked it with, and the
+// days it rests on as config read them. A digest that names no briefing posts the default one,
+// as the engine answers with it.
 func scheduleDigests(cfg *config.Config, lib *briefings.Library) ([]bot.Digest, []error) {
 	var out []bot.Digest
 	var errs []error
@@ -150,8 +153,13 @@ func scheduleDigests(cfg *config.Config, lib *briefings.Library) ([]bot.Digest, 
 			errs = append(errs, cfg.Errorf([]any{"digests", i, "schedule"}, "digest %q: schedule %q: %v", d.Name, d.Schedule, err))
 			continue
 		}
-		out = append(out, bot.Digest{Name: d.Name, Briefing: cmp.Or(d.Briefing, fallback),
-			Platform: d.Platform, Channels: d.Channels, Schedule: sched, CatchUp: d.CatchUpTime})
+		digest := bot.Digest{Name: d.Name, Briefing: cmp.Or(d.Briefing, fallback),
+			Platform: d.Platform, Channels: d.Channels, Schedule: sched, CatchUp: d.CatchUpTime,
+			Thread: d.Thread, Mention: d.Mention, OnlyWhenChanged: d.OnlyWhenChanged}
+		if d.Closures != nil {
+			digest.Closed = d.Closures.Closed
+		}
+		out = append(out, digest)
 	}
 	return out, errs
 }
@@ -196,6 +204,46 @@ func checkChannels(cfg *config.Config) []error {
 		}
 	}
 	return errs
+}
+
+// checkMentions: a digest's mention must be the id of what its platform pings, which the
+// adapters know: a role on Discord, a user group on Slack. The mention as a message writes it
+// (<@&123...>, <!subteam^S123...|@team>) is the usual mistake; its id is suggested.
+func checkMentions(cfg *config.Config) []error {
+	var errs []error
+	for i, d := range cfg.Digests {
+		valid, form := discord.ValidMention, "a Discord role id (digits)"
+		switch {
+		case d.Mention == "":
+			continue
+		case d.Platform == "slack":
+			valid, form = slack.ValidMention, "a Slack user group id (S...)"
+		case d.Platform != "discord":
+			continue // config names the platform's own problem
+		}
+		if valid(d.Mention) {
+			continue
+		}
+		path := []any{"digests", i, "mention"}
+		if id := mentionID(d.Mention); valid(id) && !cfg.Hidden(d.Mention) {
+			errs = append(errs, cfg.Errorf(path, "digest %q: mention %q is not %s; did you mean %q?", d.Name, d.Mention, form, id))
+		} else {
+			errs = append(errs, cfg.Errorf(path, "digest %q: mention %q is not %s", d.Name, d.Mention, form))
+		}
+	}
+	return errs
+}
+
+// mentionMarkup is a role or user group mention as Discord and Slack write it in a message.
+var mentionMarkup = regexp.MustCompile(`^<(?:@&|!subteam\^)([A-Za-z0-9]+)(?:\|[^>]*)?>$`)
+
+// mentionID is the id a mention was probably meant to be: the one in its markup, in capitals as
+// Slack writes ids.
+func mentionID(mention string) string {
+	if m := mentionMarkup.FindStringSubmatch(mention); m != nil {
+		mention = m[1]
+	}
+	return strings.ToUpper(mention)
 }
 
 // slackConfigured: any Slack key set means Slack is meant to run, and must be complete.

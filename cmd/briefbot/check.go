@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,8 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"briefbot/bot"
 	"briefbot/bot/schedule"
 	"briefbot/briefings"
+	"briefbot/config"
 	"briefbot/internal/cron"
 )
 
@@ -71,13 +74,21 @@ type briefingReport struct {
 }
 
 type digestReport struct {
-	Name     string      `json:"name"`
-	Platform string      `json:"platform"`
-	Channels []string    `json:"channels"`
-	Schedule string      `json:"schedule"`
-	Zone     string      `json:"zone"`
-	Briefing string      `json:"briefing"`
-	Next     []runReport `json:"next"`
+	Name     string   `json:"name"`
+	Platform string   `json:"platform"`
+	Channels []string `json:"channels"`
+	Schedule string   `json:"schedule"`
+	Zone     string   `json:"zone"`
+	Briefing string   `json:"briefing"`
+	// How it posts, as the config sets it.
+	Thread          bool   `json:"thread,omitempty"`
+	Mention         string `json:"mention,omitempty"`
+	OnlyWhenChanged bool   `json:"only_when_changed,omitempty"`
+	// The days it rests on, as the config names them.
+	SkipDates    []string    `json:"skip_dates,omitempty"`
+	SkipHolidays []string    `json:"skip_holidays,omitempty"`
+	Calendar     string      `json:"calendar,omitempty"`
+	Next         []runReport `json:"next"`
 }
 
 type runReport struct {
@@ -85,12 +96,15 @@ type runReport struct {
 	Local  string    `json:"local"`
 	Gap    bool      `json:"dst_gap,omitempty"`      // the scheduled time does not exist that day
 	Repeat bool      `json:"dst_repeated,omitempty"` // the scheduled time happens twice that day
+	// Skipped is why the digest rests that day ("Christmas Day (us)"); "" when it posts.
+	Skipped string `json:"skipped,omitempty"`
 }
 
 // nextRuns is how many runs of each digest config check lists.
 const nextRuns = 5
 
-// report describes what b will run, with each digest's next runs after now.
+// report describes what b will run, with each digest's next runs after now, those on a day the
+// digest rests on marked skipped with why.
 func (b *build) report(now time.Time) checkReport {
 	return b.describe(func(s cron.Schedule) []cron.Run { return s.Runs(now, nextRuns) })
 }
@@ -157,10 +171,24 @@ func (b *build) describe(runs func(cron.Schedule) []cron.Run) checkReport {
 			channels[i] = cfg.Shown(ch)
 		}
 		dr := digestReport{Name: cfg.Shown(d.Name), Platform: d.Platform, Channels: channels, Schedule: cfg.Shown(d.Schedule.Spec()),
-			Zone: cfg.Shown(d.Schedule.Zone().String()), Briefing: cfg.Shown(d.Briefing), Next: []runReport{}}
+			Zone: cfg.Shown(d.Schedule.Zone().String()), Briefing: cfg.Shown(d.Briefing), Next: []runReport{},
+			Thread: d.Thread, Mention: cfg.Shown(d.Mention), OnlyWhenChanged: d.OnlyWhenChanged}
+		if i := slices.IndexFunc(cfg.Digests, func(c config.Digest) bool { return c.Name == d.Name }); i >= 0 {
+			written := cfg.Digests[i]
+			for _, date := range written.SkipDates {
+				dr.SkipDates = append(dr.SkipDates, cfg.Shown(date))
+			}
+			for _, set := range written.SkipHolidays {
+				dr.SkipHolidays = append(dr.SkipHolidays, cfg.Shown(set))
+			}
+			dr.Calendar = cfg.Shown(written.Calendar)
+		}
 		for _, run := range runs(d.Schedule) {
-			dr.Next = append(dr.Next, runReport{At: run.At, Local: run.String(),
-				Gap: run.Adjust == cron.InGap, Repeat: run.Adjust == cron.Repeated})
+			r := runReport{At: run.At, Local: run.String(), Gap: run.Adjust == cron.InGap, Repeat: run.Adjust == cron.Repeated}
+			if why, closed := d.ClosedOn(run.At); closed {
+				r.Skipped = cmp.Or(why, "closed")
+			}
+			dr.Next = append(dr.Next, r)
 		}
 		r.Digests = append(r.Digests, dr)
 	}
@@ -204,6 +232,24 @@ func (r rateReport) String() string {
 	return strings.Join(parts, ", ")
 }
 
+// restsOn says which days the digest rests on: "2 skip dates; us, mx holidays; closures.ics".
+func (d digestReport) restsOn() string {
+	var on []string
+	switch n := len(d.SkipDates); {
+	case n == 1:
+		on = append(on, "1 skip date")
+	case n > 1:
+		on = append(on, fmt.Sprintf("%d skip dates", n))
+	}
+	if len(d.SkipHolidays) > 0 {
+		on = append(on, strings.Join(d.SkipHolidays, ", ")+" holidays")
+	}
+	if d.Calendar != "" {
+		on = append(on, d.Calendar)
+	}
+	return strings.Join(on, "; ")
+}
+
 func (r checkReport) writeJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -239,8 +285,19 @@ func (r checkReport) writeText(w io.Writer) error {
 	for _, d := range r.Digests {
 		fmt.Fprintf(&sb, "  %s → %s %s: %q in %s, briefing %s\n", d.Name, d.Platform, strings.Join(d.Channels, ", "),
 			d.Schedule, d.Zone, d.Briefing)
+		how := bot.Digest{Thread: d.Thread, Mention: d.Mention, OnlyWhenChanged: d.OnlyWhenChanged}.Delivery()
+		if how != "" {
+			fmt.Fprintf(&sb, "    posts %s\n", how)
+		}
+		if rests := d.restsOn(); rests != "" {
+			fmt.Fprintf(&sb, "    rests on %s\n", rests)
+		}
 		for _, n := range d.Next {
-			fmt.Fprintf(&sb, "    %s (UTC%s)\n", n.Local, n.At.Format("-07:00"))
+			skipped := ""
+			if n.Skipped != "" {
+				skipped = "  skipped: " + n.Skipped
+			}
+			fmt.Fprintf(&sb, "    %s (UTC%s)%s\n", n.Local, n.At.Format("-07:00"), skipped)
 		}
 	}
 	if len(r.Warnings) > 0 {

@@ -19,11 +19,12 @@ func digestConfig(t *testing.T, digests ...string) string {
 	return writeFile(t, t.TempDir(), "briefbot.yaml", text)
 }
 
-// checkJSON runs config check --format json with args and decodes its report.
+// checkJSON runs config check --format json with args, and checkEnv's secrets, and decodes its
+// report.
 func checkJSON(t *testing.T, args ...string) checkReport {
 	t.Helper()
 	args = append([]string{"config", "check", "--format", "json"}, args...)
-	stdout, stderr, code := invoke(t, "", nil, args...)
+	stdout, stderr, code := invoke(t, "", checkEnv, args...)
 	var report checkReport
 	if code != 0 {
 		t.Fatalf("run(%q) = exit %d\n%s%s", args, code, stdout, stderr)

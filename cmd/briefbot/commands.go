@@ -20,7 +20,8 @@ const configUsage = `Usage: briefbot config check FILE [--from DATE] [--format t
 
 Checks a config file and the briefings it names. On success it prints what will run:
 platforms and their modes, briefings, the store, and every digest's next 5 runs in its
-zone (flagging a run in a daylight-saving gap or repeated hour), then any warnings; exit 0.
+zone (flagging a run in a daylight-saving gap or repeated hour, and one skipped on a day
+the digest rests on, with why), then any warnings; exit 0.
 Otherwise one FILE:LINE: message line per problem, sorted by line; exit 1.
 
 --from DATE (YYYY-MM-DD) lists each digest's runs from that day instead of from now, the

@@ -56,6 +56,17 @@ type Thread struct {
 	// Look: an earlier attempt at this key may have posted a part (a crash, a temporary error),
 	// so each part is looked for in the channel's history before it is posted.
 	Look bool
+	// Since is when the earliest such attempt may have posted, from which the history is read;
+	// zero leaves the reach to the poster.
+	Since time.Time
+}
+
+// LookFrom is when a Look reads history from: t.Since, or reach before now when it is unknown.
+func (t Thread) LookFrom(now time.Time, reach time.Duration) time.Time {
+	if t.Since.IsZero() {
+		return now.Add(-reach)
+	}
+	return t.Since
 }
 
 // A ThreadPoster posts a Thread. On Slack the detail is a reply under the headline (thread_ts);

@@ -23,8 +23,8 @@ const (
 	channelKindLife = 10 * time.Minute
 	// maxThreadName is Discord's limit on a thread's name.
 	maxThreadName = 100
-	// threadLookBack is how far back a Look reads a channel for the headline. A Thread does not
-	// say when its slot was; a slot is posted within its catch-up window (two hours unless
+	// threadLookBack is how far back a Look reads a channel for the headline when the Thread
+	// does not say since when: a slot is posted within its catch-up window (two hours unless
 	// configured), so a day back holds any earlier attempt.
 	threadLookBack = 24 * time.Hour
 	// archivedPages bounds a Look through a forum's archived posts, 100 a page: a post made
@@ -88,7 +88,7 @@ func (p *Poster) postOnHeadline(ctx context.Context, channel, key string, t bot.
 	var head string
 	found, mayDouble := false, false
 	if t.Look {
-		id, ok, err := p.FindPost(ctx, channel, key, p.bot.now().Add(-threadLookBack))
+		id, ok, err := p.FindPost(ctx, channel, key, t.LookFrom(p.bot.now(), threadLookBack))
 		switch {
 		case errors.Is(err, bot.ErrHistoryUnavailable):
 			mayDouble = true

@@ -164,7 +164,7 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 				release()
 				return s.giveBack(h, j)
 			}
-			id, doubled, err := way.send(h.ctx, *reply, look)
+			id, doubled, err := way.send(h.ctx, *reply, look, since.Add(-historySlack))
 			if err == nil {
 				release()
 				return s.posted(h, j, id, mayDouble || doubled, version)
@@ -217,10 +217,10 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 // a thread of a headline and the digest (bot.ThreadPoster). Everything else about a post, its
 // retries, rate budget and deadline, is the same for both.
 type sending struct {
-	// send posts r, the digest composed. look: an earlier attempt may have posted a part, which
-	// a thread's poster then looks for before posting it; a message is looked for beforehand,
-	// with find, and sent with look false.
-	send func(ctx context.Context, r bot.Reply, look bool) (id string, mayDouble bool, err error)
+	// send posts r, the digest composed. look: an earlier attempt, from since on, may have
+	// posted a part, which a thread's poster then looks for before posting it; a message is
+	// looked for beforehand, with find, and sent with look false.
+	send func(ctx context.Context, r bot.Reply, look bool, since time.Time) (id string, mayDouble bool, err error)
 	// find looks for a message in the channel's history; nil when the poster cannot.
 	find   bot.PostFinder
 	thread bool
@@ -233,7 +233,7 @@ func (s *Scheduler) sendingFor(j job) (sending, error) {
 	channel, key := j.slot.Channel, j.key()
 	if !j.digest.Thread {
 		find, _ := poster.(bot.PostFinder)
-		return sending{find: find, send: func(ctx context.Context, r bot.Reply, _ bool) (string, bool, error) {
+		return sending{find: find, send: func(ctx context.Context, r bot.Reply, _ bool, _ time.Time) (string, bool, error) {
 			id, err := poster.Post(ctx, channel, key, r)
 			return id, false, err
 		}}, nil
@@ -243,9 +243,9 @@ func (s *Scheduler) sendingFor(j job) (sending, error) {
 		return sending{}, fmt.Errorf("thread: the %s poster cannot post threads", j.digest.Platform)
 	}
 	day := j.slot.At.In(j.digest.Schedule.Zone())
-	return sending{thread: true, send: func(ctx context.Context, r bot.Reply, look bool) (string, bool, error) {
+	return sending{thread: true, send: func(ctx context.Context, r bot.Reply, look bool, since time.Time) (string, bool, error) {
 		t := j.digest.ThreadOf(r, day)
-		t.Look = look
+		t.Look, t.Since = look, since
 		return threads.PostThread(ctx, channel, key, t)
 	}}, nil
 }

@@ -181,7 +181,7 @@ func (c poster) PostThread(ctx context.Context, channel, key string, t bot.Threa
 		if c.dead.killed() {
 			return "", false, errKilled
 		}
-		id, found, err := c.p.find(channel, key, time.Time{})
+		id, found, err := c.p.find(channel, key, t.Since)
 		if errors.Is(err, bot.ErrHistoryUnavailable) {
 			mayDouble = true
 			return "", false, nil

@@ -10,8 +10,8 @@ import (
 	"briefbot/bot"
 )
 
-// threadLookBack is how far back a Look reads the channel for the headline. A Thread does not
-// say when its slot was; a slot is posted within its catch-up window (two hours unless
+// threadLookBack is how far back a Look reads the channel for the headline when the Thread does
+// not say since when: a slot is posted within its catch-up window (two hours unless
 // configured), so a day back holds any earlier attempt. History is read newest first, so the
 // reach costs nothing when the headline is recent.
 const threadLookBack = 24 * time.Hour
@@ -24,7 +24,7 @@ func (p *Poster) PostThread(ctx context.Context, channel, key string, t bot.Thre
 	var head string
 	found, mayDouble := false, false
 	if t.Look {
-		ts, ok, err := p.FindPost(ctx, channel, key, p.now().Add(-threadLookBack))
+		ts, ok, err := p.FindPost(ctx, channel, key, t.LookFrom(p.now(), threadLookBack))
 		switch {
 		case errors.Is(err, bot.ErrHistoryUnavailable):
 			mayDouble = true

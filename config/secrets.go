@@ -201,7 +201,7 @@ func (l *loader) warn(mode fs.FileMode) {
 		}
 	}
 	if c.Slack.Enabled() && len(c.Slack.AdminUserIDs) == 0 {
-		l.warning([]any{"slack", "admin_user_ids"}, "slack.admin_user_ids is empty, so nobody may run admin commands (/digest now) on Slack")
+		l.warning([]any{"slack", "admin_user_ids"}, "slack.admin_user_ids is empty, so nobody may run admin commands (/digest now, pause, skip) on Slack")
 	}
 }
 

@@ -53,7 +53,7 @@ func TestWarnings(t *testing.T) {
 		{"daily", "slack: {bot_token: \"${SLACK_BOT_TOKEN}\", signing_secret: s, admin_user_ids: [U1]}\n" + strings.Replace(digests, "%s", "0 9 * * *", 1),
 			0o600, nil},
 		{"no slack admins", "slack:\n  signing_secret: s\n  admin_user_ids: []\n", 0o600, []string{
-			":3: warning: slack.admin_user_ids is empty, so nobody may run admin commands (/digest now) on Slack",
+			":3: warning: slack.admin_user_ids is empty, so nobody may run admin commands (/digest now, pause, skip) on Slack",
 		}},
 		{"no slack admins key", "slack:\n  app_token: ${SLACK_BOT_TOKEN}\n", 0o600, []string{
 			":2: warning: slack.admin_user_ids is empty",

@@ -127,6 +127,12 @@ type blockView struct {
 	Text    template.HTML
 	Fields  []template.HTML
 	Buttons []buttonView
+	Rows    [][]cellView // a table's, its header row first
+}
+
+type cellView struct {
+	Text   string // literal: the template escapes it
+	Header bool
 }
 
 type buttonView struct {
@@ -149,6 +155,13 @@ func renderSlack(r bot.Reply) (*slackView, error) {
 		}
 		for _, f := range b.Fields {
 			bv.Fields = append(bv.Fields, slackObject(f))
+		}
+		for _, row := range b.Rows {
+			var cells []cellView
+			for _, c := range row {
+				cells = append(cells, cellView{Text: c.Words(), Header: c.Header()})
+			}
+			bv.Rows = append(bv.Rows, cells)
 		}
 		for _, e := range b.Elements {
 			switch e := e.(type) {

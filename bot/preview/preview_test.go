@@ -44,6 +44,8 @@ func TestAskAnswersLikeEachPlatform(t *testing.T) {
 		{"/digest now", "tm-h", "The preview never posts"},
 		{"/facts", "dc-h", "<strong>Over 70%</strong>"}, // Discord's **bold**, drawn
 		{"/facts", "sl-h", "<strong>Over 70%</strong>"}, // Slack's *bold*, drawn
+		{"/compare", "sl-h", `<table class="sltable"><tr><th>Issue</th>`}, // Slack's table block, drawn
+		{"/position sovereignty", "sl-h", "<td>Views security cooperation as joint necessity</td>"},
 	}
 	for _, tc := range tests {
 		_, body := get(t, srv, "/?q="+url.QueryEscape(tc.line))

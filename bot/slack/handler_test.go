@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -271,12 +272,19 @@ func TestRenderShapes(t *testing.T) {
 	}
 
 	pos := ask("/position", "sovereignty")
-	var fields []textObject
-	for _, bl := range pos.Blocks {
-		fields = append(fields, bl.Fields...)
+	wantPos := [][]string{
+		{"United States", "Mexico"},
+		{"Views security cooperation as joint necessity", "Prioritizes independence and historical context"},
 	}
-	if len(fields) != 2 || !strings.HasPrefix(fields[0].Text, "*United States*\n") || !strings.HasPrefix(fields[1].Text, "*Mexico*\n") {
-		t.Errorf("/position sovereignty: fields %+v, want United States and Mexico side by side", fields)
+	if got := pos.table(); !slices.EqualFunc(got, wantPos, slices.Equal) {
+		t.Errorf("/position sovereignty: table %q, want United States and Mexico side by side:\n%q", got, wantPos)
+	}
+	if !strings.Contains(pos.Text, "\nUnited States: Views security cooperation as joint necessity\nMexico: Prioritizes") {
+		t.Errorf("/position sovereignty: text %q does not carry the positions", pos.Text)
+	}
+	single := ask("/position", "troops mexico")
+	if single.table() != nil || len(single.Blocks[2].Fields) != 1 {
+		t.Errorf("/position troops mexico: one party's position is a table, or not one field: %+v", single.Blocks[2])
 	}
 	if pos.Blocks[1].Type != "context" || pos.Blocks[len(pos.Blocks)-2].Type != "context" {
 		t.Errorf("/position sovereignty: want the briefing and the source as context blocks")
@@ -287,14 +295,21 @@ func TestRenderShapes(t *testing.T) {
 	}
 
 	cmp := ask("/compare", "")
-	rows := 0
+	table := cmp.table()
+	if len(table) != 6 || !slices.Equal(table[0], []string{"Issue", "United States", "Mexico"}) ||
+		!slices.Equal(table[5], []string{"Sovereignty", "Views security cooperation as joint necessity", "Prioritizes independence and historical context"}) {
+		t.Errorf("/compare: table %q, want a header row and a row per issue", table)
+	}
 	for _, bl := range cmp.Blocks {
-		if bl.Type == "section" && len(bl.Fields) == 2 {
-			rows++
+		if bl.Type == "section" && len(bl.Fields) > 0 {
+			t.Errorf("/compare: the table is drawn twice, also as fields: %+v", bl)
+		}
+		if bl.Type == "table" && (len(bl.ColumnSettings) != 3 || !bl.ColumnSettings[1].IsWrapped) {
+			t.Errorf("/compare: column settings %+v, want every column wrapped", bl.ColumnSettings)
 		}
 	}
-	if rows != 5 {
-		t.Errorf("/compare: %d sections with a field per party, want 5 (one per issue)", rows)
+	if !strings.Contains(cmp.Text, "\n\nBorder Surveillance\nUnited States: Expanding high-tech border systems\nMexico: ") {
+		t.Errorf("/compare: text %q does not carry the table", cmp.Text)
 	}
 
 	quote := ask("/briefing", "why mexico said no")

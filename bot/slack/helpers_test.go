@@ -3,6 +3,7 @@ package slack_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"briefbot/bot"
 	"briefbot/bot/bottest"
@@ -104,11 +106,76 @@ type slackMessage struct {
 }
 
 type block struct {
-	Type     string       `json:"type"`
-	BlockID  string       `json:"block_id"`
-	Text     *textObject  `json:"text"`
-	Fields   []textObject `json:"fields"`
-	Elements []element    `json:"elements"`
+	Type           string          `json:"type"`
+	BlockID        string          `json:"block_id"`
+	Text           *textObject     `json:"text"`
+	Fields         []textObject    `json:"fields"`
+	Elements       []element       `json:"elements"`
+	Rows           [][]tableCell   `json:"rows"`
+	ColumnSettings []columnSetting `json:"column_settings"`
+}
+
+// A tableCell is raw_text, with its text, or rich_text, with sections of text runs.
+type tableCell struct {
+	Type     string `json:"type"`
+	Text     string `json:"text"`
+	Elements []struct {
+		Type     string `json:"type"`
+		Elements []struct {
+			Type  string `json:"type"`
+			Text  string `json:"text"`
+			Style struct {
+				Bold bool `json:"bold"`
+			} `json:"style"`
+		} `json:"elements"`
+	} `json:"elements"`
+}
+
+// content is what the cell shows. ok is false for anything but literal text: a rich text element
+// other than a run of text could be a mention or a link.
+func (c tableCell) content() (text string, ok bool) {
+	switch c.Type {
+	case "raw_text":
+		return c.Text, c.Elements == nil
+	case "rich_text":
+		var sb strings.Builder
+		for _, sec := range c.Elements {
+			if sec.Type != "rich_text_section" {
+				return "", false
+			}
+			for _, run := range sec.Elements {
+				if run.Type != "text" {
+					return "", false
+				}
+				sb.WriteString(run.Text)
+			}
+		}
+		return sb.String(), c.Text == ""
+	}
+	return "", false
+}
+
+type columnSetting struct {
+	Align     string `json:"align"`
+	IsWrapped bool   `json:"is_wrapped"`
+}
+
+// table is the message's table block, if it has one, as the text of its cells, header row first.
+func (m slackMessage) table() [][]string {
+	for _, b := range m.Blocks {
+		if b.Type != "table" {
+			continue
+		}
+		out := make([][]string, len(b.Rows))
+		for i, row := range b.Rows {
+			for _, c := range row {
+				text, _ := c.content()
+				out[i] = append(out[i], text)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 type textObject struct {
@@ -154,7 +221,8 @@ func (m slackMessage) buttons() []element {
 	return out
 }
 
-// strings lists every text of the message, decoded.
+// strings lists every mrkdwn and plain text of the message, decoded: everything Slack reads
+// for markup, which table cells are not.
 func (m slackMessage) strings() []string {
 	out := []string{m.Text}
 	for _, b := range m.Blocks {
@@ -189,6 +257,7 @@ func checkLimits(tb testing.TB, name string, m slackMessage) {
 	if len(m.Blocks) > 50 {
 		tb.Errorf("%s: %d blocks, over 50", name, len(m.Blocks))
 	}
+	tables := 0
 	for i, b := range m.Blocks {
 		switch b.Type {
 		case "header":
@@ -235,25 +304,95 @@ func checkLimits(tb testing.TB, name string, m slackMessage) {
 				}
 				ids[e.ActionID] = true
 			}
+		case "table":
+			tables++
+			checkTable(tb, fmt.Sprintf("%s: block %d", name, i), b)
 		default:
 			tb.Errorf("%s: block %d: unexpected type %q", name, i, b.Type)
 		}
 	}
+	if tables > 1 {
+		tb.Errorf("%s: %d table blocks; Slack takes one a message", name, tables)
+	}
 }
 
-// noLiveMentions fails when any text could ping or link: Slack reads only "<...>" as such.
+// checkTable fails for a table block over the limits of Slack's table block reference, with an
+// empty cell, which Slack refuses, or with a cell that is not literal text.
+func checkTable(tb testing.TB, name string, b block) {
+	tb.Helper()
+	if n := len(b.Rows); n < 1 || n > 100 {
+		tb.Errorf("%s: table of %d rows; Slack takes 1 to 100", name, n)
+	}
+	if n := len(b.ColumnSettings); n > 20 {
+		tb.Errorf("%s: %d column settings, over 20", name, n)
+	}
+	total := 0
+	for i, row := range b.Rows {
+		if n := len(row); n < 1 || n > 20 {
+			tb.Errorf("%s: row %d of %d cells; Slack takes 1 to 20", name, i, n)
+		}
+		for j, c := range row {
+			text, ok := c.content()
+			if !ok {
+				tb.Errorf("%s: cell %d,%d is not literal text: %+v", name, i, j, c)
+			}
+			n := len(utf16.Encode([]rune(text)))
+			if n < 1 || n > 2000 {
+				tb.Errorf("%s: cell %d,%d of %d characters", name, i, j, n)
+			}
+			total += n
+		}
+	}
+	if total > 10_000 {
+		tb.Errorf("%s: %d characters across the table's cells, over 10,000", name, total)
+	}
+}
+
+// noLiveMentions fails when any text could ping or link: Slack reads only "<...>" as such. Table
+// cells are literal text, shown as written, so they may hold "<" and are checked to be literal
+// instead (checkTable).
 func noLiveMentions(tb testing.TB, name string, raw []byte) {
 	tb.Helper()
+	read := withoutTableRows(tb, raw)
 	for _, bad := range []string{"<!", "<@", "<#", "<http", `\u003c`} {
-		if bytes.Contains(raw, []byte(bad)) {
+		if bytes.Contains(read, []byte(bad)) {
 			tb.Errorf("%s: JSON holds %q:\n%s", name, bad, raw)
 		}
 	}
-	for _, s := range decode(tb, raw).strings() {
+	m := decode(tb, raw)
+	for i, b := range m.Blocks {
+		if b.Type == "table" {
+			checkTable(tb, fmt.Sprintf("%s: block %d", name, i), b)
+		}
+	}
+	for _, s := range m.strings() {
 		if strings.Contains(s, "<") || (strings.Contains(s, ">") && !quoteOnly(s)) {
 			tb.Errorf("%s: text holds an angle bracket: %q", name, s)
 		}
 	}
+}
+
+// withoutTableRows is the JSON of a message with its table's cells left out: what Slack reads
+// for mentions and links.
+func withoutTableRows(tb testing.TB, raw []byte) []byte {
+	tb.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		tb.Fatalf("decode %s: %v", raw, err)
+	}
+	blocks, _ := m["blocks"].([]any)
+	for _, b := range blocks {
+		if b, ok := b.(map[string]any); ok && b["type"] == "table" {
+			delete(b, "rows")
+		}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // quoteOnly reports whether every ">" in s is a quote marker at the start of a line.

@@ -26,6 +26,13 @@ const (
 	limitButtonValue  = 2000
 	limitActionBlocks = 5
 	limitFallbackText = 3000
+
+	// The table block's: rows counting the header row, cells in a row, characters across all
+	// cells. Slack gives no bound for one cell; briefbot keeps a field's.
+	limitTableRows = 100
+	limitTableRow  = 20
+	limitTableText = 10_000
+	limitCellText  = 2000
 )
 
 const shortenedMark = "… (shortened)"
@@ -77,6 +84,7 @@ type kitMessage struct {
 			Text  json.RawMessage `json:"text"` // a string in a context, a text object in a button
 			Value string          `json:"value"`
 		} `json:"elements"`
+		Rows [][]tableCell `json:"rows"`
 	} `json:"blocks"`
 }
 
@@ -121,10 +129,34 @@ func renderKit(t *testing.T, r bot.Reply) kitMessage {
 	if n := len(m.Blocks); n > limitBlocks {
 		t.Errorf("%d blocks; Slack takes %d", n, limitBlocks)
 	}
-	actions := 0
+	actions, tables := 0, 0
 	for i, b := range m.Blocks {
 		what := fmt.Sprintf("block %d (%s)", i, b.Type)
 		switch b.Type {
+		case "table":
+			tables++
+			if n := len(b.Rows); n < 2 || n > limitTableRows {
+				t.Errorf("%s has %d rows; Slack takes %d, and one is the header", what, n, limitTableRows)
+			}
+			total := 0
+			for _, row := range b.Rows {
+				if n := len(row); n < 1 || n > limitTableRow || n != len(b.Rows[0]) {
+					t.Errorf("%s has a row of %d cells, its header %d; Slack takes %d", what, n, len(b.Rows[0]), limitTableRow)
+				}
+				for _, c := range row {
+					text, ok := c.content()
+					if !ok {
+						t.Errorf("%s has a cell that is not literal text: %+v", what, c)
+					}
+					if n := units(text); n < 1 || n > limitCellText {
+						t.Errorf("%s has a cell of %d units; briefbot sends 1 to %d", what, n, limitCellText)
+					}
+					total += units(text)
+				}
+			}
+			if total > limitTableText {
+				t.Errorf("%s holds %d units in its cells; Slack takes %d", what, total, limitTableText)
+			}
 		case "header":
 			within(what, b.Text.Text, limitHeaderText)
 		case "section":
@@ -154,6 +186,9 @@ func renderKit(t *testing.T, r bot.Reply) kitMessage {
 	}
 	if actions > limitActionBlocks {
 		t.Errorf("%d actions blocks; briefbot sends at most %d", actions, limitActionBlocks)
+	}
+	if tables > 1 {
+		t.Errorf("%d table blocks; Slack takes one a message", tables)
 	}
 	return m
 }
@@ -277,8 +312,11 @@ func TestBlockCountLimits(t *testing.T) {
 		reply bot.Reply
 		want  string
 	}{
-		{"10 inline fields", bot.Reply{Fields: fields(limitFields, true)}, "10 fields"},
-		{"11 inline fields", bot.Reply{Fields: fields(limitFields+1, true)}, "10 fields, 1 fields"},
+		{"10 inline fields and one not", bot.Reply{Fields: append(fields(limitFields, true), fields(1, false)...)}, "10 fields, section"},
+		{"11 inline fields and one not", bot.Reply{Fields: append(fields(limitFields+1, true), fields(1, false)...)}, "10 fields, 1 fields, section"},
+		{"20 inline fields", bot.Reply{Fields: fields(limitTableRow, true)}, "table"},
+		{"21 inline fields", bot.Reply{Fields: fields(limitTableRow+1, true)}, "2 × 10 fields, 1 fields"},
+		{"a table and inline fields", bot.Reply{Fields: fields(2, true), Table: grid(limitTableRows-1, limitTableRow, "c")}, "2 fields, table"},
 		{"50 sections", bot.Reply{Fields: fields(limitBlocks, false)}, "50 × section"},
 		{"51 sections", bot.Reply{Fields: fields(limitBlocks+1, false)}, "49 × section, shortened"},
 		{"a header and 50 sections", bot.Reply{Title: "T", Fields: fields(limitBlocks, false)}, "header, 48 × section, shortened"},
@@ -327,5 +365,81 @@ func TestButtonValueLimit(t *testing.T) {
 				t.Errorf("%s: a command of %d units kept = %v; want %v", a.name, n, kept, want)
 			}
 		}
+	}
+}
+
+// grid is a table of rows under a header row, width columns wide, each cell the word cell.
+func grid(rows, width int, cell string) *bot.Table {
+	t := &bot.Table{Columns: make([]string, width)}
+	for j := range t.Columns {
+		t.Columns[j] = fmt.Sprint("column ", j)
+	}
+	for range rows {
+		row := make([]string, width)
+		for j := range row {
+			row[j] = cell
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// drawn says how m shows its grid: as a table block, as sections, or not at all.
+func drawn(m kitMessage) string {
+	sections := 0
+	for _, b := range m.Blocks {
+		if b.Type == "table" {
+			return "table"
+		}
+		if b.Type == "section" {
+			sections++
+		}
+	}
+	if sections > 0 {
+		return "sections"
+	}
+	return "nothing"
+}
+
+// TestTableLimits sits on each bound of the table block, one either side: within all of them the
+// grid is a table, past any one of them it is the sections it was before tables.
+func TestTableLimits(t *testing.T) {
+	withCell := func(g *bot.Table, cell string) *bot.Table { g.Rows[0][1] = cell; return g }
+	tests := []struct {
+		name  string
+		table *bot.Table
+		want  string
+	}{
+		{"a header and 99 rows", grid(limitTableRows-1, 3, "c"), "table"},
+		{"a header and 100 rows", grid(limitTableRows, 3, "c"), "sections"},
+		{"20 columns", grid(3, limitTableRow, "c"), "table"},
+		{"21 columns", grid(3, limitTableRow+1, "c"), "sections"},
+		{"a header and no row", grid(0, 3, "c"), "nothing"},
+		{"one row longer than the header", &bot.Table{Columns: []string{"a"}, Rows: [][]string{{"x", "y"}}}, "table"},
+		{"a row 21 cells long", &bot.Table{Columns: []string{"a"}, Rows: grid(1, limitTableRow+1, "c").Rows}, "sections"},
+		// 10 columns × 10 rows with their header: 110 cells, the header's "column n" 8 units.
+		{"10,000 units in all", withCell(grid(10, 10, textOf("x", 98)), textOf("x", 98+limitTableText-(10*8+100*98))), "table"},
+		{"10,001 units in all", withCell(grid(10, 10, textOf("x", 98)), textOf("x", 98+limitTableText-(10*8+100*98)+1)), "sections"},
+	}
+	for _, a := range alphabets {
+		for _, n := range lengths(limitCellText) {
+			want := "table"
+			if n > limitCellText {
+				want = "sections"
+			}
+			tests = append(tests, struct {
+				name  string
+				table *bot.Table
+				want  string
+			}{fmt.Sprintf("a cell of %d units of %s", n, a.name), withCell(grid(1, 2, "c"), textOf(a.runes, n)), want})
+		}
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := renderKit(t, bot.Reply{Title: "T", Table: tc.table})
+			if got := drawn(m); got != tc.want {
+				t.Errorf("drawn as %s; want %s", got, tc.want)
+			}
+		})
 	}
 }

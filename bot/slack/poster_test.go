@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -293,5 +295,48 @@ func TestFindPost(t *testing.T) {
 	api.Mu.Unlock()
 	if _, _, err := p.FindPost(t.Context(), testChannel, key, since); !errors.Is(err, bot.ErrHistoryUnavailable) {
 		t.Errorf("FindPost without channels:history = %v, want ErrHistoryUnavailable", err)
+	}
+}
+
+// TestPostTable: a post that carries a table, such as a digest might, keeps its table block as
+// rendered, though the Poster hands its blocks to slack-go and slack-go writes them again; its
+// text carries the table after the one mention it pings.
+func TestPostTable(t *testing.T) {
+	api := newFakeWebAPI(t, posted("1712480400.000100"))
+	p, _ := newPoster(t, api)
+	e := embeddedEngine(t)
+	req, _ := e.ParseOn("slack", "/compare", "")
+	req.Caller = bot.Caller{Platform: "slack", User: memberUser}
+	r := bot.NewCore(e).Handle(context.Background(), req)
+	r.Mention = "S0GROUP1"
+	if _, err := p.Post(context.Background(), testChannel, "morning/2025-04-07", r); err != nil {
+		t.Fatalf("Post: %v", err)
+	}
+	form := api.posted()[0]
+	tableOf := func(raw []byte) any {
+		var blocks []map[string]any
+		if err := json.Unmarshal(raw, &blocks); err != nil {
+			t.Fatalf("blocks %s: %v", raw, err)
+		}
+		for _, b := range blocks {
+			if b["type"] == "table" {
+				return b
+			}
+		}
+		return nil
+	}
+	rendered, err := json.Marshal(slack.Response(r).Blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, got := tableOf(rendered), tableOf([]byte(form.Get("blocks")))
+	if want == nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("posted table block:\n%v\nwant it as rendered:\n%v", got, want)
+	}
+	var blocks []block
+	_ = json.Unmarshal([]byte(form.Get("blocks")), &blocks)
+	checkLimits(t, "posted table", slackMessage{Text: form.Get("text"), Blocks: blocks})
+	if text := form.Get("text"); !strings.HasPrefix(text, "<!subteam^S0GROUP1> Positions (Mexico rejects U.S. troops plan)\n\nMilitary Troop Deployment\nUnited States: ") {
+		t.Errorf("text = %q, want the mention, the title and the table", text)
 	}
 }

@@ -29,6 +29,18 @@ const (
 	maxFallbackText  = 3000
 )
 
+// Table block limits, from Slack's table block reference (the total, from its usage notes). A
+// grid over any of them keeps the sections layout, which has none of these bounds, rather than
+// have Slack refuse the whole message.
+const (
+	maxTableRows  = 100    // the header row among them
+	maxTableCells = 20     // in one row
+	maxTableText  = 10_000 // across all the cells of the table
+	// Slack documents no bound for one cell: a field's, the nearest the renderer knows, keeps a
+	// position that fits today's layout fitting the table too.
+	maxCellText = maxFieldText
+)
+
 // actionPrefix starts the action_id of every button we send, so a press on anything else is ignored.
 const actionPrefix = "briefbot-"
 
@@ -44,16 +56,18 @@ type Message struct {
 	Blocks          []block `json:"blocks,omitempty"`
 }
 
-// block is one Block Kit block in the shapes briefbot sends: header, section, context, actions.
-// It is ours rather than slack-go's: their interface-typed blocks and self-marshalling elements
-// cost a third of every answer, and escaped <, > and & where the JSON is meant to be read.
-// Field order follows Slack's documentation, as slack-go writes it.
+// block is one Block Kit block in the shapes briefbot sends: header, section, context, actions,
+// table. It is ours rather than slack-go's: their interface-typed blocks and self-marshalling
+// elements cost a third of every answer, and escaped <, > and & where the JSON is meant to be
+// read. Field order follows Slack's documentation, as slack-go writes it.
 type block struct {
-	Type     string       `json:"type"`
-	Text     *TextObject  `json:"text,omitempty"`
-	BlockID  string       `json:"block_id,omitempty"`
-	Fields   []TextObject `json:"fields,omitempty"`
-	Elements []any        `json:"elements,omitempty"` // TextObject in a context, Button in actions
+	Type           string          `json:"type"`
+	Text           *TextObject     `json:"text,omitempty"`
+	BlockID        string          `json:"block_id,omitempty"`
+	Fields         []TextObject    `json:"fields,omitempty"`
+	Elements       []any           `json:"elements,omitempty"` // TextObject in a context, Button in actions
+	Rows           [][]TableCell   `json:"rows,omitempty"`     // a table's, its header row first
+	ColumnSettings []ColumnSetting `json:"column_settings,omitempty"`
 }
 
 // A TextObject is Block Kit's text: "mrkdwn", escaped as escape does, or "plain_text".
@@ -69,6 +83,54 @@ type Button struct {
 	Text     TextObject `json:"text"`
 	ActionID string     `json:"action_id"`
 	Value    string     `json:"value"`
+}
+
+// A TableCell is one cell of a table block: "raw_text", whose Text Slack shows as it is, never
+// reading it as mrkdwn, or "rich_text", for the bold header row. Either way the words are literal:
+// a cell can hold no mention or link, so its text is not escaped.
+type TableCell struct {
+	Type     string            `json:"type"`
+	Text     string            `json:"text,omitempty"`
+	Elements []richTextSection `json:"elements,omitempty"`
+}
+
+// Words are the cell's text as Slack shows it, without its style: for the preview.
+func (c TableCell) Words() string {
+	if c.Type != "rich_text" {
+		return c.Text
+	}
+	var sb strings.Builder
+	for _, section := range c.Elements {
+		for _, e := range section.Elements {
+			sb.WriteString(e.Text)
+		}
+	}
+	return sb.String()
+}
+
+// Header reports whether the cell is a header's, shown bold.
+func (c TableCell) Header() bool { return c.Type == "rich_text" }
+
+// richTextSection and richText are the little of rich text a bold cell needs.
+type richTextSection struct {
+	Type     string     `json:"type"`
+	Elements []richText `json:"elements"`
+}
+
+type richText struct {
+	Type  string     `json:"type"`
+	Text  string     `json:"text"`
+	Style *textStyle `json:"style,omitempty"`
+}
+
+type textStyle struct {
+	Bold bool `json:"bold,omitempty"`
+}
+
+// A ColumnSetting says how a table's column is drawn.
+type ColumnSetting struct {
+	Align     string `json:"align,omitempty"`
+	IsWrapped bool   `json:"is_wrapped,omitempty"`
 }
 
 func headerBlock(text string) block { return block{Type: "header", Text: plain(text)} }
@@ -121,7 +183,16 @@ func render(r bot.Reply) Message { return renderPinging(r, "") }
 
 // renderPinging is render with ping, a mention written for Slack, ahead of the rest.
 func renderPinging(r bot.Reply, ping string) Message {
-	m := Message{ResponseType: slackapi.ResponseTypeInChannel, Text: fallbackText(r)}
+	// Slack takes one table block a message: the reply's table, or else its fields side by side.
+	fields, table := fieldSections(r.Fields), tableSections(r.Table)
+	var drawn *grid
+	if g, ok := tableGrid(r.Table); ok {
+		table, drawn = []block{g.block()}, &g
+	} else if g, ok := fieldGrid(r.Fields); ok {
+		fields, drawn = []block{g.block()}, &g
+	}
+
+	m := Message{ResponseType: slackapi.ResponseTypeInChannel, Text: fallbackText(r, drawn)}
 	if r.Private {
 		m.ResponseType = slackapi.ResponseTypeEphemeral
 	}
@@ -144,7 +215,7 @@ func renderPinging(r bot.Reply, ping string) Message {
 
 	room := MaxBlocks - len(head) - len(tail)
 	body := bodyTexts(r.Blocks)
-	rest := append(fieldSections(r.Fields), tableSections(r.Table)...)
+	rest := append(fields, table...)
 	if len(body)+len(rest) > room {
 		// Fewer, fuller sections before cutting anything.
 		body = pack(body, maxSectionText)
@@ -165,8 +236,9 @@ func renderPinging(r bot.Reply, ping string) Message {
 	return m
 }
 
-// fallbackText is the message's top-level text: what notifications and screen readers show.
-func fallbackText(r bot.Reply) string {
+// fallbackText is the message's top-level text: what notifications and screen readers show. With
+// a table drawn it carries the table too, as lines, for the clients that cannot draw one.
+func fallbackText(r bot.Reply, drawn *grid) string {
 	t := strings.TrimSpace(r.Title)
 	if t == "" && len(r.Blocks) > 0 {
 		t = strings.TrimSpace(r.Blocks[0].Text)
@@ -177,7 +249,11 @@ func fallbackText(r bot.Reply) string {
 	if b := strings.TrimSpace(r.Briefing); b != "" && b != t {
 		t += " (" + b + ")"
 	}
-	return shorten(escape(t), maxFallbackText)
+	t = escape(t)
+	if drawn != nil {
+		t += "\n\n" + drawn.lines()
+	}
+	return shorten(t, maxFallbackText)
 }
 
 // bodyTexts renders the body blocks as mrkdwn, one section text per block, split where one is too
@@ -286,6 +362,139 @@ func tableSections(t *bot.Table) []block {
 		}
 	}
 	return out
+}
+
+// A grid is what a table block shows: a header row over rows of cells, every row as wide as the
+// widest, each cell trimmed and never empty. keyed says the first column names its row, as an
+// issue names a row of positions.
+type grid struct {
+	header []string
+	rows   [][]string
+	keyed  bool
+}
+
+// tableGrid is t as a table block shows it; ok is false when it has no row or would not fit one.
+func tableGrid(t *bot.Table) (g grid, ok bool) {
+	if t == nil {
+		return grid{}, false
+	}
+	var rows [][]string
+	for _, row := range t.Rows {
+		if len(row) > 0 {
+			rows = append(rows, row)
+		}
+	}
+	return newGrid(t.Columns, rows, true)
+}
+
+// fieldGrid is fields as a table of one row, headed by their names: only when every field sits
+// side by side, and there are two or more to set side by side. Blank fields are left out, as
+// the sections leave them.
+func fieldGrid(fields []bot.Field) (g grid, ok bool) {
+	var names, values []string
+	for _, f := range fields {
+		if !f.Inline {
+			return grid{}, false
+		}
+		if strings.TrimSpace(f.Name) != "" || strings.TrimSpace(f.Value) != "" {
+			names, values = append(names, f.Name), append(values, f.Value)
+		}
+	}
+	if len(names) < 2 {
+		return grid{}, false
+	}
+	return newGrid(names, [][]string{values}, false)
+}
+
+// newGrid squares header and rows off, and says whether the result fits a table block.
+func newGrid(header []string, rows [][]string, keyed bool) (grid, bool) {
+	width := len(header)
+	for _, row := range rows {
+		width = max(width, len(row))
+	}
+	if len(rows) == 0 || len(rows)+1 > maxTableRows || width == 0 || width > maxTableCells {
+		return grid{}, false
+	}
+	total := 0
+	square := func(cells []string) ([]string, bool) {
+		out := make([]string, width)
+		for j := range out {
+			out[j] = " " // Slack refuses an empty cell
+			if j < len(cells) {
+				if s := strings.TrimSpace(strings.ToValidUTF8(cells[j], "\uFFFD")); s != "" {
+					out[j] = s
+				}
+			}
+			n := textLen(out[j])
+			total += n
+			if n > maxCellText || total > maxTableText {
+				return nil, false
+			}
+		}
+		return out, true
+	}
+	g := grid{keyed: keyed}
+	var ok bool
+	if g.header, ok = square(header); !ok {
+		return grid{}, false
+	}
+	for _, row := range rows {
+		cells, ok := square(row)
+		if !ok {
+			return grid{}, false
+		}
+		g.rows = append(g.rows, cells)
+	}
+	return g, true
+}
+
+// block is g as Slack's table block: the header row bold, every column wrapping its long text.
+// Alignment is written out because slack-go writes it, empty, when the Poster passes the block on.
+func (g grid) block() block {
+	rows := make([][]TableCell, 0, len(g.rows)+1)
+	head := make([]TableCell, len(g.header))
+	for j, s := range g.header {
+		head[j] = TableCell{Type: "rich_text", Elements: []richTextSection{{Type: "rich_text_section",
+			Elements: []richText{{Type: "text", Text: s, Style: &textStyle{Bold: true}}}}}}
+	}
+	rows = append(rows, head)
+	for _, row := range g.rows {
+		cells := make([]TableCell, len(row))
+		for j, s := range row {
+			cells[j] = TableCell{Type: "raw_text", Text: s}
+		}
+		rows = append(rows, cells)
+	}
+	columns := make([]ColumnSetting, len(g.header))
+	for j := range columns {
+		columns[j] = ColumnSetting{Align: "left", IsWrapped: true}
+	}
+	return block{Type: "table", Rows: rows, ColumnSettings: columns}
+}
+
+// lines is g as escaped text, a row to a paragraph: the row's name, if it has one, then each
+// cell after its column's name.
+func (g grid) lines() string {
+	var rows []string
+	for _, row := range g.rows {
+		var lines []string
+		for j, cell := range row {
+			cell = strings.TrimSpace(cell)
+			switch {
+			case cell == "":
+			case j == 0 && g.keyed:
+				lines = append(lines, escape(cell))
+			case strings.TrimSpace(g.header[j]) != "":
+				lines = append(lines, escape(g.header[j])+": "+escape(cell))
+			default:
+				lines = append(lines, escape(cell))
+			}
+		}
+		if len(lines) > 0 {
+			rows = append(rows, strings.Join(lines, "\n"))
+		}
+	}
+	return strings.Join(rows, "\n\n")
 }
 
 // labelled is a field's mrkdwn: the name in bold, the value under it.

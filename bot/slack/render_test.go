@@ -1,9 +1,11 @@
 package slack_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -196,5 +198,157 @@ func TestResponseJSONLimits(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// positionsBriefing is a valid briefing of the given numbers of parties and issues, whose
+// positions are cell(issue, party), both counted from 1.
+func positionsBriefing(parties, issues int, cell func(issue, party int) string) string {
+	var sb strings.Builder
+	sb.WriteString("---\nid: wide\ntitle: Wide\nsource: Test\ndate: 2025-01-02\nparties:\n")
+	for p := 1; p <= parties; p++ {
+		fmt.Fprintf(&sb, "  - {id: p%d, name: Party %d}\n", p, p)
+	}
+	sb.WriteString("---\nA summary.\n\n## Positions\n\n| Issue |")
+	for p := 1; p <= parties; p++ {
+		fmt.Fprintf(&sb, " Party %d |", p)
+	}
+	sb.WriteString("\n|---|" + strings.Repeat("---|", parties) + "\n")
+	for i := 1; i <= issues; i++ {
+		fmt.Fprintf(&sb, "| Issue %d |", i)
+		for p := 1; p <= parties; p++ {
+			fmt.Fprintf(&sb, " %s |", cell(i, p))
+		}
+		sb.WriteString("\n")
+	}
+	return sb.String()
+}
+
+// TestTableFitsOrFallsBack asks for the positions of briefings around the table block's bounds:
+// within them /compare and /position draw a table, past them the sections of before, and the
+// text notifications show names the answer either way.
+func TestTableFitsOrFallsBack(t *testing.T) {
+	short := func(issue, party int) string { return fmt.Sprintf("p%d.%d", issue, party) }
+	tests := []struct {
+		name               string
+		parties, issues    int
+		command, text      string
+		wantRows, wantCols int // the table's rows, header included, and columns; 0 for sections
+	}{
+		{"99 issues", 2, 99, "/compare", "", 100, 3},
+		{"100 issues", 2, 100, "/compare", "", 0, 0},
+		{"101 issues", 2, 101, "/compare", "", 0, 0},
+		{"19 parties", 19, 3, "/compare", "", 4, 20},
+		{"20 parties", 20, 3, "/compare", "", 0, 0},
+		{"21 parties", 21, 3, "/compare", "", 0, 0},
+		{"20 parties, one issue", 20, 3, "/position", "issue 2", 2, 20},
+		{"21 parties, one issue", 21, 3, "/position", "issue 2", 0, 0},
+		{"21 parties, one party", 21, 3, "/position", "issue 2 p21", 0, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := engineFrom(t, positionsBriefing(tc.parties, tc.issues, short))
+			b := newBot(t, e, slack.Config{})
+			w := serve(b.Commands(), signedRequest("/slack/commands", commandBody(tc.command, tc.text, memberUser, "")))
+			m := decode(t, w.Body.Bytes())
+			checkLimits(t, tc.name, m)
+			noLiveMentions(t, tc.name, w.Body.Bytes())
+			table := m.table()
+			if tc.wantRows == 0 {
+				if table != nil {
+					t.Fatalf("%s %s: a table of %d rows, want sections", tc.command, tc.text, len(table))
+				}
+				if strings.Contains(m.Text, "\n") {
+					t.Errorf("%s %s: text %q, want the title alone, as before tables", tc.command, tc.text, m.Text)
+				}
+				if all := strings.Join(m.strings(), "\n"); !strings.Contains(all, short(2, tc.parties)) {
+					t.Errorf("%s %s: the sections lost the positions", tc.command, tc.text)
+				}
+				return
+			}
+			if len(table) != tc.wantRows || len(table[0]) != tc.wantCols {
+				t.Fatalf("%s %s: a table of %d rows, want %d rows of %d cells", tc.command, tc.text, len(table), tc.wantRows, tc.wantCols)
+			}
+			lastIssue := 2 // /position's
+			if tc.command == "/compare" {
+				lastIssue = tc.issues
+			}
+			last := table[len(table)-1]
+			if got, want := last[len(last)-1], short(lastIssue, tc.parties); got != want {
+				t.Errorf("%s %s: last cell %q, want %q", tc.command, tc.text, got, want)
+			}
+			if want := fmt.Sprintf("\nParty %d: %s", tc.parties, short(2, tc.parties)); !strings.Contains(m.Text, want) {
+				t.Errorf("%s %s: text %q does not carry the table (%q)", tc.command, tc.text, m.Text, want)
+			}
+		})
+	}
+}
+
+// TestTableCellsAreLiteral: a table cell is shown as written, never read as mrkdwn, so briefing
+// text that would ping or link in a section goes into it unescaped and stays words; the text
+// notifications show, which is mrkdwn, has it escaped.
+func TestTableCellsAreLiteral(t *testing.T) {
+	pings := []string{"<!channel> & <@U123>", "&lt;https://evil.example&gt; <#C123> &lt;!here&gt; R&D"}
+	e := engineFrom(t, positionsBriefing(2, 2, func(_, party int) string { return pings[party-1] }))
+	b := newBot(t, e, slack.Config{})
+	for _, tc := range []struct{ command, text string }{{"/compare", ""}, {"/position", "issue 2"}} {
+		name := tc.command + " " + tc.text
+		w := serve(b.Commands(), signedRequest("/slack/commands", commandBody(tc.command, tc.text, memberUser, "")))
+		noLiveMentions(t, name, w.Body.Bytes())
+		m := decode(t, w.Body.Bytes())
+		table := m.table()
+		if table == nil {
+			t.Fatalf("%s: no table", name)
+		}
+		last := table[len(table)-1]
+		// Markdown decodes the entities the briefing wrote; what it means is what the cell says.
+		want := []string{"<!channel> & <@U123>", "<https://evil.example> <#C123> <!here> R&D"}
+		if got := last[len(last)-2:]; !slices.Equal(got, want) {
+			t.Errorf("%s: cells %q, want %q as written", name, got, want)
+		}
+		if !strings.Contains(m.Text, "Party 1: &lt;!channel&gt; &amp; &lt;@U123&gt;\nParty 2: &lt;https://evil.example&gt; &lt;#C123&gt; &lt;!here&gt; R&amp;D") {
+			t.Errorf("%s: text %q, want the positions escaped", name, m.Text)
+		}
+	}
+
+	// What a renderer is handed is what a cell shows: an entity stays the characters it is made of.
+	m := decode(t, mustJSON(t, bot.Reply{Table: &bot.Table{
+		Columns: []string{"<!here>", "&amp;"},
+		Rows:    [][]string{{"&lt;@U1&gt;", "<@U1|x>"}},
+	}}))
+	if got, want := m.table(), [][]string{{"<!here>", "&amp;"}, {"&lt;@U1&gt;", "<@U1|x>"}}; !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("cells %q, want %q", got, want)
+	}
+}
+
+func mustJSON(tb testing.TB, r bot.Reply) []byte {
+	tb.Helper()
+	raw, err := slack.ResponseJSON(r)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return raw
+}
+
+// socketAckLimit is what Slack takes in a Socket Mode ack's payload; past it, the answer goes to
+// response_url (socket.go).
+const socketAckLimit = 20_000
+
+// TestTableAnswerSizes: the answers that draw tables stay well within what Slack takes in one
+// message, and small enough to travel in the Socket Mode ack itself.
+func TestTableAnswerSizes(t *testing.T) {
+	b := newBot(t, embeddedEngine(t), slack.Config{})
+	for _, tc := range []struct{ command, text string }{{"/compare", ""}, {"/position", "sovereignty"}} {
+		w := serve(b.Commands(), signedRequest("/slack/commands", commandBody(tc.command, tc.text, memberUser, "")))
+		body := bytes.TrimSpace(w.Body.Bytes())
+		m := decode(t, body)
+		checkLimits(t, tc.command, m)
+		if m.table() == nil {
+			t.Errorf("%s %s: no table", tc.command, tc.text)
+		}
+		if n := len(body); n >= socketAckLimit {
+			t.Errorf("%s %s: %d bytes, too large for a Socket Mode ack", tc.command, tc.text, n)
+		}
+		t.Logf("%s %s: %d bytes, %d blocks, text of %d characters", tc.command, tc.text, len(body), len(m.Blocks), len([]rune(m.Text)))
 	}
 }

@@ -3,6 +3,7 @@ package slack_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"testing"
 
@@ -151,6 +152,31 @@ func TestSocketModeLargeAnswer(t *testing.T) {
 		t.Errorf("posted %q, want the Positions table", m.header())
 	}
 	checkLimits(t, "large answer", m)
+}
+
+// TestSocketModeLargeTable: a table within the table block's bounds can still be too large for
+// an ack (a cell costs some thirty bytes of JSON around its text); it goes to response_url whole.
+func TestSocketModeLargeTable(t *testing.T) {
+	fake := newFakeSocketMode(t)
+	rs := newResponseServer(t)
+	e := engineFrom(t, positionsBriefing(19, 99, func(issue, party int) string { return fmt.Sprint(issue, ".", party) }))
+	b := newBot(t, e, slack.Config{AppToken: testAppToken, APIURL: fake.URL + "/"})
+	if err := b.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	fake.Deliver(t, map[string]any{
+		"envelope_id": "env-table", "type": "slash_commands", "accepts_response_payload": true,
+		"payload": map[string]any{"command": "/compare", "text": "", "user_id": memberUser,
+			"channel_id": testChannel, "response_url": rs.URL + "/commands/3"},
+	})
+	if ack := fake.Ack(t, "env-table"); len(ack["payload"]) != 0 {
+		t.Errorf("the ack carries %d bytes, over Slack's 20 KB", len(ack["payload"]))
+	}
+	m := decode(t, rs.next(t))
+	checkLimits(t, "large table", m)
+	if table := m.table(); len(table) != 100 || len(table[0]) != 20 || table[99][19] != "99.19" {
+		t.Errorf("posted a table of %d rows, want all 99 issues under the header, 20 columns wide", len(table))
+	}
 }
 
 // TestStartWithoutAppToken: HTTP mode has nothing to start.

@@ -52,11 +52,13 @@ func (l *loader) closures(i int, name string) {
 	}
 	var files []*calendar.ICS
 	if g.Calendar != "" {
-		f := l.calendarFile(g.Calendar)
+		g.CalendarFile = l.calendarPath(g.Calendar)
+		f := l.calendarFile(g.CalendarFile)
 		if f.err != nil {
 			l.problem(at("calendar"), "%s: calendar %s: %v", name, l.show(at("calendar"), g.Calendar), f.err)
 		} else {
 			files = append(files, f.ics)
+			g.CalendarVersion = f.ics.Version()
 		}
 	}
 	if len(dates)+len(sets)+len(files) > 0 {
@@ -64,12 +66,17 @@ func (l *loader) closures(i int, name string) {
 	}
 }
 
-// calendarFile reads the calendar file at name, relative to the config file's folder.
-func (l *loader) calendarFile(name string) calendarFile {
-	path := name
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(filepath.Dir(l.c.File), path)
+// calendarPath is where the calendar file named is: relative to the config file's folder
+// unless absolute.
+func (l *loader) calendarPath(name string) string {
+	if filepath.IsAbs(name) {
+		return name
 	}
+	return filepath.Join(filepath.Dir(l.c.File), name)
+}
+
+// calendarFile reads the calendar file at path.
+func (l *loader) calendarFile(path string) calendarFile {
 	f, ok := l.calendars[path]
 	if !ok {
 		f.ics, f.err = calendar.ReadICS(path)

@@ -108,6 +108,12 @@ type Digest struct {
 	CatchUpTime time.Duration  `yaml:"-"`
 	// Closures are the days it rests on; nil when it names none.
 	Closures *calendar.Closures `yaml:"-"`
+	// CalendarFile is the calendar file's path, Calendar joined to the config file's folder
+	// unless absolute; set even when the file cannot be read, so that whoever watches the files a
+	// config names sees it appear. CalendarVersion names the content read (calendar.ICS.Version),
+	// so that a reload can tell an edited file from the same one; "" when it was not read.
+	CalendarFile    string `yaml:"-"`
+	CalendarVersion string `yaml:"-"`
 }
 
 type Store struct {

@@ -3,19 +3,27 @@ package main
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
+
+	"briefbot/config"
 )
 
 // reloadChanges says what a reload changed, for the log and the audit trail: a moderator reads
 // there whether the edit did what was meant.
 type reloadChanges struct {
 	digestsAdded, digestsRemoved, digestsChanged []string
-	briefingsAdded, briefingsRemoved             []string
-	briefingsChanged                             []string // "id old → new"
-	needRestart                                  []string // keys read only at start
+	// digestsAltered say, digest by digest, what changed in the days it rests on and in how it
+	// posts: `digest "morning": now skips 2026-12-24; posts in a thread`.
+	digestsAltered                   []string
+	briefingsAdded, briefingsRemoved []string
+	briefingsChanged                 []string // "id old → new"
+	needRestart                      []string // keys read only at start
 }
 
-// describeChanges compares the build in force with the one replacing it.
+// describeChanges compares the build in force with the one replacing it. Every value it quotes
+// from a config is shown as that config shows it: one read from the environment only as where
+// it came from and its length.
 func describeChanges(old, next *build) reloadChanges {
 	var c reloadChanges
 	oldDigests := map[string]string{}
@@ -27,16 +35,28 @@ func describeChanges(old, next *build) reloadChanges {
 		was, ok := oldDigests[d.Name]
 		switch {
 		case !ok:
-			c.digestsAdded = append(c.digestsAdded, d.Name)
+			c.digestsAdded = append(c.digestsAdded, next.cfg.Shown(d.Name))
 		case was != shape:
-			c.digestsChanged = append(c.digestsChanged, d.Name)
+			c.digestsChanged = append(c.digestsChanged, next.cfg.Shown(d.Name))
 		}
 		delete(oldDigests, d.Name)
 	}
 	for name := range oldDigests {
-		c.digestsRemoved = append(c.digestsRemoved, name)
+		c.digestsRemoved = append(c.digestsRemoved, old.cfg.Shown(name))
 	}
 	slices.Sort(c.digestsRemoved)
+
+	written := map[string]config.Digest{}
+	for _, d := range old.cfg.Digests {
+		written[d.Name] = d
+	}
+	for _, d := range next.cfg.Digests {
+		if was, ok := written[d.Name]; ok {
+			if said := digestDifferences(old.cfg, next.cfg, was, d); len(said) > 0 {
+				c.digestsAltered = append(c.digestsAltered, digestLabel(next.cfg, d.Name)+": "+strings.Join(said, "; "))
+			}
+		}
+	}
 
 	oldVersions := map[string]string{}
 	for _, b := range old.engine.Library().Briefings() {
@@ -82,7 +102,104 @@ func digestShape(platform string, channels []string, spec, zone, briefing string
 	return strings.Join([]string{platform, strings.Join(channels, ","), spec, zone, briefing}, "|")
 }
 
-// lists are the changes by kind, with a log key and words for the audit trail.
+// digestDifferences says what changed from was to now, one digest as two configs write it, in
+// the days it rests on and in how it posts: "now skips 2026-12-24, 2026-12-31; holidays us, mx",
+// "no longer skips calendar old.ics", "calendar closures.ics changed", "posts in a thread",
+// "mentions S0123ABCD". A value that went is shown as the config it came from shows it.
+func digestDifferences(oldCfg, newCfg *config.Config, was, now config.Digest) []string {
+	var skips, unskips []string
+	listed := func(kind string, before, after []string) {
+		added, removed := listChanges(before, after)
+		if len(added) > 0 {
+			skips = append(skips, kind+strings.Join(shownAll(newCfg, added), ", "))
+		}
+		if len(removed) > 0 {
+			unskips = append(unskips, kind+strings.Join(shownAll(oldCfg, removed), ", "))
+		}
+	}
+	listed("", was.SkipDates, now.SkipDates)
+	listed("holidays ", was.SkipHolidays, now.SkipHolidays)
+	if was.Calendar != now.Calendar {
+		listed("calendar ", nonEmpty(was.Calendar), nonEmpty(now.Calendar))
+	}
+
+	var said []string
+	if len(skips) > 0 {
+		said = append(said, "now skips "+strings.Join(skips, "; "))
+	}
+	if len(unskips) > 0 {
+		said = append(said, "no longer skips "+strings.Join(unskips, "; "))
+	}
+	if was.Calendar == now.Calendar && was.CalendarVersion != now.CalendarVersion {
+		said = append(said, "calendar "+newCfg.Shown(now.Calendar)+" changed")
+	}
+	switch {
+	case was.Thread == now.Thread:
+	case now.Thread:
+		said = append(said, "posts in a thread")
+	default:
+		said = append(said, "no longer posts in a thread")
+	}
+	switch {
+	case was.Mention == now.Mention:
+	case now.Mention != "":
+		said = append(said, "mentions "+newCfg.Shown(now.Mention))
+	default:
+		said = append(said, "no longer mentions anyone")
+	}
+	switch {
+	case was.OnlyWhenChanged == now.OnlyWhenChanged:
+	case now.OnlyWhenChanged:
+		said = append(said, "posts only when its briefing changed")
+	default:
+		said = append(said, "posts whether or not its briefing changed")
+	}
+	return said
+}
+
+// listChanges are the values in after but not before, and those in before but not after, each
+// in the order written.
+func listChanges(before, after []string) (added, removed []string) {
+	for _, v := range after {
+		if !slices.Contains(before, v) {
+			added = append(added, v)
+		}
+	}
+	for _, v := range before {
+		if !slices.Contains(after, v) {
+			removed = append(removed, v)
+		}
+	}
+	return added, removed
+}
+
+func shownAll(cfg *config.Config, values []string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = cfg.Shown(v)
+	}
+	return out
+}
+
+// nonEmpty is v as a list: none when v is "".
+func nonEmpty(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return []string{v}
+}
+
+// digestLabel names a digest as config's messages do: quoted, or, when its name came from the
+// environment, as where it came from.
+func digestLabel(cfg *config.Config, name string) string {
+	if cfg.Hidden(name) {
+		return "digest " + cfg.Shown(name)
+	}
+	return "digest " + strconv.Quote(cfg.Shown(name))
+}
+
+// lists are the changes by kind, with a log key and words for the audit trail; a kind without
+// words lists changes that each say what they are about.
 func (c reloadChanges) lists() []struct {
 	key, words string
 	list       []string
@@ -94,6 +211,7 @@ func (c reloadChanges) lists() []struct {
 		{"digests_added", "digests added:", c.digestsAdded},
 		{"digests_removed", "digests removed:", c.digestsRemoved},
 		{"digests_rescheduled", "digests rescheduled:", c.digestsChanged},
+		{"digests_changed", "", c.digestsAltered},
 		{"briefings_added", "briefings added:", c.briefingsAdded},
 		{"briefings_changed", "briefings changed:", c.briefingsChanged},
 		{"briefings_removed", "briefings removed:", c.briefingsRemoved},
@@ -115,7 +233,11 @@ func (c reloadChanges) logArgs() []any {
 func (c reloadChanges) summary() string {
 	var parts []string
 	for _, l := range c.lists() {
-		if len(l.list) > 0 {
+		switch {
+		case len(l.list) == 0:
+		case l.words == "":
+			parts = append(parts, l.list...)
+		default:
 			parts = append(parts, l.words+" "+strings.Join(l.list, ", "))
 		}
 	}

@@ -51,7 +51,7 @@ func (c *cli) preview(ctx context.Context, args []string) error {
 		file = "briefbot.yaml"
 	}
 	given := *cmd.configFile != ""
-	st, folders, _ := c.previewState(file, given, time.Now())
+	st, named, _ := c.previewState(file, given, time.Now())
 	src := preview.NewLatest(st)
 	var hosts []string
 	if local {
@@ -80,12 +80,13 @@ func (c *cli) preview(ctx context.Context, args []string) error {
 
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	watched := make(chan error, 1)
-	// folders and changed run on watchFiles' goroutine only, after the reading above.
+	// named and changed run on watchFiles' goroutine only, after the reading above; changed reads
+	// the files before it returns, so the watcher asks named again without being told.
 	go func() {
-		watched <- watchFiles(watchCtx, file, func() []string { return folders }, func() {
-			st, dirs, ok := c.previewState(file, given, time.Now())
+		watched <- watchFiles(watchCtx, file, func() namedFiles { return named }, nil, func() {
+			st, now, ok := c.previewState(file, given, time.Now())
 			if ok {
-				folders = dirs
+				named = now
 			}
 			src.Set(st)
 			logger.Info("files read", "problems", len(st.Problems), "warnings", len(st.Warnings))
@@ -113,16 +114,21 @@ func (c *cli) preview(ctx context.Context, args []string) error {
 }
 
 // previewState reads the config file (when given, or when briefbot.yaml exists) and everything
-// it names, as config check and serve do. ok is false when the file itself could not be read,
-// and then folders is nil: the caller keeps watching the folders it knew.
-func (c *cli) previewState(file string, given bool, now time.Time) (st preview.State, folders []string, ok bool) {
+// it names, as config check and serve do, and says which files it names. ok is false when the
+// file itself could not be read: the caller keeps watching the files it knew.
+func (c *cli) previewState(file string, given bool, now time.Time) (st preview.State, named namedFiles, ok bool) {
 	st.Loaded = now
 	cfg := config.Default()
 	if _, err := os.Stat(file); given || err == nil {
 		loaded, err := config.Load(file, c.lookupEnv)
 		if err != nil {
 			st.Problems = strings.Split(err.Error(), "\n")
-			return st, nil, false
+			if loaded == nil {
+				return st, namedFiles{}, false
+			}
+			// Read whole, with problems: the files it names are watched, so that creating the
+			// calendar file it misses is seen.
+			return st, filesNamed(loaded), true
 		}
 		cfg = loaded
 	}
@@ -130,13 +136,13 @@ func (c *cli) previewState(file string, given bool, now time.Time) (st preview.S
 	b, err := buildFrom(cfg, nil, services{})
 	if err != nil {
 		st.Problems = strings.Split(err.Error(), "\n")
-		return st, cfg.Briefings.Dirs, true
+		return st, filesNamed(cfg), true
 	}
 	st.Engine = b.engine
 	for _, d := range b.digests {
 		st.Digests = append(st.Digests, preview.DigestView{Digest: d, Next: d.Schedule.Runs(now, previewRuns)})
 	}
-	return st, cfg.Briefings.Dirs, true
+	return st, filesNamed(cfg), true
 }
 
 // loopback reports whether addr (host:port) listens on this machine only.

@@ -88,9 +88,9 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	defer stopScheduling()
 	go func() { scheduled <- sched.Run(schedCtx) }()
 	rt := &running{file: cfg.File, current: b, core: core, platforms: platforms, sched: sched, ledger: ledger,
-		history: history, logger: logger, metrics: m, owner: self}
-	rt.folders.Store(&cfg.Briefings.Dirs)
-	// Saving the config file or a briefing is a reload, as a hang-up is.
+		history: history, logger: logger, metrics: m, owner: self, renamed: make(chan struct{}, 1)}
+	rt.follow(cfg)
+	// Saving the config file, a briefing or a calendar file is a reload, as a hang-up is.
 	saved := make(chan struct{}, 1)
 	if cfg.File != "" {
 		go func() {
@@ -100,7 +100,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 				default:
 				}
 			}
-			if err := watchFiles(schedCtx, cfg.File, func() []string { return *rt.folders.Load() }, notify, logger); err != nil {
+			if err := watchFiles(schedCtx, cfg.File, func() namedFiles { return *rt.named.Load() }, rt.renamed, notify, logger); err != nil {
 				logger.Warn("files are not watched; reload with SIGHUP", "err", err)
 			}
 		}()
@@ -289,7 +289,22 @@ type running struct {
 	owner     string // this process in the ledger's leases
 	logger    *slog.Logger
 	metrics   *metrics
-	folders   atomic.Pointer[[]string] // the briefing folders in force, for the file watcher
+	// named are the files the config last read names, for the file watcher; renamed tells it
+	// they may have changed.
+	named   atomic.Pointer[namedFiles]
+	renamed chan struct{}
+}
+
+// follow has the file watcher watch the files cfg names. A reload follows every config it reads
+// whole, refused or not: a save of the calendar file a refused config misses may be what mends
+// it.
+func (rt *running) follow(cfg *config.Config) {
+	named := filesNamed(cfg)
+	rt.named.Store(&named)
+	select {
+	case rt.renamed <- struct{}{}:
+	default: // the watcher has yet to look at the last news, and will see this too
+	}
 }
 
 // reload rebuilds everything that answers from the config file and the briefing folders and puts
@@ -307,6 +322,9 @@ func (rt *running) reload(ctx context.Context, lookupEnv func(string) (string, b
 	var err error
 	if rt.file != "" {
 		cfg, err = config.Load(rt.file, lookupEnv)
+	}
+	if cfg != nil {
+		rt.follow(cfg)
 	}
 	b, err := buildFrom(cfg, err, services{digests: rt.sched, versions: rt.history})
 	if err == nil && ctx.Err() != nil {
@@ -331,7 +349,6 @@ func (rt *running) reload(ctx context.Context, lookupEnv func(string) (string, b
 	saveVersions(ctx, rt.ledger, b, rt.logger)
 	rt.core.Swap(b.engine)
 	rt.current = b
-	rt.folders.Store(&cfg.Briefings.Dirs)
 	rt.audit(ctx, why, "ok: "+changes.summary())
 	rt.metrics.reloads.WithLabelValues("ok").Inc()
 	rt.logger.Info("reloaded", append([]any{"trigger", why}, changes.logArgs()...)...)

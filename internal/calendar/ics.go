@@ -2,6 +2,8 @@ package calendar
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -23,9 +25,15 @@ const MaxFileSize = 1 << 20
 // the days it covers (its DTEND is the first day open again); a timed event closes the day it
 // starts on, in the digest's zone. A yearly RRULE repeats either on the event's own date.
 type ICS struct {
-	name   string // the file's base name, which every reason ends with
-	events []event
+	name    string // the file's base name, which every reason ends with
+	version string
+	events  []event
 }
+
+// Version names the file's content, the same for the same bytes: 12 hex digits, short enough
+// to show and, like a briefing's version, long enough that two edits of one file never share
+// one.
+func (f *ICS) Version() string { return f.version }
 
 type event struct {
 	summary string
@@ -78,7 +86,8 @@ func ParseICS(name string, data []byte) (*ICS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("not a readable iCalendar file: %v", err)
 	}
-	f := &ICS{name: name}
+	sum := sha256.Sum256(data)
+	f := &ICS{name: name, version: hex.EncodeToString(sum[:6])}
 	var uids []string
 	var moves []move
 	for i, v := range parsed.Events() {

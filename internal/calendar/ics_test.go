@@ -177,3 +177,21 @@ func FuzzParseICS(f *testing.F) {
 		}
 	})
 }
+
+// TestICSVersion: a file's version follows its bytes, so that a reload tells an edited file from
+// the same one read again.
+func TestICSVersion(t *testing.T) {
+	read := func(data []byte) string {
+		t.Helper()
+		f, err := calendar.ParseICS("c.ics", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.Version()
+	}
+	a, again := read(vcalendar("SUMMARY:Closed|DTSTART;VALUE=DATE:20261224")), read(vcalendar("SUMMARY:Closed|DTSTART;VALUE=DATE:20261224"))
+	edited := read(vcalendar("SUMMARY:Closed|DTSTART;VALUE=DATE:20261231"))
+	if len(a) != 12 || a != again || a == edited {
+		t.Errorf("Version = %q, read again %q, edited %q; want 12 hex digits, the same for the same bytes only", a, again, edited)
+	}
+}

@@ -8,10 +8,18 @@ import (
 
 func (e *Engine) digest(ctx context.Context, req Request) Reply {
 	action := strings.ToLower(req.Option("action"))
-	switch action {
-	case "", DigestPreview:
+	if action == "" || action == DigestPreview {
 		return e.digestPreview(req)
-	case DigestStatus:
+	}
+	// A preview is the briefing's, as /briefing is. Status is the servers' own (their channels,
+	// holds and latest admin actions), and someone who installed the bot for themselves need
+	// share no server with it.
+	if req.Caller.OutsideServer {
+		return Reply{Status: Forbidden, Private: true, Title: "Admin commands work in a server where briefbot is installed, not in DMs",
+			Blocks: []Block{{Kind: Paragraph, Text: "Here, /digest preview still shows the digest, privately. " +
+				"Its status, and the actions that change it (now, pause, resume, skip, unskip), answer only in such a server."}}}
+	}
+	if action == DigestStatus {
 		return e.digestStatus(ctx, req)
 	}
 	if !e.IsAdmin(req.Caller) {

@@ -119,6 +119,10 @@ func TestDigestHoldsAsTyped(t *testing.T) {
 			"Only admins can pause a digest", ""},
 		{"not an admin on Discord", bot.Caller{Platform: "discord", User: "1"}, "", map[string]string{"action": "skip", "name": "morning", "date": "2026-12-25"},
 			"Only admins can skip a digest", ""},
+		{"a manager outside a server", bot.Caller{Platform: "discord", User: "1", Manager: true, OutsideServer: true}, "",
+			map[string]string{"action": "pause", "name": "morning"}, "Admin commands work in a server where briefbot is installed", ""},
+		{"an admin named in the config, outside a server", bot.Caller{Platform: "slack", User: "U1", OutsideServer: true},
+			"/digest skip morning 2026-12-25", nil, "Admin commands work in a server where briefbot is installed", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -101,8 +101,9 @@ func (e *Engine) Library() *briefings.Library { return e.lib }
 // DefaultBriefing is the briefing answered when a request names none.
 func (e *Engine) DefaultBriefing() *briefings.Briefing { return e.fallback }
 
-// IsAdmin reports whether c may run admin commands.
-func (e *Engine) IsAdmin(c Caller) bool { return e.access[c.Platform].allows(c) }
+// IsAdmin reports whether c may run admin commands; from outside every server that installed
+// the bot nobody may, not even a user the config names (Caller.OutsideServer).
+func (e *Engine) IsAdmin(c Caller) bool { return !c.OutsideServer && e.access[c.Platform].allows(c) }
 
 // NameOn is c's name on platform, with the platform's prefix: what its users type.
 func (e *Engine) NameOn(platform string, c Command) string {

@@ -91,6 +91,31 @@ func TestDigestNowIsForAdmins(t *testing.T) {
 	}
 }
 
+// TestDigestOutsideServer: from a DM, or a server that did not install the bot, a digest is
+// previewed and nothing else; not even a caller the config names is an admin there.
+func TestDigestOutsideServer(t *testing.T) {
+	e := bottest.Engine(t, bot.Config{Access: map[string]bot.Access{"discord": {Managers: true, Users: []string{"1"}}}})
+	outside := bot.Caller{Platform: "discord", User: "1", Manager: true, OutsideServer: true}
+	if e.IsAdmin(outside) {
+		t.Errorf("IsAdmin(%+v) = true outside a server", outside)
+	}
+	for _, line := range []string{"/digest now", "/digest status", "/digest pause", "/briefbot digest now"} {
+		r := bottest.LineAs(e, line, outside)
+		if r.Status != bot.Forbidden || !r.Private || r.Title != "Admin commands work in a server where briefbot is installed, not in DMs" {
+			t.Errorf("%s outside a server = %v %q, private %v; want forbidden, private, the admin commands' place", line, r.Status, r.Title, r.Private)
+		}
+	}
+	for _, line := range []string{"/digest", "/digest preview"} {
+		if r := bottest.LineAs(e, line, outside); r.Status == bot.Forbidden || !r.Private {
+			t.Errorf("%s outside a server = %v %q, private %v; want the preview, privately", line, r.Status, r.Title, r.Private)
+		}
+	}
+	outside.OutsideServer = false
+	if !e.IsAdmin(outside) {
+		t.Errorf("IsAdmin(%+v) = false in a server", outside)
+	}
+}
+
 func TestParse(t *testing.T) {
 	e := newEngine(t)
 	tests := []struct {

@@ -55,6 +55,10 @@ type Caller struct {
 	// Manager: the platform itself grants the caller the server's management (Discord's Manage
 	// Server or Administrator permission).
 	Manager bool
+	// OutsideServer: the request came from outside every server that installed the bot: a DM, a
+	// group DM, or a server where only the caller installed it, for themselves. No server's roles
+	// or rights reach there, so no caller is an admin there, whatever the access rules say.
+	OutsideServer bool
 }
 
 // Actor names the caller for the audit trail: "discord:80351110224678912", "shell".

@@ -29,6 +29,36 @@ type wireInteraction struct {
 	} `json:"member"`
 	User *wireUser `json:"user"` // in a DM, where there is no member
 	Data *wireData `json:"data"`
+	// Where the interaction came from, and who installed briefbot there: what decides whether
+	// the member's roles and permissions count (caller).
+	GuildID string                           `json:"guild_id"`
+	Context discordgo.InteractionContextType `json:"context"`
+	Owners  *wireOwners                      `json:"authorizing_integration_owners"`
+}
+
+// wireOwners is an interaction's authorizing_integration_owners, by installation: the guild
+// that installed briefbot ("0" in a DM with the bot) and the user who installed it, each
+// present only for an installation that authorized the interaction. Read into a field for
+// each installation Discord has: a key it adds later is left unread rather than refused.
+type wireOwners struct {
+	Guild *ownerID `json:"0"`
+	User  *ownerID `json:"1"`
+}
+
+// An ownerID is a snowflake of authorizing_integration_owners. Discord documents strings, and
+// has sent the bot DM's "0" as the number 0: both read the same.
+type ownerID string
+
+func (o *ownerID) UnmarshalJSON(raw []byte) error {
+	s := string(raw)
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
+	}
+	if _, err := strconv.ParseUint(s, 10, 64); err != nil {
+		return fmt.Errorf("authorizing integration owner %s: not a snowflake", raw)
+	}
+	*o = ownerID(s)
+	return nil
 }
 
 // wireData holds the fields briefbot reads of every kind of interaction's data, so that the
@@ -65,6 +95,16 @@ func decodeInteraction(body []byte) (*discordgo.Interaction, error) {
 	}
 	if wire.User != nil {
 		in.User = &discordgo.User{ID: wire.User.ID}
+	}
+	in.GuildID, in.Context = wire.GuildID, wire.Context
+	if o := wire.Owners; o != nil {
+		in.AuthorizingIntegrationOwners = make(map[discordgo.ApplicationIntegrationType]string, 2)
+		if o.Guild != nil {
+			in.AuthorizingIntegrationOwners[discordgo.ApplicationIntegrationGuildInstall] = string(*o.Guild)
+		}
+		if o.User != nil {
+			in.AuthorizingIntegrationOwners[discordgo.ApplicationIntegrationUserInstall] = string(*o.User)
+		}
 	}
 	d := wire.Data
 	if d == nil && wire.Type != discordgo.InteractionPing && wire.Type != discordgo.InteractionModalSubmit {

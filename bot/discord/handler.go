@@ -397,20 +397,37 @@ func autocompleteResponse(choices []bot.Choice) *discordgo.InteractionResponse {
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: data}
 }
 
-// caller is who sent an interaction: the member in a server (with roles and whether Discord
-// lets them manage the server), or the user in a DM. The engine decides who is an admin.
+// caller is who sent an interaction: the member in a server that installed briefbot (with
+// roles and whether Discord lets them manage the server), or else the user alone, outside any
+// such server. The engine decides who is an admin.
 func caller(in *discordgo.Interaction) bot.Caller {
 	c := bot.Caller{Platform: platform}
-	if m := in.Member; m != nil {
-		c.Roles = m.Roles
-		c.Manager = m.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0
-		if m.User != nil {
-			c.User = m.User.ID
-		}
-	} else if in.User != nil {
+	m := in.Member
+	switch {
+	case m != nil && m.User != nil:
+		c.User = m.User.ID
+	case in.User != nil:
 		c.User = in.User.ID
 	}
+	if m == nil || !fromInstallingServer(in) {
+		c.OutsideServer = true
+		return c
+	}
+	c.Roles = m.Roles
+	c.Manager = m.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0
 	return c
+}
+
+// fromInstallingServer reports whether in came from a server that installed briefbot. A member
+// who installed it for themselves may run its commands in any server they are in, and Discord
+// then sends their roles and permissions in that server, which grant nothing here. Only the
+// server's own installation makes them count, and Discord names it under
+// authorizing_integration_owners; without that word, the interaction counts as from outside.
+func fromInstallingServer(in *discordgo.Interaction) bool {
+	if in.GuildID == "" || in.Context != discordgo.InteractionContextGuild {
+		return false
+	}
+	return in.AuthorizingIntegrationOwners[discordgo.ApplicationIntegrationGuildInstall] == in.GuildID
 }
 
 // refuseAnswered answers a request for an interaction already answered as Discord's own check

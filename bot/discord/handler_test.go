@@ -316,6 +316,11 @@ func TestAdmin(t *testing.T) {
 		return in
 	}
 	const allowed, refused = "No digest is configured", "Only admins can post the digest"
+	const outside = "Admin commands work in a server where briefbot is installed, not in DMs"
+	// A manager of a server that has not installed briefbot, where the member installed it for
+	// themselves: that server's rights grant nothing.
+	elsewhere := now("32", nil, false)
+	elsewhere.UserInstall = true
 	tests := []struct {
 		name  string
 		roles []string // the config's admin roles
@@ -327,11 +332,12 @@ func TestAdmin(t *testing.T) {
 		{"administrator", nil, now("8", nil, false), allowed},
 		{"every permission", nil, now("2147483647", nil, false), allowed},
 		{"other permissions", nil, now("2048", nil, false), refused},
-		{"DM", nil, now("", nil, true), refused},
+		{"DM", nil, now("", nil, true), outside},
+		{"server that did not install briefbot", nil, elsewhere, outside},
 		{"admin role", []string{adminRole}, now("0", []string{"1", adminRole}, false), allowed},
 		{"manage server without the admin role", []string{adminRole}, now("40", []string{"1"}, false), allowed},
 		{"another role", []string{adminRole}, now("0", []string{"1"}, false), refused},
-		{"DM with admin roles set", []string{adminRole}, now("", nil, true), refused},
+		{"DM with admin roles set", []string{adminRole}, now("", nil, true), outside},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

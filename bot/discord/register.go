@@ -1,12 +1,14 @@
 package discord
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -37,6 +39,17 @@ const (
 // from members without it (server admins can change that per role).
 const manageServer int64 = discordgo.PermissionManageGuild
 
+// Where a global command may be installed (integration_types) and used (contexts). Every command
+// goes wherever a member takes briefbot: installed in a server or for themselves, used in a
+// server, in a DM with the bot or in any other DM. Admin commands stay in the servers that
+// installed briefbot, whose roles and rights decide who may run them.
+var (
+	everyInstall  = []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall, discordgo.ApplicationIntegrationUserInstall}
+	serverInstall = []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+	everyContext  = []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM, discordgo.InteractionContextPrivateChannel}
+	serverContext = []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+)
+
 // A commandSpec is one command as the bulk overwrite takes it. It is ours, not
 // discordgo.ApplicationCommand, because that one sends default_member_permissions as a string
 // where Discord's OpenAPI description takes an integer, and sends null lists we never set.
@@ -47,6 +60,11 @@ type commandSpec struct {
 	Options     []optionSpec `json:"options,omitempty"`
 	// Null lets every member use the command; sent explicitly so an overwrite clears an old value.
 	DefaultMemberPermissions *int64 `json:"default_member_permissions"`
+	// Global commands only: Discord documents both for globally-scoped commands, and a guild's
+	// commands are that guild's alone. They replace dm_permission, which Discord deprecated and
+	// ignores once contexts is set; we never send it.
+	IntegrationTypes []discordgo.ApplicationIntegrationType `json:"integration_types,omitempty"`
+	Contexts         []discordgo.InteractionContextType     `json:"contexts,omitempty"`
 }
 
 type optionSpec struct {
@@ -100,9 +118,11 @@ func commandSpecOf(name string, c bot.Command) (commandSpec, error) {
 		return s, err
 	}
 	s.Description = desc
+	s.IntegrationTypes, s.Contexts = everyInstall, everyContext
 	if c.Admin {
 		perm := manageServer
 		s.DefaultMemberPermissions = &perm
+		s.IntegrationTypes, s.Contexts = serverInstall, serverContext
 	}
 	if len(c.Options) > maxOptions {
 		return s, fmt.Errorf("%d options; Discord takes at most %d", len(c.Options), maxOptions)
@@ -229,6 +249,7 @@ func (b *Bot) register(ctx context.Context) error {
 	if len(b.cfg.GuildIDs) == 0 {
 		return b.registerAt(ctx, "global", discordgo.EndpointApplicationGlobalCommands(b.cfg.ApplicationID), specs)
 	}
+	specs = guildScoped(specs)
 	var errs []error
 	for _, g := range b.cfg.GuildIDs {
 		if err := b.registerAt(ctx, "guild "+g, discordgo.EndpointApplicationGuildCommands(b.cfg.ApplicationID, g), specs); err != nil {
@@ -258,18 +279,33 @@ func (b *Bot) registerAt(ctx context.Context, scope, endpoint string, specs []co
 	return nil
 }
 
+// guildScoped is specs as one guild's commands: without the install and context lists, which
+// apply to global commands only. Discord may list a guild's commands back with defaults of its
+// own there, which must not count as a change at every start.
+func guildScoped(specs []commandSpec) []commandSpec {
+	out := slices.Clone(specs)
+	for i := range out {
+		out[i].IntegrationTypes, out[i].Contexts = nil, nil
+	}
+	return out
+}
+
 // A registeredCommand is a command as Discord lists it: with ids and versions we ignore, and
-// default_member_permissions as a string.
+// default_member_permissions as a string. A command registered before user installs lists
+// integration_types [0] and contexts null.
 type registeredCommand struct {
-	Type                     int             `json:"type"`
-	Name                     string          `json:"name"`
-	Description              string          `json:"description"`
-	Options                  []optionSpec    `json:"options"`
-	DefaultMemberPermissions json.RawMessage `json:"default_member_permissions"`
+	Type                     int                                    `json:"type"`
+	Name                     string                                 `json:"name"`
+	Description              string                                 `json:"description"`
+	Options                  []optionSpec                           `json:"options"`
+	DefaultMemberPermissions json.RawMessage                        `json:"default_member_permissions"`
+	IntegrationTypes         []discordgo.ApplicationIntegrationType `json:"integration_types"`
+	Contexts                 []discordgo.InteractionContextType     `json:"contexts"`
 }
 
 // sameCommands reports whether Discord's commands are ours, in the fields we set. Fields we
-// leave to Discord (contexts, integration types, localizations) do not count.
+// leave to Discord (localizations, dm_permission; in a guild, contexts and integration types)
+// do not count.
 func sameCommands(want []commandSpec, have []registeredCommand) bool {
 	if len(want) != len(have) {
 		return false
@@ -293,8 +329,23 @@ func sameCommands(want []commandSpec, have []registeredCommand) bool {
 		if !reflect.DeepEqual(normalOptions(w.Options), normalOptions(h.Options)) {
 			return false
 		}
+		if w.IntegrationTypes != nil && !sameSet(w.IntegrationTypes, h.IntegrationTypes) {
+			return false
+		}
+		if w.Contexts != nil && !sameSet(w.Contexts, h.Contexts) {
+			return false
+		}
 	}
 	return true
+}
+
+// sameSet reports whether a and b hold the same values, in any order: Discord keeps both lists
+// as sets.
+func sameSet[T cmp.Ordered](a, b []T) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
 // permissions reads a permission set as Discord lists it (a string) or as a proxy might (a number).

@@ -42,6 +42,9 @@ type registered struct {
 		} `json:"choices"`
 	} `json:"options"`
 	DefaultMemberPermissions *int64 `json:"default_member_permissions"`
+	IntegrationTypes         []int  `json:"integration_types"`
+	Contexts                 []int  `json:"contexts"`
+	DMPermission             *bool  `json:"dm_permission"`
 }
 
 func TestStartRegistersOnlyWhenChanged(t *testing.T) {
@@ -56,6 +59,7 @@ func TestStartRegistersOnlyWhenChanged(t *testing.T) {
 		t.Fatalf("first Start: %d lists, %d overwrites at %v; want 1 and 1, global", f.Gets, f.Puts, f.PutPaths)
 	}
 	t.Run("schema", func(t *testing.T) { sch.validate(t, bulkSchema, f.PutBodies[0]) })
+	golden(t, "register-global", f.PutBodies[0])
 
 	var cmds []registered
 	if err := json.Unmarshal(f.PutBodies[0], &cmds); err != nil {
@@ -71,6 +75,18 @@ func TestStartRegistersOnlyWhenChanged(t *testing.T) {
 		}
 		if admin := c.DefaultMemberPermissions != nil; admin != (c.Name == "digest") {
 			t.Errorf("/%s: default_member_permissions %v", c.Name, c.DefaultMemberPermissions)
+		}
+		// Installed in a server or by a member for themselves, used anywhere; admin commands
+		// only in a server that installed the bot. dm_permission is deprecated for contexts.
+		installs, contexts := []int{0, 1}, []int{0, 1, 2}
+		if c.Name == "digest" {
+			installs, contexts = []int{0}, []int{0}
+		}
+		if !reflect.DeepEqual(c.IntegrationTypes, installs) || !reflect.DeepEqual(c.Contexts, contexts) {
+			t.Errorf("/%s: integration_types %v, contexts %v; want %v and %v", c.Name, c.IntegrationTypes, c.Contexts, installs, contexts)
+		}
+		if c.DMPermission != nil {
+			t.Errorf("/%s: dm_permission %v sent; contexts replace it", c.Name, *c.DMPermission)
 		}
 	}
 	if want := []string{"position", "compare", "briefing", "facts", "timeline", "search", "changes", "digest", "help", "briefbot"}; !reflect.DeepEqual(names, want) {
@@ -134,6 +150,81 @@ func TestStartPerGuild(t *testing.T) {
 	}
 	for i, body := range f.PutBodies {
 		t.Run("schema "+guilds[i], func(t *testing.T) { sch.validate(t, guildSchema, body) })
+		// Discord takes installs and contexts for global commands only: a guild's are its own.
+		var cmds []map[string]any
+		if err := json.Unmarshal(body, &cmds); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cmds {
+			if _, ok := c["integration_types"]; ok {
+				t.Errorf("guild %s: /%s sends integration_types", guilds[i], c["name"])
+			}
+			if _, ok := c["contexts"]; ok {
+				t.Errorf("guild %s: /%s sends contexts", guilds[i], c["name"])
+			}
+		}
+	}
+}
+
+// TestStartUpdatesRegistrationForInstalls: commands registered before user installs, as Discord
+// lists them (installed in servers, contexts null, dm_permission true), are overwritten once,
+// and then left alone however Discord orders the lists.
+func TestStartUpdatesRegistrationForInstalls(t *testing.T) {
+	f := discordtest.NewFake(t)
+	e := embeddedCore(t)
+	path := "/api/v10/applications/" + appID + "/commands"
+	if err := restBot(t, f, e, discord.Config{}).Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	f.Mu.Lock()
+	for _, c := range f.Commands[path] {
+		c["integration_types"], c["contexts"], c["dm_permission"] = []int{0}, nil, true
+	}
+	f.Mu.Unlock()
+
+	start := func() {
+		t.Helper()
+		if err := restBot(t, f, e, discord.Config{}).Start(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start()
+	if f.Puts != 2 {
+		t.Fatalf("%d overwrites of a registration without contexts, want 2 (the first, and this)", f.Puts)
+	}
+	start()
+	if f.Puts != 2 {
+		t.Errorf("%d overwrites once contexts match, want still 2", f.Puts)
+	}
+
+	// The same sets in another order, and dm_permission as Discord keeps it: unchanged.
+	f.Mu.Lock()
+	var raw []map[string]any
+	b, _ := json.Marshal(f.Commands[path])
+	json.Unmarshal(b, &raw)
+	for _, c := range raw {
+		if c["name"] != "digest" {
+			c["integration_types"], c["contexts"], c["dm_permission"] = []int{1, 0}, []int{2, 0, 1}, false
+		}
+	}
+	f.Commands[path] = raw
+	f.Mu.Unlock()
+	start()
+	if f.Puts != 2 {
+		t.Errorf("%d overwrites for the same lists in another order, want still 2", f.Puts)
+	}
+
+	// /digest opened to DMs, as someone may set it by hand: put back.
+	f.Mu.Lock()
+	for _, c := range f.Commands[path] {
+		if c["name"] == "digest" {
+			c["contexts"] = []int{0, 1, 2}
+		}
+	}
+	f.Mu.Unlock()
+	start()
+	if f.Puts != 3 {
+		t.Errorf("%d overwrites after /digest was opened to DMs, want 3", f.Puts)
 	}
 }
 

@@ -42,8 +42,8 @@ func TestAskAnswersLikeEachPlatform(t *testing.T) {
 		{"/position banana", "dc-h", "Only you can see this"},
 		{"/position banana", "sl-h", "Only visible to you"},
 		{"/digest now", "tm-h", "The preview never posts"},
-		{"/facts", "dc-h", "<strong>Over 70%</strong>"}, // Discord's **bold**, drawn
-		{"/facts", "sl-h", "<strong>Over 70%</strong>"}, // Slack's *bold*, drawn
+		{"/facts", "dc-h", "<strong>Over 70%</strong>"},                   // Discord's **bold**, drawn
+		{"/facts", "sl-h", "<strong>Over 70%</strong>"},                   // Slack's *bold*, drawn
 		{"/compare", "sl-h", `<table class="sltable"><tr><th>Issue</th>`}, // Slack's table block, drawn
 		{"/position sovereignty", "sl-h", "<td>Views security cooperation as joint necessity</td>"},
 	}

@@ -158,7 +158,8 @@ func (c *cli) manifest(args []string) error {
 
 const inviteUsage = `Usage: briefbot invite discord [--config FILE]
 
-Prints the URL that installs briefbot in a Discord server (needs discord.application_id).
+Prints the links that install briefbot in a Discord server, and for one member to use in DMs
+and any server (needs discord.application_id).
 `
 
 func (c *cli) invite(args []string) error {
@@ -178,7 +179,11 @@ func (c *cli) invite(args []string) error {
 	if cfg.Discord.ApplicationID == "" {
 		return fmt.Errorf("discord.application_id is not set in %s", cmp.Or(cfg.File, "the config (no config file found)"))
 	}
-	_, err = fmt.Fprintln(c.stdout, discord.InviteURL(cfg.Discord.ApplicationID))
+	id := cfg.Discord.ApplicationID
+	_, err = fmt.Fprintf(c.stdout, "Install in a server (slash commands for its members, digests in its channels):\n  %s\n"+
+		"Install for yourself (slash commands in DMs and any server, no digests; tick User Install\n"+
+		"under Installation in the Discord Developer Portal first):\n  %s\n",
+		discord.InviteURL(id), discord.UserInstallURL(id))
 	return err
 }
 

@@ -107,9 +107,13 @@ func TestInviteDiscord(t *testing.T) {
 	dir := t.TempDir()
 	cfg := writeFile(t, dir, "b.yaml", "discord:\n  token: ${DISCORD_BOT_TOKEN}\n  application_id: \"123456789012345678\"\n")
 	stdout, stderr, code := invoke(t, "", map[string]string{"DISCORD_BOT_TOKEN": "tok"}, "invite", "discord", "--config", cfg)
-	if code != 0 || !strings.HasPrefix(stdout, "https://discord.com/") || !strings.Contains(stdout, "client_id=123456789012345678") ||
-		!strings.Contains(stdout, "scope=bot+applications.commands") {
-		t.Errorf("invite discord = exit %d\n%s%s", code, stdout, stderr)
+	want := []string{
+		"  https://discord.com/oauth2/authorize?client_id=123456789012345678&integration_type=0&permissions=84992&scope=bot+applications.commands\n",
+		"  https://discord.com/oauth2/authorize?client_id=123456789012345678&integration_type=1&scope=applications.commands\n",
+	}
+	if code != 0 || !strings.Contains(stdout, want[0]) || !strings.Contains(stdout, want[1]) ||
+		strings.Index(stdout, want[0]) > strings.Index(stdout, want[1]) {
+		t.Errorf("invite discord = exit %d\n%s%s\nwant the server install, then the user install:\n%s", code, stdout, stderr, strings.Join(want, ""))
 	}
 	if _, stderr, code := invoke(t, "", nil, "invite", "discord"); code != 1 || !strings.Contains(stderr, "discord.application_id is not set") {
 		t.Errorf("invite discord with no config = exit %d\n%s", code, stderr)

@@ -239,7 +239,15 @@ func (f *Fake) overwriteCommands(w http.ResponseWriter, r *http.Request) {
 		} else {
 			c["dm_permission"] = true
 		}
-		c["contexts"], c["integration_types"], c["nsfw"] = nil, []int{0}, false
+		// What Discord lists for a command registered without them: installed in servers, and
+		// contexts null (its default, servers and the bot's DM).
+		if c["integration_types"] == nil {
+			c["integration_types"] = []int{0}
+		}
+		if _, sent := c["contexts"]; !sent {
+			c["contexts"] = nil
+		}
+		c["nsfw"] = false
 		c["name_localizations"], c["description_localizations"] = nil, nil
 		out = append(out, c)
 	}

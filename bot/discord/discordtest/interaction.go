@@ -22,9 +22,12 @@ type Interaction struct {
 	CustomID string      // for a button
 	Perms    string      // the member's permissions; "" is none
 	Roles    []string    // the member's roles
-	DM       bool        // from a DM: a user, no member
-	Token    string      // the interaction token; "" is A_UNIQUE_TOKEN
-	ID       string      // the interaction id; "" is a new one each time
+	DM       bool        // from a DM with the bot: a user, no member, context 1
+	// UserInstall: authorized by the user's own installation of the app rather than a server's:
+	// in a server, one that has not installed it.
+	UserInstall bool
+	Token       string // the interaction token; "" is A_UNIQUE_TOKEN
+	ID          string // the interaction id; "" is a new one each time
 }
 
 // Command is a slash command with its options picked by name, as Discord sends them: name,
@@ -63,6 +66,18 @@ func (in Interaction) Body() []byte {
 		"version": 1, "locale": "en-US", "app_permissions": "442368",
 	}
 	user := map[string]any{"id": UserID, "username": "Mason", "discriminator": "1337", "avatar": nil, "global_name": "Mason"}
+	// Who installed the app where the interaction comes from: a server (its id, or "0" in a DM
+	// with the bot) or the user.
+	owners := map[string]any{"0": GuildID}
+	switch {
+	case in.UserInstall:
+		owners = map[string]any{"1": UserID}
+	case in.DM:
+		owners = map[string]any{"0": "0"}
+	}
+	if in.Kind != 1 {
+		m["authorizing_integration_owners"] = owners
+	}
 	if in.DM {
 		m["user"] = user
 		m["channel_id"] = "645027906669510668"

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"briefbot/bot/bottest"
 )
 
 // Token is the bot token the fake accepts.
@@ -67,6 +69,15 @@ type Fake struct {
 	// Hidden: channels whose history the bot may not read (no Read Message History): reading
 	// their messages, their threads' messages and their archived threads answers 403.
 	Hidden map[string]bool
+	// Hold, when set, is asked of each REST call ("POST /channels/645027906669510667/messages"
+	// and its body, as sent; without Mu, so that it may read the fake) and holds those it
+	// gives a channel for until the channel is closed or the caller goes away, as a process
+	// killed in the middle of a call leaves them. A call held before it is made is never made
+	// if its caller goes away; with HoldAnswers the call is made at once and only its answer
+	// waits, to be lost with the caller. Holding counts the calls held now.
+	Hold        func(call string, body []byte) <-chan struct{}
+	HoldAnswers bool
+	Holding     int
 	// CommandFailures are statuses to answer command lists and overwrites with, one per call,
 	// before answering as usual: [500, 502] fails the next two calls.
 	CommandFailures []int
@@ -152,12 +163,15 @@ func NewFake(t testing.TB) *Fake {
 			writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "401: Unauthorized", "code": 0})
 			return
 		}
-		if strings.HasPrefix(r.URL.Path, "/api/v10/") {
-			f.Mu.Lock()
-			f.Calls = append(f.Calls, r.Method+" "+strings.TrimPrefix(r.URL.Path, "/api/v10"))
-			f.Mu.Unlock()
+		if !strings.HasPrefix(r.URL.Path, "/api/v10/") {
+			mux.ServeHTTP(w, r)
+			return
 		}
-		mux.ServeHTTP(w, r)
+		call := r.Method + " " + strings.TrimPrefix(r.URL.Path, "/api/v10")
+		f.Mu.Lock()
+		f.Calls = append(f.Calls, call)
+		f.Mu.Unlock()
+		f.serve(w, r, call, mux)
 	}))
 	t.Cleanup(f.Server.Close)
 	return f
@@ -549,4 +563,18 @@ func (f *Fake) listMessages(w http.ResponseWriter, r *http.Request) {
 		out = append(out, messageJSON(m))
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// serve makes the REST call r through next, or holds it as Hold says.
+func (f *Fake) serve(w http.ResponseWriter, r *http.Request, call string, next http.Handler) {
+	f.Mu.Lock()
+	hold, answerLater := f.Hold, f.HoldAnswers
+	f.Mu.Unlock()
+	var release <-chan struct{}
+	if hold != nil {
+		body, _ := io.ReadAll(r.Body) // to its end, as Held needs
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		release = hold(call, body)
+	}
+	bottest.Held(w, r, next, release, answerLater, &f.Mu, &f.Holding)
 }

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"briefbot/bot/bottest"
 )
 
 // BotToken is the bot token the fake Web API accepts.
@@ -39,6 +41,15 @@ type WebAPI struct {
 	// keeping the message); Seed makes the sequence repeatable.
 	Flaky float64
 	Seed  uint64
+	// Hold, when set, is asked of each Web API call ("chat.postMessage" and its form; without
+	// Mu, so that it may read the fake) and holds those it gives a channel for until the
+	// channel is closed or the caller goes away, as a process killed in the middle of a call
+	// leaves them. A call held before it is made is never made if its caller goes away; with
+	// HoldAnswers the call is made at once and only its answer waits, to be lost with the
+	// caller. Holding counts the calls held now.
+	Hold        func(method string, form url.Values) <-chan struct{}
+	HoldAnswers bool
+	Holding     int
 	// NoHistory answers conversations.history with missing_scope, as for an app installed
 	// without channels:history.
 	NoHistory bool
@@ -83,10 +94,11 @@ func NewWebAPI(tb testing.TB) *WebAPI {
 			answer(w, http.StatusOK, map[string]any{"ok": false, "error": "invalid_auth"})
 			return
 		}
+		method := strings.TrimPrefix(r.URL.Path, "/api/")
 		f.Mu.Lock()
-		f.Calls = append(f.Calls, strings.TrimPrefix(r.URL.Path, "/api/"))
+		f.Calls = append(f.Calls, method)
 		f.Mu.Unlock()
-		mux.ServeHTTP(w, r)
+		f.serve(w, r, method, mux)
 	}))
 	tb.Cleanup(f.Server.Close)
 	return f
@@ -264,4 +276,17 @@ func (f *WebAPI) replies(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	answer(w, http.StatusOK, f.page(match, q))
+}
+
+// serve makes the Web API call r through next, or holds it as Hold says.
+func (f *WebAPI) serve(w http.ResponseWriter, r *http.Request, method string, next http.Handler) {
+	f.Mu.Lock()
+	hold, answerLater := f.Hold, f.HoldAnswers
+	f.Mu.Unlock()
+	var release <-chan struct{}
+	if hold != nil {
+		r.ParseForm() // to the body's end, as Held needs; the handlers read the form parsed
+		release = hold(method, r.Form)
+	}
+	bottest.Held(w, r, next, release, answerLater, &f.Mu, &f.Holding)
 }

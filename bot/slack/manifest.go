@@ -32,8 +32,13 @@ type manifestDisplay struct {
 }
 
 type manifestFeatures struct {
+	AppHome       manifestAppHome        `json:"app_home"`
 	BotUser       manifestBotUser        `json:"bot_user"`
 	SlashCommands []manifestSlashCommand `json:"slash_commands"`
+}
+
+type manifestAppHome struct {
+	HomeTabEnabled bool `json:"home_tab_enabled"`
 }
 
 type manifestBotUser struct {
@@ -58,10 +63,16 @@ type manifestScopes struct {
 }
 
 type manifestSettings struct {
+	EventSubscriptions   manifestEvents        `json:"event_subscriptions"`
 	Interactivity        manifestInteractivity `json:"interactivity"`
 	OrgDeployEnabled     bool                  `json:"org_deploy_enabled"`
 	SocketModeEnabled    bool                  `json:"socket_mode_enabled"`
 	TokenRotationEnabled bool                  `json:"token_rotation_enabled"`
+}
+
+type manifestEvents struct {
+	RequestURL string   `json:"request_url,omitempty"`
+	BotEvents  []string `json:"bot_events"`
 }
 
 type manifestInteractivity struct {
@@ -78,9 +89,9 @@ const (
 	maxManifestURL        = 3000
 )
 
-// Manifest is the complete Slack app manifest for the commands, as indented JSON. With a base url
-// (https://bot.example.org) Slack sends commands and button presses to briefbot's HTTP endpoints
-// under it; without one the app uses Socket Mode and names no URL.
+// Manifest is the complete Slack app manifest for the commands and the Home tab, as indented
+// JSON. With a base url (https://bot.example.org) Slack sends commands, button presses and events
+// to briefbot's HTTP endpoints under it; without one the app uses Socket Mode and names no URL.
 func Manifest(e *bot.Engine, baseURL string) ([]byte, error) {
 	commands := e.Commands()
 	if len(commands) == 0 || len(commands) > maxSlashCommands {
@@ -104,6 +115,7 @@ func Manifest(e *bot.Engine, baseURL string) ([]byte, error) {
 			BackgroundColor: "#1d3557",
 		},
 		Features: manifestFeatures{
+			AppHome: manifestAppHome{HomeTabEnabled: true},
 			BotUser: manifestBotUser{DisplayName: "briefbot"},
 		},
 		// Exactly what briefbot uses: slash commands; posting digests and answers; and reading
@@ -111,12 +123,16 @@ func Manifest(e *bot.Engine, baseURL string) ([]byte, error) {
 		// (public and private channels), so that it is never posted twice.
 		OAuthConfig: manifestOAuth{Scopes: manifestScopes{Bot: scopes}},
 		Settings: manifestSettings{
-			Interactivity:     manifestInteractivity{IsEnabled: true},
-			SocketModeEnabled: base == "",
+			// Opening the Home tab is the one event briefbot answers: it publishes the tab. The
+			// event needs no scope of its own, nor does views.publish with the bot token.
+			EventSubscriptions: manifestEvents{BotEvents: []string{"app_home_opened"}},
+			Interactivity:      manifestInteractivity{IsEnabled: true},
+			SocketModeEnabled:  base == "",
 		},
 	}
 	if base != "" {
 		m.Settings.Interactivity.RequestURL = base + "/slack/interactivity"
+		m.Settings.EventSubscriptions.RequestURL = base + "/slack/events"
 	}
 	for _, c := range commands {
 		name := "/" + e.NameOn(platform, c)

@@ -82,6 +82,9 @@ type manifestDoc struct {
 		Description string `json:"description"`
 	} `json:"display_information"`
 	Features struct {
+		AppHome struct {
+			HomeTabEnabled bool `json:"home_tab_enabled"`
+		} `json:"app_home"`
 		BotUser *struct {
 			DisplayName string `json:"display_name"`
 		} `json:"bot_user"`
@@ -99,6 +102,10 @@ type manifestDoc struct {
 		} `json:"scopes"`
 	} `json:"oauth_config"`
 	Settings struct {
+		EventSubscriptions struct {
+			RequestURL *string  `json:"request_url"`
+			BotEvents  []string `json:"bot_events"`
+		} `json:"event_subscriptions"`
 		Interactivity struct {
 			IsEnabled  bool    `json:"is_enabled"`
 			RequestURL *string `json:"request_url"`
@@ -158,6 +165,12 @@ func TestManifest(t *testing.T) {
 			}
 			if got, want := m.Settings.Interactivity.RequestURL, wantURL("/slack/interactivity"); !equalPtr(got, want) {
 				t.Errorf("interactivity request_url %v, want %v", deref(got), deref(want))
+			}
+			if got, want := m.Settings.EventSubscriptions.RequestURL, wantURL("/slack/events"); !equalPtr(got, want) {
+				t.Errorf("event_subscriptions request_url %v, want %v", deref(got), deref(want))
+			}
+			if got := m.Settings.EventSubscriptions.BotEvents; !slices.Equal(got, []string{"app_home_opened"}) || !m.Features.AppHome.HomeTabEnabled {
+				t.Errorf("bot_events %q, home_tab_enabled %v; want app_home_opened and the Home tab", got, m.Features.AppHome.HomeTabEnabled)
 			}
 			if len(m.Features.SlashCommands) != len(commands) {
 				t.Fatalf("%d slash commands, want %d", len(m.Features.SlashCommands), len(commands))

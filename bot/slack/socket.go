@@ -8,6 +8,7 @@ import (
 	"time"
 
 	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 )
 
@@ -74,6 +75,10 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 	case socketmode.EventTypeEventsAPI:
 		if evt.Request != nil {
 			b.ack(ctx, client, evt.Request.EnvelopeID, nil)
+		}
+		// Acknowledged first: Slack waits 3 seconds, and the Home tab is published after.
+		if ev, ok := evt.Data.(slackevents.EventsAPIEvent); ok {
+			b.event(ev)
 		}
 	case socketmode.EventTypeErrorBadMessage:
 		// slack-go could not decode the envelope's payload into its own types; the envelope id

@@ -55,6 +55,7 @@ func newPlatforms(b *build, core *bot.Core, logger *slog.Logger) (*platforms, er
 		if s.SigningSecret != "" {
 			p.routes.slackCommands = sb.Commands()
 			p.routes.slackInteractivity = sb.Interactivity()
+			p.routes.slackEvents = sb.Events()
 		}
 		p.slack = sb
 		var poster bot.Poster

@@ -17,7 +17,8 @@ import (
 )
 
 // Bounds of the HTTP server, so that no client, signed or not, can make it grow: a complete
-// Discord or Slack request is about 1 KiB of headers and at most 64 KiB of body.
+// Discord or Slack request is about 1 KiB of headers and at most 64 KiB of body (a Slack event at
+// most 512 KiB: app_home_opened carries the Home tab as last published).
 const (
 	maxHeaderBytes    = 8 << 10
 	readHeaderTimeout = 5 * time.Second
@@ -41,6 +42,7 @@ type serverDeps struct {
 	discord            http.Handler // POST /discord/interactions
 	slackCommands      http.Handler // POST /slack/commands
 	slackInteractivity http.Handler // POST /slack/interactivity
+	slackEvents        http.Handler // POST /slack/events
 	metrics            http.Handler // GET /metrics, when served on this listener
 	readiness          *readiness
 }
@@ -64,6 +66,7 @@ func NewServer(deps serverDeps) http.Handler {
 	route("/discord/interactions", deps.discord)
 	route("/slack/commands", deps.slackCommands)
 	route("/slack/interactivity", deps.slackInteractivity)
+	route("/slack/events", deps.slackEvents)
 	route("GET /metrics", deps.metrics)
 	return logRequests(deps.logger, shed(maxInFlight, mux))
 }

@@ -122,40 +122,16 @@ func (e *Engine) changes(ctx context.Context, req Request) Reply {
 	groups := changeGroups(c, b)
 	r := Reply{Title: "Changes", Blocks: []Block{{Kind: Paragraph,
 		Text: "Since " + versionLabel(prev) + ": " + countChanges(groups) + "."}}}
-	budget := changeBudget
 	for _, g := range groups {
 		r.Blocks = append(r.Blocks, Block{Kind: Heading, Text: g.heading})
-		shown := 0
-		for _, en := range g.entries {
-			n := plainText.Measure.Len(en.Label) + plainText.Measure.Len(en.Text)
-			if shown == perGroup || n > budget {
-				break
-			}
-			r.Blocks = append(r.Blocks, en)
-			budget -= n
-			shown++
-		}
-		if more := len(g.entries) - shown; more > 0 {
-			text := fmt.Sprintf("and %d more.", more)
-			if shown == 0 {
-				text = fmt.Sprintf("%d not shown here.", more)
-			}
-			r.Blocks = append(r.Blocks, Block{Kind: Paragraph, Text: text})
-		}
+		r.Blocks = append(r.Blocks, g.entries...)
 	}
 	r.Actions = []Action{{Label: "Full comparison", Command: "/compare briefing:" + b.ID}}
-	return sourced(r, b)
+	return paged(sourced(r, b), req.about(b), 1, 0)
 }
 
-// Bounds on a list of changes. The budget, in characters of text, keeps the answer under
-// Discord's 4096-character description, the tightest of the platforms, markup and all;
-// perGroup keeps one kind of change from crowding out the others; maxChangeText keeps one long
-// paragraph from crowding out the rest of its kind.
-const (
-	changeBudget  = 3000
-	perGroup      = 5
-	maxChangeText = 240
-)
+// maxChangeText keeps one long paragraph from crowding a page of changes.
+const maxChangeText = 240
 
 // A changeGroup is one kind of change: its heading, how it is counted, and each change as an
 // item to show.

@@ -97,24 +97,50 @@ func TestChanges(t *testing.T) {
 	}
 }
 
-// TestManyChangesAreCut: a long list of changes is shown in part, every kind still counted and
-// headed, and what is left out said with "and N more".
-func TestManyChangesAreCut(t *testing.T) {
+// TestManyChangesArePaged: a long list of changes comes in pages that each fit the room, every
+// change on one of them, every kind counted on the first and headed where its list runs on.
+func TestManyChangesArePaged(t *testing.T) {
 	before, after := bottest.ManyChanges(40)
 	e := bottest.EngineWith(t, bot.Config{Versions: bottest.History(t, before, after)}, after)
-	r := bottest.Line(e, "/changes")
-	got := bottest.Text(r)
-	for _, want := range []string{"80 positions changed, 40 figures changed.", "Positions changed", "Figures changed", "and 75 more.", "and 35 more."} {
-		if !strings.Contains(got, want) {
-			t.Errorf("/changes of many does not say %q; it says:\n%s", want, got)
+	whole := bottest.Line(e, "/changes")
+	if whole.Pages != 0 || !strings.Contains(bottest.Text(whole), "Issue 39, Party B") {
+		t.Fatalf("/changes in the shell: page %d of %d; want every change on one", whole.Page, whole.Pages)
+	}
+	room := codePoints(3000, 0)
+	first := bottest.LineIn(e, "/changes", member, room)
+	if first.Pages < 2 || first.Page != 1 || first.Previous != "" {
+		t.Fatalf("/changes of many: page %d of %d, previous %q; want page 1 of several", first.Page, first.Pages, first.Previous)
+	}
+	if got := bottest.Text(first); !strings.Contains(got, "80 positions changed, 40 figures changed.") {
+		t.Errorf("page 1 does not count the changes; it says:\n%s", got)
+	}
+	var all strings.Builder
+	line, pages := "/changes", 0
+	for line != "" {
+		r := bottest.LineIn(e, line, member, room)
+		if r.Status != bot.Answered {
+			t.Fatalf("Line(%q) = %s %q", line, r.Status, r.Title)
 		}
+		if !strings.Contains(line, "briefing:many") && pages > 0 {
+			t.Errorf("the line %q does not name its briefing", line)
+		}
+		if used := measured(room, r.Blocks); used > room.Budget && len(r.Blocks) > 1 {
+			t.Errorf("page %d holds %d of a room of %d", r.Page, used, room.Budget)
+		}
+		if pages > 0 && r.Blocks[0].Kind != bot.Heading {
+			t.Errorf("page %d opens with %+v; want the heading of its list", r.Page, r.Blocks[0])
+		}
+		all.WriteString(bottest.Text(r))
+		line = r.Next
+		pages++
 	}
-	text := 0
-	for _, b := range r.Blocks {
-		text += len([]rune(b.Label)) + len([]rune(b.Text))
+	if pages != first.Pages {
+		t.Errorf("Next turned %d pages; the first said %d", pages, first.Pages)
 	}
-	if text > 3500 {
-		t.Errorf("/changes of many holds %d characters of text; want it kept short enough for every platform", text)
+	for _, want := range []string{"Issue 0, Party A", "Issue 39, Party B", "39 new: figure", "Figures changed (continued)"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("no page says %q", want)
+		}
 	}
 }
 

@@ -53,7 +53,11 @@ type Command struct {
 	// Umbrella marks /briefbot, whose one option is another command line: every command stays
 	// reachable in a workspace where another app took its name.
 	Umbrella bool
-	handle   func(e *Engine, ctx context.Context, req Request) Reply
+	// Paged commands answer with a list that may run past one message: they come in pages, and
+	// take the page by name ("page:2"), as their buttons send it. The option is not among
+	// Options, so that nobody is offered it; typed by name it works all the same.
+	Paged  bool
+	handle func(e *Engine, ctx context.Context, req Request) Reply
 }
 
 // nameOn is the command's name on platform, before any configured prefix.
@@ -149,12 +153,14 @@ func commandTable() []Command {
 			Name:        "facts",
 			Description: "Key figures, each with its source",
 			Options:     []Option{briefingOption},
+			Paged:       true,
 			handle:      (*Engine).facts,
 		},
 		{
 			Name:        "timeline",
 			Description: "Dated events, oldest first",
 			Options:     []Option{briefingOption},
+			Paged:       true,
 			handle:      (*Engine).timeline,
 		},
 		{
@@ -164,6 +170,7 @@ func commandTable() []Command {
 			Options: []Option{
 				{Name: "words", Description: "What to look for", Kind: TextOption, Required: true},
 			},
+			Paged:  true,
 			handle: (*Engine).search,
 		},
 		{
@@ -171,6 +178,7 @@ func commandTable() []Command {
 			Description: "What moved since the briefing's previous version",
 			Options:     []Option{briefingOption},
 			Volatile:    true,
+			Paged:       true,
 			handle:      (*Engine).changes,
 		},
 		{

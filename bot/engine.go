@@ -157,7 +157,11 @@ func (e *Engine) run(ctx context.Context, req Request) Reply {
 	if bad := e.unknownValue(req); bad != nil {
 		return *bad
 	}
-	return cmd.handle(e, ctx, req)
+	r := cmd.handle(e, ctx, req)
+	if r.Private && r.Status == Answered && req.Shareable() {
+		r.Share = req.Line()
+	}
+	return r
 }
 
 // usageOn is cmd as typed on platform: "/brief-search <words>" on Slack.
@@ -303,7 +307,7 @@ func (e *Engine) briefing(_ context.Context, req Request) Reply {
 	case "positions":
 		return sourced(positions(s.Title, b), b)
 	case "timeline":
-		return e.timelineOf(b)
+		return e.timelineOf(b, req)
 	}
 	return sourced(Reply{Title: s.Title, Blocks: convertBlocks(s.Blocks)}, b)
 }
@@ -337,7 +341,7 @@ func (e *Engine) facts(_ context.Context, req Request) Reply {
 	if len(r.Blocks) == 0 {
 		r.Blocks = []Block{{Kind: Paragraph, Text: "This briefing lists no key figures."}}
 	}
-	return sourced(r, b)
+	return paged(sourced(r, b), req.about(b), 0, 0)
 }
 
 func (e *Engine) timeline(_ context.Context, req Request) Reply {
@@ -345,10 +349,18 @@ func (e *Engine) timeline(_ context.Context, req Request) Reply {
 	if bad != nil {
 		return *bad
 	}
-	return e.timelineOf(b)
+	return e.timelineOf(b, req)
 }
 
-func (e *Engine) timelineOf(b *briefings.Briefing) Reply {
+// timelineOf is b's timeline, paged as req asks: a /timeline request, or another command's
+// (/briefing timeline), whose pages turn as /timeline's.
+func (e *Engine) timelineOf(b *briefings.Briefing, req Request) Reply {
+	if !req.Command.Paged {
+		cmd, _ := e.Command("timeline")
+		room := req.Room
+		req = e.request(cmd, map[string]string{})
+		req.Room = room
+	}
 	r := Reply{Title: "Timeline"}
 	for _, ev := range b.Events {
 		label := ev.When
@@ -360,15 +372,31 @@ func (e *Engine) timelineOf(b *briefings.Briefing) Reply {
 	if len(r.Blocks) == 0 {
 		r.Blocks = []Block{{Kind: Paragraph, Text: "This briefing has no timeline."}}
 	}
-	return sourced(r, b)
+	return paged(sourced(r, b), req.about(b), 0, 0)
 }
 
-// searchLimit keeps a search answer readable on every platform.
-const searchLimit = 8
+// about is the request naming briefing b by its id, so that the lines of its pages turn
+// through b whichever briefing is the default when they are pressed.
+func (r Request) about(b *briefings.Briefing) Request {
+	options := make(map[string]string, len(r.Options)+1)
+	for k, v := range r.Options {
+		options[k] = v
+	}
+	options["briefing"] = b.ID
+	r.Options = options
+	return r
+}
+
+// Bounds on a search's answer: hitsPerPage keeps a page readable on every platform; maxHits
+// bounds the pages, past which more words serve better than more pages.
+const (
+	hitsPerPage = 8
+	maxHits     = 10 * hitsPerPage
+)
 
 func (e *Engine) search(_ context.Context, req Request) Reply {
 	q := req.Option("words")
-	res := e.lib.Query(q, searchLimit)
+	res := e.lib.Query(q, maxHits)
 	if len(res.Hits) == 0 {
 		r := Reply{Status: NotFound, Private: true, Title: "Nothing matches " + quote(q)}
 		text := "Try fewer words, or /help for what is loaded."
@@ -419,7 +447,7 @@ func (e *Engine) search(_ context.Context, req Request) Reply {
 	if !multi {
 		r = sourced(r, res.Hits[0].Briefing)
 	}
-	return r
+	return paged(r, req, 0, hitsPerPage)
 }
 
 func plural(n int, one, many string) string {

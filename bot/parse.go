@@ -74,6 +74,11 @@ func (e *Engine) parseOptions(platform string, cmd Command, text string) (Reques
 	current := ""
 	for _, w := range strings.Fields(text) {
 		if k, v, named := strings.Cut(w, ":"); named {
+			if cmd.Paged && strings.EqualFold(k, pageOption) {
+				// A page is one word: what follows it is the command's again.
+				req.Options[pageOption], current = v, ""
+				continue
+			}
 			if o, known := cmd.option(strings.ToLower(k)); known {
 				current = o.Name
 				req.Options[current] = v

@@ -30,6 +30,22 @@ type Reply struct {
 	// its config: the post names it and allows that mention alone. An answer to a command never
 	// sets it, so that nothing typed can ping anyone.
 	Mention string
+	// Page and Pages place a long answer's page among the others (both 0 for an answer of one
+	// page); Previous and Next are the command lines of the pages either side, "" at the ends.
+	Page, Pages    int
+	Previous, Next string
+	// Share is the command line that makes this private answer again, for the button that
+	// posts it in the channel; "" where an answer is not to be shared.
+	Share string
+	// SharedBy is who posted this answer to the channel from their private one.
+	SharedBy *Sharer
+}
+
+// A Sharer is who shared a private answer: their user id on the platform, and their name where
+// the platform sends one.
+type Sharer struct {
+	User string
+	Name string
 }
 
 // Status says how a request went; the shell turns it into an exit status.
@@ -153,11 +169,69 @@ type Table struct {
 }
 
 // An Action is a button under an answer. Command is a command line the engine parses, so that
-// pressing the button is the same as typing it.
+// pressing the button is the same as typing it; Kind says where its answer goes.
 type Action struct {
 	Label   string
 	Command string
+	Kind    ActionKind
 }
+
+// ActionKind says what becomes of the answer to a button's command line.
+type ActionKind int
+
+const (
+	// Ask answers in a new message, as typing the line would.
+	Ask ActionKind = iota
+	// TurnPage answers in place of the message the button is under: another page of it. A
+	// page button without a Command is at an end: shown disabled where the platform can, left
+	// out where it cannot.
+	TurnPage
+	// ShareAnswer posts the answer for everyone in the channel, naming who shared it, once.
+	ShareAnswer
+)
+
+// Labels of the buttons every adapter draws alike.
+const (
+	PreviousLabel = "← Previous"
+	NextLabel     = "Next →"
+	ShareLabel    = "Share to channel"
+)
+
+// Buttons are every button under r, in the order they are shown: the pages either side, then
+// r's actions, then sharing.
+func (r Reply) Buttons() []Action {
+	var out []Action
+	if r.Pages > 1 {
+		out = append(out, Action{Label: PreviousLabel, Command: r.Previous, Kind: TurnPage},
+			Action{Label: NextLabel, Command: r.Next, Kind: TurnPage})
+	}
+	out = append(out, r.Actions...)
+	if r.Share != "" {
+		out = append(out, Action{Label: ShareLabel, Command: r.Share, Kind: ShareAnswer})
+	}
+	return out
+}
+
+// Shareable reports whether a request's answer may be shared to the channel from a button: a
+// command that changes nothing and answers the same whoever runs it again. /digest posts and
+// pauses, and its answers are for admins: pressing a button must not run it again.
+func (r Request) Shareable() bool {
+	return r.Refusal == nil && r.Command.handle != nil && !r.Command.Slow && !r.Command.Admin
+}
+
+// Turns reports whether a page button may carry the request: a paged command's. Any other line
+// in a page button is forged, and is answered as unreadable rather than run in place of a page.
+func (r Request) Turns() bool { return r.Refusal != nil || r.Command.Paged }
+
+// Shared is r as posted for everyone by who: public, saying who shared it, with no button to
+// share it again.
+func Shared(r Reply, who Sharer) Reply {
+	r.Private, r.Share, r.SharedBy = false, "", &who
+	return r
+}
+
+// SharedLine is how a shared answer names who shared it, given how the platform writes them.
+func SharedLine(who string) string { return "Shared by " + who }
 
 // Common answers, so that every adapter says the same thing in the same words.
 
@@ -176,6 +250,19 @@ func Failed() Reply {
 func NotSupported() Reply {
 	return Reply{Status: Invalid, Private: true, Title: "Not supported",
 		Blocks: []Block{{Kind: Paragraph, Text: "briefbot answers slash commands and its own buttons. Try /help."}}}
+}
+
+// AlreadyShared answers a second press of a Share button: the answer is in the channel already.
+func AlreadyShared() Reply {
+	return Reply{Status: Answered, Private: true, Title: "Already shared",
+		Blocks: []Block{{Kind: Paragraph, Text: "This answer was posted in the channel already."}}}
+}
+
+// NotShareable answers a Share button whose command line names a command whose answers are
+// not shared (a forged one: briefbot puts none there).
+func NotShareable() Reply {
+	return Reply{Status: Invalid, Private: true, Title: "This answer cannot be shared",
+		Blocks: []Block{{Kind: Paragraph, Text: "Run the command in the channel instead."}}}
 }
 
 // Usage answers a command whose words do not fit it, with the command as it is typed.

@@ -19,6 +19,9 @@ type Request struct {
 	Command Command
 	Options map[string]string // option name -> what the user typed
 	Caller  Caller
+	// Room is how much one message holds where the answer goes: the adapter says, and a long
+	// answer comes in pages that fit it. The zero Room takes any answer whole.
+	Room Room
 	// Cacheable: the answer is a function of the engine and the request alone (the command, its
 	// options and the platform), so that an adapter may keep it until the engine is swapped. It
 	// holds for every command that neither posts (Slow), nor reads the ledger (Volatile), nor

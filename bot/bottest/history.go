@@ -125,9 +125,10 @@ type NamedReply struct {
 }
 
 // ChangeReplies are the answers that tell what changed, for each renderer to show within its
-// platform's limits: /changes of an edited briefing, /changes of one changed everywhere, the
-// digest opened by its change section, and /help on a command.
-func ChangeReplies(tb testing.TB) []NamedReply {
+// platform's limits: /changes of an edited briefing, /changes of one changed everywhere (its
+// first page where a message holds room), the digest opened by its change section, and /help
+// on a command.
+func ChangeReplies(tb testing.TB, room bot.Room) []NamedReply {
 	tb.Helper()
 	history := History(tb, BriefingBefore, BriefingAfter)
 	e := EngineWith(tb, bot.Config{Versions: history}, BriefingAfter)
@@ -139,7 +140,7 @@ func ChangeReplies(tb testing.TB) []NamedReply {
 	many := EngineWith(tb, bot.Config{Versions: History(tb, before, after)}, after)
 	return []NamedReply{
 		{"changes-edited", Line(e, "/changes")},
-		{"changes-many", Line(many, "/changes")},
+		{"changes-many", LineIn(many, "/changes", bot.Caller{Platform: "shell"}, room)},
 		{"changes-digest", bot.ComposeChanged(e.DefaultBriefing(), Day(), previous)},
 		{"changes-help-position", Line(Engine(tb), "/help position")},
 	}

@@ -13,7 +13,7 @@ import (
 // engine cuts a long list of changes itself, so the renderer never has to.
 func TestChangesFitDiscord(t *testing.T) {
 	count := func(s string) int { return len(utf16.Encode([]rune(s))) }
-	for _, tc := range bottest.ChangeReplies(t) {
+	for _, tc := range bottest.ChangeReplies(t, discord.PageRoom()) {
 		t.Run(tc.Name, func(t *testing.T) {
 			raw, err := discord.ResponseJSON(tc.Reply)
 			if err != nil {

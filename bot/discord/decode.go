@@ -29,6 +29,10 @@ type wireInteraction struct {
 	} `json:"member"`
 	User *wireUser `json:"user"` // in a DM, where there is no member
 	Data *wireData `json:"data"`
+	// Message is the message a pressed button is under: by its id a Share button shares once.
+	Message *struct {
+		ID string `json:"id"`
+	} `json:"message"`
 	// Where the interaction came from, and who installed briefbot there: what decides whether
 	// the member's roles and permissions count (caller).
 	GuildID string                           `json:"guild_id"`
@@ -97,6 +101,9 @@ func decodeInteraction(body []byte) (*discordgo.Interaction, error) {
 		in.User = &discordgo.User{ID: wire.User.ID}
 	}
 	in.GuildID, in.Context = wire.GuildID, wire.Context
+	if wire.Message != nil {
+		in.Message = &discordgo.Message{ID: wire.Message.ID}
+	}
 	if o := wire.Owners; o != nil {
 		in.AuthorizingIntegrationOwners = make(map[discordgo.ApplicationIntegrationType]string, 2)
 		if o.Guild != nil {

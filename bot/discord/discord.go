@@ -62,7 +62,11 @@ type Bot struct {
 	key     ed25519.PublicKey // nil when the HTTP endpoint is off
 	session *discordgo.Session
 	now     func() time.Time
-	recent  *recent.Set                      // interactions answered lately, so that none is answered twice
+	recent  *recent.Set // interactions answered lately, so that none is answered twice
+	// shared are the private answers shared to their channel lately, by message: a private
+	// answer keeps its Share button (an ephemeral message cannot be edited from another
+	// interaction), so a press is remembered longer than a replay needs.
+	shared  *recent.Set
 	answers bot.AnswerCache[json.RawMessage] // encoded answers of the engine in force
 	health  health
 	poster  *Poster // one for the Bot, so that what it learns of channels is shared
@@ -99,7 +103,7 @@ func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
 		return nil, err
 	}
 	b := &Bot{cfg: cfg, core: core, logger: logger.With("platform", "discord"), now: cfg.Now,
-		recent: recent.New(recentSpan, recentLimit), sleep: sleep}
+		recent: recent.New(recentSpan, recentLimit), shared: recent.New(sharedSpan, recentLimit), sleep: sleep}
 	if b.now == nil {
 		b.now = time.Now
 	}

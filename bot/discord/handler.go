@@ -277,17 +277,64 @@ func (b *Bot) respondOther(ctx context.Context, e *bot.Engine, in *discordgo.Int
 		if !ok || strings.TrimSpace(data.CustomID) == "" {
 			return Response(bot.Unreadable()), nil
 		}
-		// A button's custom_id is the command line it stands for, pressed with the presser's rights.
-		req, _ := e.Parse(data.CustomID)
-		req.Caller = caller(in)
-		if req.Command.Slow {
+		// A button's custom_id is the command line it stands for, pressed with the presser's
+		// rights; its prefix says where the answer goes.
+		kind, line := Pressed(data.CustomID)
+		req, _ := e.Parse(line)
+		req.Caller, req.Room = caller(in), PageRoom()
+		if req.Command.Slow && kind == bot.Ask {
 			return deferredResponse(), &req
 		}
 		ctx, cancel := context.WithTimeout(ctx, answerDeadline)
 		defer cancel()
+		switch kind {
+		case bot.TurnPage:
+			return b.turnPage(ctx, req), nil
+		case bot.ShareAnswer:
+			return b.share(ctx, in, req), nil
+		}
 		return Response(b.core.Handle(ctx, req)), nil
 	}
 	return Response(bot.NotSupported()), nil
+}
+
+// turnPage answers a page button with the page in place of the one shown. A page that is not
+// there (a forged line, a briefing reloaded shorter) is refused in a private message of its
+// own, and the page shown stays.
+func (b *Bot) turnPage(ctx context.Context, req bot.Request) *discordgo.InteractionResponse {
+	if !req.Turns() {
+		return Response(bot.Unreadable())
+	}
+	reply := b.core.Handle(ctx, req)
+	if reply.Status != bot.Answered {
+		reply.Private = true
+		return Response(reply)
+	}
+	return Update(reply)
+}
+
+// share answers a Share button with the answer, made again, as a new message for everyone in
+// the channel, naming who shared it; once per private message, as far as this replica
+// remembers (sharedSpan). An answer that is no longer there to share (an error now) stays
+// private, as errors do. The private message keeps its button: Discord lets an interaction
+// edit only its own messages, and this one is another's.
+func (b *Bot) share(ctx context.Context, in *discordgo.Interaction, req bot.Request) *discordgo.InteractionResponse {
+	if !req.Shareable() {
+		return Response(bot.NotShareable())
+	}
+	key := "share:" + req.Line() + ":" + req.Caller.User
+	if in.Message != nil && in.Message.ID != "" {
+		key = "share:" + in.Message.ID
+	}
+	if !b.shared.First(key, b.now()) {
+		return Response(bot.AlreadyShared())
+	}
+	reply := b.core.Handle(ctx, req)
+	if reply.Status != bot.Answered {
+		reply.Private = true
+		return Response(reply)
+	}
+	return Response(bot.Shared(reply, bot.Sharer{User: req.Caller.User}))
 }
 
 // commandRequest reads an application command into a request of e: the command by its name
@@ -300,7 +347,7 @@ func commandRequest(e *bot.Engine, in *discordgo.Interaction, data discordgo.App
 		}
 	}
 	req, _ := e.RequestOn(platform, data.Name, options)
-	req.Caller = caller(in)
+	req.Caller, req.Room = caller(in), PageRoom()
 	return req
 }
 

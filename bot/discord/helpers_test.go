@@ -115,6 +115,7 @@ type response struct {
 				Style    int    `json:"style"`
 				Label    string `json:"label"`
 				CustomID string `json:"custom_id"`
+				Disabled bool   `json:"disabled"`
 			} `json:"components"`
 		} `json:"components"`
 		AllowedMentions *struct {

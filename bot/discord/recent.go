@@ -17,3 +17,8 @@ const (
 	// fills early and ids are remembered for the last 2×recentLimit interactions instead.
 	recentLimit = 1 << 15
 )
+
+// sharedSpan is how long a shared answer is remembered as shared: about as long as anyone
+// scrolls back to a private answer. Each replica remembers its own; two replicas may each share
+// one answer once.
+const sharedSpan = 24 * time.Hour

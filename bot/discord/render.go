@@ -52,15 +52,49 @@ func ResponseJSON(r bot.Reply) ([]byte, error) {
 // Discord's limits. The handler sends it; the preview draws it. It never pings: r.Mention is a
 // digest post's alone (Poster), and an answer to a command leaves it out whatever it holds.
 func Response(r bot.Reply) *discordgo.InteractionResponse {
+	components, unreachable := renderButtons(r.Buttons())
+	note := ""
+	if unreachable {
+		note = fmt.Sprintf("add page:%d to the command for the next", r.Page+1)
+	}
 	data := &discordgo.InteractionResponseData{
-		Embeds:          renderEmbeds(r),
-		Components:      renderComponents(r.Actions),
+		Content:         sharedContent(r.SharedBy),
+		Embeds:          renderPage(r, note),
+		Components:      components,
 		AllowedMentions: noMentions(),
 	}
 	if r.Private {
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
+}
+
+// Update is the response (type 7) that turns the message a button is under into r: another
+// page of it. The message stays as private or public as it was.
+func Update(r bot.Reply) *discordgo.InteractionResponse {
+	data := Response(r).Data
+	data.Flags = 0
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}
+}
+
+// sharedContent names who shared an answer, as the message's content: a user mention shows
+// their name, and noMentions keeps it from pinging them. An id that is not a snowflake is
+// left out rather than written into markup.
+func sharedContent(by *bot.Sharer) string {
+	if by == nil || !snowflake(by.User) {
+		return ""
+	}
+	return bot.SharedLine("<@" + by.User + ">")
+}
+
+// PageRoom is how much of a long answer's body one message shows: the description, each block
+// as describe writes it with the line break that parts it from the next. The budget leaves room
+// for the longest title, author and footer Discord takes within its 6000 characters a message,
+// so a page is never shortened.
+func PageRoom() bot.Room {
+	return bot.Room{Budget: MaxEmbedTotal - maxTitle - maxAuthor - maxFooter, Measure: func(b bot.Block) (int, int) {
+		return length(describe([]bot.Block{b})) + len("\n\n"), 1
+	}}
 }
 
 // noMentions lets nothing in a message ping anyone: Discord parses user mentions in interaction
@@ -89,12 +123,24 @@ func roleMention(role string) (content string, allowed *discordgo.MessageAllowed
 // (split across embeds past 4096 characters), fields and the table as fields (25 an embed), the
 // source as the last embed's footer. Past 6000 characters or 10 embeds the rest is cut with a
 // marker, so Discord never refuses an answer.
-func renderEmbeds(r bot.Reply) []*discordgo.MessageEmbed {
+func renderEmbeds(r bot.Reply) []*discordgo.MessageEmbed { return renderPage(r, "") }
+
+// renderPage is renderEmbeds with the page a long answer is at, and pageNote after it: how to
+// reach the next page where its button could not carry the line.
+func renderPage(r bot.Reply, pageNote string) []*discordgo.MessageEmbed {
 	// Titles render Markdown as descriptions do, and quote what users typed ("No issue matches
 	// …"): escaped alike.
 	title := clip(escape(strings.TrimSpace(r.Title)), maxTitle)
 	author := clip(strings.TrimSpace(r.Briefing), maxAuthor)
-	footer := shorten(strings.TrimSpace(r.Footer), maxFooter-length(shortenedNote+noteSeparator))
+	source := strings.TrimSpace(r.Footer)
+	// The page goes before the source, where it is seen.
+	if page := r.PageLine(); page != "" {
+		if pageNote != "" {
+			page += " (" + pageNote + ")"
+		}
+		source = strings.TrimSuffix(page+noteSeparator+source, noteSeparator)
+	}
+	footer := shorten(source, maxFooter-length(shortenedNote+noteSeparator))
 
 	first := &discordgo.MessageEmbed{Title: title}
 	if author != "" {
@@ -281,15 +327,26 @@ func field(name, value string, inline bool) *discordgo.MessageEmbedField {
 	return &discordgo.MessageEmbedField{Name: name, Value: value, Inline: inline}
 }
 
-// renderComponents turns actions into secondary buttons whose custom_id is the action's command
-// line: pressing one is answered by parsing it back, as if typed. An action whose line does not
-// fit a custom_id is left out rather than cut, since a cut line would run another command.
+// renderComponents is the buttons of a post's actions.
 func renderComponents(actions []bot.Action) []discordgo.MessageComponent {
-	var rows []discordgo.MessageComponent
+	rows, _ := renderButtons(actions)
+	return rows
+}
+
+// renderButtons turns buttons into Discord's, whose custom_id is the button's command line
+// (customID): pressing one is answered by parsing it back, as if typed. A button whose line does
+// not fit a custom_id is left out rather than cut, since a cut line would run another command; a
+// page button is shown disabled instead, and unreachable says when that left the next page
+// without a button.
+func renderButtons(buttons []bot.Action) (rows []discordgo.MessageComponent, unreachable bool) {
 	var row []discordgo.MessageComponent
 	seen := map[string]bool{}
-	for _, a := range actions {
-		id := strings.TrimSpace(a.Command)
+	for _, a := range buttons {
+		id, disabled := customID(a), false
+		if a.Kind == bot.TurnPage && (id == "" || length(id) > maxCustomID) {
+			unreachable = unreachable || (a.Command != "" && a.Label == bot.NextLabel)
+			id, disabled = pageEnd+a.Label, true
+		}
 		if id == "" || length(id) > maxCustomID || seen[id] { // custom_ids must be unique in a message
 			continue
 		}
@@ -301,7 +358,11 @@ func renderComponents(actions []bot.Action) []discordgo.MessageComponent {
 		if label == "" {
 			label = clip(id, maxButtonLabel)
 		}
-		row = append(row, discordgo.Button{Label: label, Style: discordgo.SecondaryButton, CustomID: id})
+		style := discordgo.SecondaryButton
+		if a.Kind == bot.ShareAnswer {
+			style = discordgo.PrimaryButton
+		}
+		row = append(row, discordgo.Button{Label: label, Style: style, CustomID: id, Disabled: disabled})
 		if len(row) == maxButtonsPerRow {
 			rows = append(rows, discordgo.ActionsRow{Components: row})
 			row = nil
@@ -310,7 +371,42 @@ func renderComponents(actions []bot.Action) []discordgo.MessageComponent {
 	if len(row) > 0 {
 		rows = append(rows, discordgo.ActionsRow{Components: row})
 	}
-	return rows
+	return rows, unreachable
+}
+
+// A custom_id says what its line's answer becomes: a bare line is asked anew, as buttons always
+// were; one after pagePrefix turns the page in place; one after sharePrefix is shared to the
+// channel. pageEnd names the disabled page button at either end, which no press reaches.
+const (
+	pagePrefix  = "page "
+	sharePrefix = "share "
+	pageEnd     = "end "
+)
+
+// customID is the custom_id of a button: its line, after the prefix of its kind.
+func customID(a bot.Action) string {
+	line := strings.TrimSpace(a.Command)
+	if line == "" {
+		return ""
+	}
+	switch a.Kind {
+	case bot.TurnPage:
+		return pagePrefix + line
+	case bot.ShareAnswer:
+		return sharePrefix + line
+	}
+	return line
+}
+
+// Pressed reads a custom_id back into the kind of its button and its line.
+func Pressed(customID string) (bot.ActionKind, string) {
+	if line, ok := strings.CutPrefix(customID, pagePrefix); ok {
+		return bot.TurnPage, line
+	}
+	if line, ok := strings.CutPrefix(customID, sharePrefix); ok {
+		return bot.ShareAnswer, line
+	}
+	return bot.Ask, customID
 }
 
 // escape keeps text from being read as Discord Markdown: briefing text is plain once loaded, and

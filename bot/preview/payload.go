@@ -81,7 +81,9 @@ func renderDiscord(r bot.Reply) (*discordView, error) {
 		}
 		var buttons []discordgo.Button
 		for _, c := range row.Components {
-			if b, ok := c.(discordgo.Button); ok {
+			if b, ok := c.(discordgo.Button); ok && !b.Disabled {
+				// The page links to the line the button runs, wherever its answer would go.
+				_, b.CustomID = discord.Pressed(b.CustomID)
 				buttons = append(buttons, b)
 			}
 		}

@@ -6,13 +6,14 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"briefbot/bot"
 	"briefbot/bot/bottest"
 	"briefbot/bot/shell"
 )
 
 // TestChangesRender: what changed, and /help on a command, laid out within the terminal's width.
 func TestChangesRender(t *testing.T) {
-	for _, tc := range bottest.ChangeReplies(t) {
+	for _, tc := range bottest.ChangeReplies(t, bot.Room{}) {
 		t.Run(tc.Name, func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := shell.Render(&buf, tc.Reply, shell.Width); err != nil {

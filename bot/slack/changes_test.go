@@ -17,7 +17,7 @@ func TestChangesFitSlack(t *testing.T) {
 	type text struct {
 		Text string `json:"text"`
 	}
-	for _, tc := range bottest.ChangeReplies(t) {
+	for _, tc := range bottest.ChangeReplies(t, slack.PageRoom()) {
 		t.Run(tc.Name, func(t *testing.T) {
 			raw, err := slack.ResponseJSON(tc.Reply)
 			if err != nil {

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -236,7 +237,7 @@ func (b *Bot) slowCommand(req bot.Request, responseURL string) Message {
 // that cannot be read becomes a request that answers with what is wrong.
 func (b *Bot) request(sc slackapi.SlashCommand) bot.Request {
 	req, _ := b.core.Engine().ParseOn(platform, sc.Command, Unescape(sc.Text))
-	req.Caller = bot.Caller{Platform: platform, User: sc.UserID}
+	req.Caller, req.Room = bot.Caller{Platform: platform, User: sc.UserID}, PageRoom()
 	return req
 }
 
@@ -264,8 +265,15 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, signed si
 type interaction struct {
 	Type string `json:"type"`
 	User struct {
-		ID string `json:"id"`
+		ID       string `json:"id"`
+		Username string `json:"username"`
+		Name     string `json:"name"`
 	} `json:"user"`
+	// Container is the message the button is under: by it a Share button shares once.
+	Container struct {
+		ChannelID string `json:"channel_id"`
+		MessageTS string `json:"message_ts"`
+	} `json:"container"`
 	ResponseURL string `json:"response_url"`
 	TriggerID   string `json:"trigger_id"`
 	Actions     []struct {
@@ -285,8 +293,9 @@ func parseInteraction(payload []byte) (interaction, error) {
 	return in, nil
 }
 
-// interact answers a button press: the button's value is a command line, answered as if typed,
-// and posted to response_url.
+// interact answers a button press: the button's value is a command line, answered as if typed
+// and posted to response_url; its action_id says where: a new message, the page in place of the
+// one shown, or the answer shared to the channel.
 func (b *Bot) interact(in interaction) {
 	if in.Type != "block_actions" {
 		return
@@ -296,25 +305,84 @@ func (b *Bot) interact(in interaction) {
 		if !strings.HasPrefix(a.ActionID, actionPrefix) || strings.TrimSpace(a.Value) == "" {
 			continue
 		}
-		line, responseURL := a.Value, in.ResponseURL
+		kind, line, responseURL := pressedKind(a.ActionID), a.Value, in.ResponseURL
 		b.background(func(ctx context.Context) {
-			r := b.core.Line(ctx, line, caller)
-			if err := b.respond(ctx, responseURL, render(r)); err != nil {
+			req, _ := b.core.Engine().Parse(line)
+			req.Caller, req.Room = caller, PageRoom()
+			var err error
+			switch kind {
+			case bot.TurnPage:
+				err = b.turnPage(ctx, req, responseURL)
+			case bot.ShareAnswer:
+				err = b.share(ctx, req, in, responseURL)
+			default:
+				err = b.respond(ctx, responseURL, render(b.core.Handle(ctx, req)))
+			}
+			if err != nil {
 				b.log.Warn("slack: button answer not delivered", "err", err)
 			}
 		})
 	}
 }
 
-// respond posts a message to a response_url. The URL itself is a credential for the
-// conversation, so it is never logged.
+// turnPage answers a page button with the page in place of the one shown. A page that is not
+// there (a forged value, a briefing reloaded shorter) is refused in a private message of its
+// own, and the page shown stays.
+func (b *Bot) turnPage(ctx context.Context, req bot.Request, responseURL string) error {
+	if !req.Turns() {
+		return b.respond(ctx, responseURL, render(bot.Unreadable()))
+	}
+	reply := b.core.Handle(ctx, req)
+	if reply.Status != bot.Answered {
+		reply.Private = true
+		return b.respond(ctx, responseURL, render(reply))
+	}
+	return b.post(ctx, responseURL, render(reply), true)
+}
+
+// share answers a Share button: the answer, made again, goes to the channel for everyone,
+// naming who shared it, and the private one is replaced by itself without the button. Once per
+// private message, as far as this replica remembers (recentSpan): a second press, before the
+// button is gone, gets "Already shared". An answer that is no longer there to share (an error
+// now) stays private, as errors do.
+func (b *Bot) share(ctx context.Context, req bot.Request, in interaction, responseURL string) error {
+	if !req.Shareable() {
+		return b.respond(ctx, responseURL, render(bot.NotShareable()))
+	}
+	key := "share:" + in.Container.ChannelID + ":" + in.Container.MessageTS
+	if in.Container.MessageTS == "" {
+		key = "share:" + req.Caller.User + ":" + req.Line()
+	}
+	if !b.recent.First(key, b.now()) {
+		return b.respond(ctx, responseURL, render(bot.AlreadyShared()))
+	}
+	reply := b.core.Handle(ctx, req)
+	if reply.Status != bot.Answered {
+		reply.Private = true
+		return b.respond(ctx, responseURL, render(reply))
+	}
+	name := cmp.Or(in.User.Username, in.User.Name)
+	if err := b.respond(ctx, responseURL, render(bot.Shared(reply, bot.Sharer{User: in.User.ID, Name: name}))); err != nil {
+		return err
+	}
+	reply.Share = ""
+	return b.post(ctx, responseURL, render(reply), true)
+}
+
+// respond posts a message to a response_url, as a new message.
 func (b *Bot) respond(ctx context.Context, responseURL string, m Message) error {
+	return b.post(ctx, responseURL, m, false)
+}
+
+// post posts a message to a response_url: in place of the message whose button was pressed
+// (replace), or as a new one. The URL itself is a credential for the conversation, so it is
+// never logged.
+func (b *Bot) post(ctx context.Context, responseURL string, m Message, replace bool) error {
 	u, err := url.Parse(responseURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return errors.New("no usable response_url")
 	}
-	keep := false
-	m.ReplaceOriginal = &keep
+	m.ReplaceOriginal = &replace
 	body, err := encode(m)
 	if err != nil {
 		return err

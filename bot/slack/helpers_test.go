@@ -189,6 +189,7 @@ type element struct {
 	Text     json.RawMessage `json:"text"`
 	ActionID string          `json:"action_id"`
 	Value    string          `json:"value"`
+	Style    string          `json:"style"`
 }
 
 func decode(tb testing.TB, body []byte) slackMessage {
@@ -453,12 +454,18 @@ func (rs *responseServer) none(tb testing.TB, b *slack.Bot) {
 // interactionBody is the form Slack posts when a button is pressed.
 func interactionBody(tb testing.TB, user, responseURL string, pressed element) []byte {
 	tb.Helper()
+	return []byte(url.Values{"payload": {string(pressPayload(tb, user, responseURL, pressed, "1700000000.000100"))}}.Encode())
+}
+
+// pressPayload is the payload of a press of a button under the message sent at messageTS.
+func pressPayload(tb testing.TB, user, responseURL string, pressed element, messageTS string) []byte {
+	tb.Helper()
 	payload, err := json.Marshal(map[string]any{
 		"type":         "block_actions",
 		"user":         map[string]any{"id": user, "username": "someone", "team_id": "T0001"},
 		"api_app_id":   "A0001",
 		"token":        "ignored-verification-token",
-		"container":    map[string]any{"type": "message", "message_ts": "1700000000.000100", "channel_id": testChannel, "is_ephemeral": false},
+		"container":    map[string]any{"type": "message", "message_ts": messageTS, "channel_id": testChannel, "is_ephemeral": false},
 		"trigger_id":   slacktest.TriggerID(),
 		"team":         map[string]any{"id": "T0001", "domain": "example"},
 		"channel":      map[string]any{"id": testChannel, "name": "policy"},
@@ -472,7 +479,7 @@ func interactionBody(tb testing.TB, user, responseURL string, pressed element) [
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return []byte(url.Values{"payload": {string(payload)}}.Encode())
+	return payload
 }
 
 // safeLog is a writer for slog that tests can read while the bot writes.

@@ -83,6 +83,7 @@ type Button struct {
 	Text     TextObject `json:"text"`
 	ActionID string     `json:"action_id"`
 	Value    string     `json:"value"`
+	Style    string     `json:"style,omitempty"` // "primary" for the one button a reader is most likely to want
 }
 
 // A TableCell is one cell of a table block: "raw_text", whose Text Slack shows as it is, never
@@ -202,16 +203,20 @@ func renderPinging(r bot.Reply, ping string) Message {
 		m.Text = ping + " " + shorten(m.Text, maxFallbackText-textLen(ping)-1)
 		head = append(head, section(ping))
 	}
+	if by := sharer(r.SharedBy); by != "" {
+		head = append(head, contextBlock(bot.SharedLine(by)))
+	}
 	if t := strings.TrimSpace(r.Title); t != "" {
 		head = append(head, headerBlock(shorten(escape(t), maxHeaderText)))
 	}
 	if t := strings.TrimSpace(r.Briefing); t != "" && t != strings.TrimSpace(r.Title) {
 		head = append(head, contextBlock(shorten(escape(t), maxContextText)))
 	}
-	if t := strings.TrimSpace(r.Footer); t != "" {
+	// The page goes before the source, where it is seen.
+	if t := strings.TrimSuffix(pageAndSource(r.PageLine(), strings.TrimSpace(r.Footer)), " · "); t != "" {
 		tail = append(tail, contextBlock(shorten(escape(t), maxContextText)))
 	}
-	tail = append(tail, actionBlocks(r.Actions)...)
+	tail = append(tail, actionBlocks(r.Buttons())...)
 
 	room := MaxBlocks - len(head) - len(tail)
 	body := bodyTexts(r.Blocks)
@@ -509,8 +514,87 @@ func labelled(name, value string) string {
 	return "*" + escape(name) + "*\n" + escape(value)
 }
 
+// pageAndSource is the line under an answer: its page, then its source.
+func pageAndSource(page, source string) string {
+	if page == "" {
+		return source
+	}
+	return page + " · " + source
+}
+
+// sharer is how a shared answer names who shared it: their name, which pings nobody, where
+// Slack sent one; else their mention, written only for an id that is one. A mention in a
+// public message notifies the one named, so the name comes first.
+func sharer(by *bot.Sharer) string {
+	switch {
+	case by == nil:
+		return ""
+	case strings.TrimSpace(by.Name) != "":
+		return shorten(escape(strings.TrimSpace(by.Name)), maxContextText/2)
+	case validUser(by.User):
+		return "<@" + by.User + ">"
+	}
+	return ""
+}
+
+// validUser reports whether id is a Slack user id (U... or W..., capitals and digits), which
+// alone may be written into a mention.
+func validUser(id string) bool {
+	if len(id) < 2 || len(id) > 20 || (id[0] != 'U' && id[0] != 'W') {
+		return false
+	}
+	for _, c := range id {
+		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// PageRoom is how much of a long answer's body one message shows: each block as bodyTexts writes
+// it, in characters and in sections, leaving blocks for the header, the context lines and the
+// buttons. Slack bounds a message by its blocks; the budget in characters, the 12,000 Slack
+// allows markdown across a message, keeps a page readable and its JSON within the 20 KB a
+// Socket Mode acknowledgement carries.
+func PageRoom() bot.Room {
+	return bot.Room{Budget: maxPageText, Parts: MaxBlocks - reservedBlocks, Measure: func(b bot.Block) (int, int) {
+		size, parts := 0, 0
+		for _, t := range bodyTexts([]bot.Block{b}) {
+			size += textLen(t)
+			parts++
+		}
+		return size, parts
+	}}
+}
+
+const (
+	maxPageText = 12_000
+	// reservedBlocks are what a page keeps for other than its body: a header, the briefing, who
+	// shared it, the page and source line, and three blocks of buttons.
+	reservedBlocks = 7
+)
+
+// Action ids say what a button's answer becomes: a page turned in place, an answer shared to
+// the channel, or else (actionPrefix and a number, as buttons always were) a new answer.
+const (
+	pageActionPrefix = actionPrefix + "page-"
+	shareAction      = actionPrefix + "share"
+)
+
+// pressedKind is the kind of a button by its action_id.
+func pressedKind(actionID string) bot.ActionKind {
+	switch {
+	case strings.HasPrefix(actionID, pageActionPrefix):
+		return bot.TurnPage
+	case actionID == shareAction:
+		return bot.ShareAnswer
+	}
+	return bot.Ask
+}
+
 // actionBlocks turns actions into buttons, five to a block. The button's value is the command
-// line the engine parses back when it is pressed.
+// line the engine parses back when it is pressed; its action_id says where the answer goes. A
+// page button at an end is left out: Slack has no disabled buttons.
 func actionBlocks(actions []bot.Action) []block {
 	var out []block
 	var buttons []any
@@ -532,8 +616,14 @@ func actionBlocks(actions []bot.Action) []block {
 		if len(out) == maxActionBlocks {
 			break
 		}
-		id := fmt.Sprintf("%s%d", actionPrefix, i)
-		buttons = append(buttons, Button{Type: "button", Text: *plain(shorten(escape(label), maxButtonText)), ActionID: id, Value: cmd})
+		id, style := fmt.Sprintf("%s%d", actionPrefix, i), ""
+		switch a.Kind {
+		case bot.TurnPage:
+			id = fmt.Sprintf("%s%d", pageActionPrefix, i)
+		case bot.ShareAnswer:
+			id, style = shareAction, "primary"
+		}
+		buttons = append(buttons, Button{Type: "button", Text: *plain(shorten(escape(label), maxButtonText)), ActionID: id, Value: cmd, Style: style})
 	}
 	flush()
 	return out

@@ -49,6 +49,9 @@ type matrixRow struct {
 	// posts marks the /digest actions that change what is posted (now, pause, resume, skip,
 	// unskip): the shell's ask, which only reads the ledger, refuses them.
 	posts bool
+	// wantShell, when set, replaces want in the shell, which prints a long answer whole, as
+	// one page: page 2 of it is not there.
+	wantShell string
 }
 
 func (r matrixRow) expected(s matrixSetup) string {
@@ -108,6 +111,10 @@ var matrixRows = []matrixRow{
 	{command: "search", typed: "tunnels", named: named("words", "tunnels"), want: "Search: tunnels"},
 	{command: "search", typed: `"Rio Grande"`, named: named("words", `"Rio Grande"`), want: `Search: "Rio Grande"`},
 	{command: "search", typed: "zebra", named: named("words", "zebra"), want: "Nothing matches “zebra”"},
+	{command: "search", typed: "mexico page:2", named: named("words", "mexico", "page", "2"), want: "Search: mexico", wantShell: "No page 2"},
+	{command: "search", typed: "words:mexico page:2", named: named("words", "mexico", "page", "2"), want: "Search: mexico", wantShell: "No page 2"},
+	{command: "search", typed: "mexico page:99", named: named("words", "mexico", "page", "99"), want: "No page 99"},
+	{command: "search", typed: "mexico page:abc", named: named("words", "mexico", "page", "abc"), want: "“abc” is not a page"},
 	{command: "changes", typed: "", want: "No earlier version"},
 	{command: "digest", typed: "", want: "Daily briefing, "},
 	{command: "digest", typed: "preview", named: named("action", "preview"), want: "Daily briefing, "},
@@ -169,6 +176,9 @@ func TestCommandMatrix(t *testing.T) {
 						}
 						title := s.ask(t, c)
 						want := c.want
+						if c.wantShell != "" && s.name == "shell" {
+							want = c.wantShell
+						}
 						if c.posts && s.name == "shell" {
 							want = "The digest could not be posted"
 							if !strings.HasPrefix(c.line, "now") && !strings.HasPrefix(c.line, "digest now") {
@@ -195,9 +205,11 @@ type matrixCase struct {
 	line    string // typed, after the command's name
 	options [][2]string
 	want    string // the title holds it
-	sameAs  string // every surface's title is the shell's, which answered it
-	posts   bool   // a digest is posted: the shell refuses
-	origin  string
+	// wantShell replaces want in the shell.
+	wantShell string
+	sameAs    string // every surface's title is the shell's, which answered it
+	posts     bool   // a digest is posted: the shell refuses
+	origin    string
 }
 
 func (c matrixCase) show(typed bool) string {
@@ -219,8 +231,8 @@ func (b *matrixBot) cases(t *testing.T, setup matrixSetup) []matrixCase {
 		if opts == nil {
 			opts = [][2]string{}
 		}
-		c := matrixCase{command: r.command, line: r.typed, options: opts, want: r.expected(setup), posts: r.posts && setup.digests,
-			origin: "matrix"}
+		c := matrixCase{command: r.command, line: r.typed, options: opts, want: r.expected(setup), wantShell: r.wantShell,
+			posts: r.posts && setup.digests, origin: "matrix"}
 		out = append(out, c, c.umbrella())
 	}
 	for _, ex := range b.examples(t) {

@@ -28,7 +28,15 @@ type Interaction struct {
 	UserInstall bool
 	Token       string // the interaction token; "" is A_UNIQUE_TOKEN
 	ID          string // the interaction id; "" is a new one each time
+	// MessageID is the message a pressed button is under; "" is MessageID, the same each time.
+	MessageID string
+	// Ephemeral: that message is private, as a private answer's buttons are.
+	Ephemeral bool
+	User      string // the user who sent it; "" is UserID
 }
+
+// MessageID is the message buttons are under unless an interaction names another.
+const MessageID = "1361000000000000002"
 
 // Command is a slash command with its options picked by name, as Discord sends them: name,
 // value, name, value.
@@ -65,7 +73,11 @@ func (in Interaction) Body() []byte {
 		"type": in.Kind, "id": id, "application_id": AppID, "token": token,
 		"version": 1, "locale": "en-US", "app_permissions": "442368",
 	}
-	user := map[string]any{"id": UserID, "username": "Mason", "discriminator": "1337", "avatar": nil, "global_name": "Mason"}
+	userID := UserID
+	if in.User != "" {
+		userID = in.User
+	}
+	user := map[string]any{"id": userID, "username": "Mason", "discriminator": "1337", "avatar": nil, "global_name": "Mason"}
 	// Who installed the app where the interaction comes from: a server (its id, or "0" in a DM
 	// with the bot) or the user.
 	owners := map[string]any{"0": GuildID}
@@ -114,8 +126,15 @@ func (in Interaction) Body() []byte {
 		m["data"] = data
 	case 3:
 		m["data"] = map[string]any{"custom_id": in.CustomID, "component_type": 2}
-		m["message"] = map[string]any{"id": "1361000000000000002", "channel_id": ChannelID, "content": "",
-			"flags": 0, "embeds": []any{}, "components": []any{}, "timestamp": "2025-04-07T09:00:00.000000+00:00"}
+		messageID, flags := MessageID, 0
+		if in.MessageID != "" {
+			messageID = in.MessageID
+		}
+		if in.Ephemeral {
+			flags = 64
+		}
+		m["message"] = map[string]any{"id": messageID, "channel_id": ChannelID, "content": "",
+			"flags": flags, "embeds": []any{}, "components": []any{}, "timestamp": "2025-04-07T09:00:00.000000+00:00"}
 	case 5:
 		m["data"] = map[string]any{"custom_id": "modal", "components": []any{}}
 	}

@@ -310,11 +310,15 @@ func (b *Bot) interact(in interaction) {
 			req, _ := b.core.Engine().Parse(line)
 			req.Caller, req.Room = caller, PageRoom()
 			var err error
-			switch kind {
-			case bot.TurnPage:
+			switch {
+			case kind == bot.TurnPage:
 				err = b.turnPage(ctx, req, responseURL)
-			case bot.ShareAnswer:
+			case kind == bot.ShareAnswer:
 				err = b.share(ctx, req, in, responseURL)
+			case responseURL == "":
+				// A press in the Home tab comes with no response_url: the answer goes to the
+				// presser's messages with the app, which only they see.
+				_, err = b.poster.Post(ctx, caller.User, "", b.core.Handle(ctx, req))
 			default:
 				err = b.respond(ctx, responseURL, render(b.core.Handle(ctx, req)))
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -270,5 +271,40 @@ func TestHomeOverSocketMode(t *testing.T) {
 	_ = b.Close()
 	if n := views.Count(adminUser); n != 1 {
 		t.Errorf("%d views published; want 1", n)
+	}
+}
+
+// TestHomeButtonAnswersInMessages: a button in the Home tab comes without a response_url, so
+// its answer goes to the presser's Messages tab with the app: a message to the user's id.
+func TestHomeButtonAnswersInMessages(t *testing.T) {
+	api := slacktest.NewWebAPI(t)
+	b := newBot(t, homeEngine(t), slack.Config{APIURL: api.URL(), BotToken: slacktest.BotToken})
+	payload, err := json.Marshal(map[string]any{
+		"type":       "block_actions",
+		"user":       map[string]any{"id": memberUser, "username": "someone", "team_id": "T0001"},
+		"api_app_id": "A0001",
+		"container":  map[string]any{"type": "view", "view_id": "V0123"},
+		"trigger_id": slacktest.TriggerID(),
+		"team":       map[string]any{"id": "T0001"},
+		"view":       map[string]any{"id": "V0123", "type": "home"},
+		"actions": []map[string]any{{
+			"type": "button", "block_id": "briefbot-actions-0", "action_id": "briefbot-0",
+			"value": "/compare", "text": map[string]any{"type": "plain_text", "text": "/compare"},
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(url.Values{"payload": {string(payload)}}.Encode())
+	if w := serve(b.Interactivity(), signedRequest("/slack/interactivity", body)); w.Code != http.StatusOK {
+		t.Fatalf("interactivity answered %d %q", w.Code, w.Body)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(api.InChannel(memberUser)) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	got := api.InChannel(memberUser)
+	if len(got) != 1 || !strings.Contains(got[0].Blocks, "Positions") {
+		t.Fatalf("messages to %s = %+v; want the /compare answer once", memberUser, got)
 	}
 }

@@ -37,8 +37,12 @@ type manifestFeatures struct {
 	SlashCommands []manifestSlashCommand `json:"slash_commands"`
 }
 
+// The Messages tab holds the answers to buttons pressed in the Home tab, which Slack sends
+// without a response_url; read-only, since briefbot reads no message typed there.
 type manifestAppHome struct {
-	HomeTabEnabled bool `json:"home_tab_enabled"`
+	HomeTabEnabled             bool `json:"home_tab_enabled"`
+	MessagesTabEnabled         bool `json:"messages_tab_enabled"`
+	MessagesTabReadOnlyEnabled bool `json:"messages_tab_read_only_enabled"`
 }
 
 type manifestBotUser struct {
@@ -115,7 +119,7 @@ func Manifest(e *bot.Engine, baseURL string) ([]byte, error) {
 			BackgroundColor: "#1d3557",
 		},
 		Features: manifestFeatures{
-			AppHome: manifestAppHome{HomeTabEnabled: true},
+			AppHome: manifestAppHome{HomeTabEnabled: true, MessagesTabEnabled: true, MessagesTabReadOnlyEnabled: true},
 			BotUser: manifestBotUser{DisplayName: "briefbot"},
 		},
 		// Exactly what briefbot uses: slash commands; posting digests and answers; and reading

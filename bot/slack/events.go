@@ -3,8 +3,6 @@ package slack
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 
 	"github.com/slack-go/slack/slackevents"
@@ -24,21 +22,11 @@ func (b *Bot) Events() http.Handler {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEventBytes))
-		if err != nil {
-			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-				return
-			}
-			http.Error(w, "cannot read request body", http.StatusBadRequest)
-			return
-		}
 		// The signature is checked as for commands and buttons, before anything is parsed. A
 		// replay is not refused with a 401 as there: Slack retries an event it thinks went
 		// unanswered, and must get its 200; the event's event_id keeps it from running twice.
-		if _, err := b.verify(r.Header, body); err != nil {
-			b.log.Debug("slack: refused unverified request", "path", r.URL.Path, "reason", err)
-			http.Error(w, "invalid signature", http.StatusUnauthorized)
+		body, _, ok := b.readSigned(w, r, maxEventBytes)
+		if !ok {
 			return
 		}
 		ev, err := slackevents.ParseEvent(body, slackevents.OptionNoVerifyToken())

@@ -62,21 +62,8 @@ func (b *Bot) verified(next func(http.ResponseWriter, *http.Request, signedForm)
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-		if err != nil {
-			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-				return
-			}
-			http.Error(w, "cannot read request body", http.StatusBadRequest)
-			return
-		}
-		signature, err := b.verify(r.Header, body)
-		if err != nil {
-			// The server's request log has the 401 already; the reason is for debugging a
-			// signing secret or a clock, and a flood of forgeries must not flood the log.
-			b.log.Debug("slack: refused unverified request", "path", r.URL.Path, "reason", err)
-			http.Error(w, "invalid signature", http.StatusUnauthorized)
+		body, signature, ok := b.readSigned(w, r, maxBodyBytes)
+		if !ok {
 			return
 		}
 		form, err := parseForm(body)
@@ -86,6 +73,29 @@ func (b *Bot) verified(next func(http.ResponseWriter, *http.Request, signedForm)
 		}
 		next(w, r, signedForm{form: form, signature: signature})
 	})
+}
+
+// readSigned reads r's body, at most limit bytes, and checks Slack's signature over it before
+// anything parses it; false when it has answered the request itself.
+func (b *Bot) readSigned(w http.ResponseWriter, r *http.Request, limit int64) (body []byte, signature string, ok bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return nil, "", false
+		}
+		http.Error(w, "cannot read request body", http.StatusBadRequest)
+		return nil, "", false
+	}
+	signature, err = b.verify(r.Header, body)
+	if err != nil {
+		// The server's request log has the 401 already; the reason is for debugging a signing
+		// secret or a clock, and a flood of forgeries must not flood the log.
+		b.log.Debug("slack: refused unverified request", "path", r.URL.Path, "reason", err)
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return nil, "", false
+	}
+	return body, signature, true
 }
 
 // firstTime reports whether a verified request arrives for the first time, and remembers it:

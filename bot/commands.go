@@ -56,8 +56,11 @@ type Command struct {
 	// Paged commands answer with a list that may run past one message: they come in pages, and
 	// take the page by name ("page:2"), as their buttons send it. The option is not among
 	// Options, so that nobody is offered it; typed by name it works all the same.
-	Paged  bool
-	handle func(e *Engine, ctx context.Context, req Request) Reply
+	Paged bool
+	// message: the command answers a message someone pointed at, and no typed line asks for
+	// it again, so its answers are not shared from a button (findCommand).
+	message bool
+	handle  func(e *Engine, ctx context.Context, req Request) Reply
 }
 
 // nameOn is the command's name on platform, before any configured prefix.

@@ -407,9 +407,23 @@ func (e *Engine) search(_ context.Context, req Request) Reply {
 		r.Blocks = []Block{{Kind: Paragraph, Text: text}}
 		return r
 	}
-	r := Reply{Title: "Search: " + clip(q)}
 	multi := len(e.lib.Briefings()) > 1
-	for _, h := range res.Hits {
+	r := Reply{Title: "Search: " + clip(q), Blocks: hitBlocks(res.Hits, multi)}
+	if more := res.Total - len(res.Hits); more > 0 {
+		r.Blocks = append(r.Blocks, Block{Kind: Paragraph,
+			Text: fmt.Sprintf("%d more %s: add words to narrow the search.", more, plural(more, "passage matches", "passages match"))})
+	}
+	if !multi {
+		r = sourced(r, res.Hits[0].Briefing)
+	}
+	return paged(r, req, 0, hitsPerPage)
+}
+
+// hitBlocks are search hits as an answer shows them: each an item labelled with its section
+// (and its briefing, where several are loaded), the words found marked.
+func hitBlocks(hits []briefings.Hit, multi bool) []Block {
+	blocks := make([]Block, 0, len(hits))
+	for _, h := range hits {
 		label := h.Section
 		if multi {
 			label = h.Briefing.Title + " › " + h.Section
@@ -438,16 +452,9 @@ func (e *Engine) search(_ context.Context, req Request) Reply {
 			}
 			text += " (Also in: " + also + ".)"
 		}
-		r.Blocks = append(r.Blocks, Block{Kind: Item, Label: label, Text: text, Emphasis: marks})
+		blocks = append(blocks, Block{Kind: Item, Label: label, Text: text, Emphasis: marks})
 	}
-	if more := res.Total - len(res.Hits); more > 0 {
-		r.Blocks = append(r.Blocks, Block{Kind: Paragraph,
-			Text: fmt.Sprintf("%d more %s: add words to narrow the search.", more, plural(more, "passage matches", "passages match"))})
-	}
-	if !multi {
-		r = sourced(r, res.Hits[0].Briefing)
-	}
-	return paged(r, req, 0, hitsPerPage)
+	return blocks
 }
 
 func plural(n int, one, many string) string {

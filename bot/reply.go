@@ -216,7 +216,7 @@ func (r Reply) Buttons() []Action {
 // command that changes nothing and answers the same whoever runs it again. /digest posts and
 // pauses, and its answers are for admins: pressing a button must not run it again.
 func (r Request) Shareable() bool {
-	return r.Refusal == nil && r.Command.handle != nil && !r.Command.Slow && !r.Command.Admin
+	return r.Refusal == nil && r.Command.handle != nil && !r.Command.Slow && !r.Command.Admin && !r.Command.message
 }
 
 // Turns reports whether a page button may carry the request: a paged command's. Any other line

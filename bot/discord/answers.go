@@ -32,6 +32,9 @@ func (b *Bot) answerCommand(ctx context.Context, e *bot.Engine, in *incoming) (o
 	if !ok {
 		return encodeResponse(Response(bot.Unreadable())), nil, nil
 	}
+	if data.CommandType == discordgo.MessageApplicationCommand {
+		return encodeResponse(b.findIn(ctx, e, full, data)), nil, nil
+	}
 	req := commandRequest(e, full, data)
 	if req.Command.Slow {
 		return encodeResponse(deferredResponse()), &req, nil
@@ -57,4 +60,25 @@ func encodeResponse(resp *discordgo.InteractionResponse) json.RawMessage {
 		out, _ = json.Marshal(Response(bot.Failed()))
 	}
 	return out
+}
+
+// findIn answers "Find in briefing" on a message, privately: the engine's find for the text of
+// the message it was run on. Never kept: no two messages are the same request.
+func (b *Bot) findIn(ctx context.Context, e *bot.Engine, in *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) *discordgo.InteractionResponse {
+	if data.Name != bot.FindLabel {
+		return Response(bot.NotSupported())
+	}
+	var text string
+	if data.Resolved != nil {
+		if m := data.Resolved.Messages[data.TargetID]; m != nil {
+			text = m.Content
+		}
+	}
+	req := e.FindRequest(text)
+	req.Caller, req.Room = caller(in), PageRoom()
+	ctx, cancel := context.WithTimeout(ctx, answerDeadline)
+	defer cancel()
+	reply := b.core.Handle(ctx, req)
+	reply.Private = true
+	return Response(reply)
 }

@@ -74,6 +74,17 @@ type wireData struct {
 	Options       []*discordgo.ApplicationCommandInteractionDataOption `json:"options"`
 	CustomID      string                                               `json:"custom_id"`
 	ComponentType discordgo.ComponentType                              `json:"component_type"`
+	// A message command names the message it was run on, and carries its text: Discord sends
+	// a target message's content with the command whatever intents the bot has.
+	TargetID string        `json:"target_id"`
+	Resolved *wireResolved `json:"resolved"`
+}
+
+// wireResolved is the part of a command's resolved data briefbot reads: the target message.
+type wireResolved struct {
+	Messages map[string]struct {
+		Content string `json:"content"`
+	} `json:"messages"`
 }
 
 type wireUser struct {
@@ -120,12 +131,26 @@ func decodeInteraction(body []byte) (*discordgo.Interaction, error) {
 	if d != nil {
 		switch wire.Type {
 		case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
-			in.Data = discordgo.ApplicationCommandInteractionData{ID: d.ID, Name: d.Name, CommandType: d.CommandType, Options: d.Options}
+			data := discordgo.ApplicationCommandInteractionData{ID: d.ID, Name: d.Name, CommandType: d.CommandType, Options: d.Options, TargetID: d.TargetID}
+			if m, ok := d.Resolved.message(d.TargetID); ok {
+				data.Resolved = &discordgo.ApplicationCommandInteractionDataResolved{
+					Messages: map[string]*discordgo.Message{d.TargetID: {ID: d.TargetID, Content: m}}}
+			}
+			in.Data = data
 		case discordgo.InteractionMessageComponent:
 			in.Data = discordgo.MessageComponentInteractionData{CustomID: d.CustomID, ComponentType: d.ComponentType}
 		}
 	}
 	return in, nil
+}
+
+// message is the content of the resolved message id; false when the data holds none.
+func (r *wireResolved) message(id string) (string, bool) {
+	if r == nil || id == "" {
+		return "", false
+	}
+	m, ok := r.Messages[id]
+	return m.Content, ok
 }
 
 func knownType(t discordgo.InteractionType) bool {

@@ -31,8 +31,9 @@ const (
 
 // Discord's application command and option types.
 const (
-	chatInput    = 1
-	stringOption = 3
+	chatInput      = 1
+	messageCommand = 3
+	stringOption   = 3
 )
 
 // manageServer is the permission an admin command needs by default: Discord hides the command
@@ -105,8 +106,14 @@ func commandSpecs(e *bot.Engine) ([]commandSpec, error) {
 		seen[s.Name] = true
 		specs = append(specs, s)
 	}
-	return specs, nil
+	return append(specs, findSpec), nil
 }
+
+// findSpec is "Find in briefing" in a message's Apps menu. A message command has a name as
+// shown, no description (Discord wants it empty) and no options; it goes wherever the other
+// commands a member may run go.
+var findSpec = commandSpec{Type: messageCommand, Name: bot.FindLabel, Description: "",
+	IntegrationTypes: everyInstall, Contexts: everyContext}
 
 func commandSpecOf(name string, c bot.Command) (commandSpec, error) {
 	s := commandSpec{Type: chatInput, Name: name}

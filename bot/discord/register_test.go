@@ -70,7 +70,12 @@ func TestStartRegistersOnlyWhenChanged(t *testing.T) {
 	for _, c := range cmds {
 		names = append(names, c.Name)
 		byName[c.Name] = c
-		if c.Type != 1 || c.Description == "" || len([]rune(c.Description)) > 100 {
+		if c.Name == bot.FindLabel {
+			// A message command: no description, no options, as Discord requires.
+			if c.Type != 3 || c.Description != "" || len(c.Options) > 0 {
+				t.Errorf("%s: type %d, description %q, %d options; want a message command (3) with neither", c.Name, c.Type, c.Description, len(c.Options))
+			}
+		} else if c.Type != 1 || c.Description == "" || len([]rune(c.Description)) > 100 {
 			t.Errorf("/%s: type %d, description %q", c.Name, c.Type, c.Description)
 		}
 		if admin := c.DefaultMemberPermissions != nil; admin != (c.Name == "digest") {
@@ -89,7 +94,7 @@ func TestStartRegistersOnlyWhenChanged(t *testing.T) {
 			t.Errorf("/%s: dm_permission %v sent; contexts replace it", c.Name, *c.DMPermission)
 		}
 	}
-	if want := []string{"position", "compare", "briefing", "facts", "timeline", "search", "changes", "digest", "help", "briefbot"}; !reflect.DeepEqual(names, want) {
+	if want := []string{"position", "compare", "briefing", "facts", "timeline", "search", "changes", "digest", "help", "briefbot", bot.FindLabel}; !reflect.DeepEqual(names, want) {
 		t.Errorf("registered %v, want %v", names, want)
 	}
 	if p := byName["digest"].DefaultMemberPermissions; p == nil || *p != 32 {

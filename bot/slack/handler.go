@@ -286,7 +286,12 @@ type interaction struct {
 	} `json:"container"`
 	ResponseURL string `json:"response_url"`
 	TriggerID   string `json:"trigger_id"`
-	Actions     []struct {
+	// A message shortcut names itself by its callback_id, and carries the message it was run on.
+	// Read only for a shortcut (messageText): a button's payload carries a message too, in
+	// shapes a button never needs read.
+	CallbackID string          `json:"callback_id"`
+	Message    json.RawMessage `json:"message"`
+	Actions    []struct {
 		ActionID string `json:"action_id"`
 		Value    string `json:"value"`
 	} `json:"actions"`
@@ -307,6 +312,10 @@ func parseInteraction(payload []byte) (interaction, error) {
 // and posted to response_url; its action_id says where: a new message, the page in place of the
 // one shown, or the answer shared to the channel.
 func (b *Bot) interact(in interaction) {
+	if in.Type == "message_action" {
+		b.findIn(in)
+		return
+	}
 	if in.Type != "block_actions" {
 		return
 	}
@@ -337,6 +346,37 @@ func (b *Bot) interact(in interaction) {
 			}
 		})
 	}
+}
+
+// findCallback is the callback_id of the message shortcut "Find in briefing" (Manifest).
+const findCallback = "briefbot_find"
+
+// findIn answers "Find in briefing" on a message: the engine's find for the message's text, to
+// the shortcut's response_url, which only the one who ran it sees.
+func (b *Bot) findIn(in interaction) {
+	if in.CallbackID != findCallback {
+		return
+	}
+	caller := bot.Caller{Platform: platform, User: in.User.ID}
+	text, responseURL := Unescape(in.messageText()), in.ResponseURL
+	b.background(func(ctx context.Context) {
+		req := b.core.Engine().FindRequest(text)
+		req.Caller, req.Room = caller, PageRoom()
+		reply := b.core.Handle(ctx, req)
+		reply.Private = true
+		if err := b.respond(ctx, responseURL, render(reply)); err != nil {
+			b.log.Warn("slack: shortcut answer not delivered", "err", err)
+		}
+	})
+}
+
+// messageText is the text of the message a shortcut was run on; "" for one without text.
+func (in interaction) messageText() string {
+	var m struct {
+		Text string `json:"text"`
+	}
+	_ = json.Unmarshal(in.Message, &m)
+	return m.Text
 }
 
 // turnPage answers a page button with the page in place of the one shown. A page that is not

@@ -35,6 +35,16 @@ type manifestFeatures struct {
 	AppHome       manifestAppHome        `json:"app_home"`
 	BotUser       manifestBotUser        `json:"bot_user"`
 	SlashCommands []manifestSlashCommand `json:"slash_commands"`
+	Shortcuts     []manifestShortcut     `json:"shortcuts"`
+}
+
+// A message shortcut is in every message's More actions menu; Slack sends it to the
+// interactivity URL (or over Socket Mode) with the message it was run on.
+type manifestShortcut struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	CallbackID  string `json:"callback_id"`
+	Description string `json:"description"`
 }
 
 // The Messages tab holds the answers to buttons pressed in the Home tab, which Slack sends
@@ -121,6 +131,8 @@ func Manifest(e *bot.Engine, baseURL string) ([]byte, error) {
 		Features: manifestFeatures{
 			AppHome: manifestAppHome{HomeTabEnabled: true, MessagesTabEnabled: true, MessagesTabReadOnlyEnabled: true},
 			BotUser: manifestBotUser{DisplayName: "briefbot"},
+			Shortcuts: []manifestShortcut{{Name: bot.FindLabel, Type: "message", CallbackID: findCallback,
+				Description: "The positions and passages of the briefings that match this message"}},
 		},
 		// Exactly what briefbot uses: slash commands; posting digests and answers; and reading
 		// back a channel's history after a crash, to find a digest it may already have posted

@@ -33,6 +33,18 @@ type Interaction struct {
 	// Ephemeral: that message is private, as a private answer's buttons are.
 	Ephemeral bool
 	User      string // the user who sent it; "" is UserID
+	// OnMessage: a message command (data type 3) run on a message whose text is Target.
+	OnMessage bool
+	Target    string
+}
+
+// TargetID is the message a message command is run on.
+const TargetID = "1361000000000000003"
+
+// MessageCommand is the message command name run on a message of text, as Discord sends it:
+// the message's id as target_id, the message itself under resolved.messages.
+func MessageCommand(name, text string) Interaction {
+	return Interaction{Kind: 2, Command: name, OnMessage: true, Target: text}
 }
 
 // MessageID is the message buttons are under unless an interaction names another.
@@ -122,6 +134,14 @@ func (in Interaction) Body() []byte {
 		data := map[string]any{"id": "771825006014889984", "name": in.Command, "type": 1}
 		if opts != nil {
 			data["options"] = opts
+		}
+		if in.OnMessage {
+			data["type"], data["target_id"] = 3, TargetID
+			data["resolved"] = map[string]any{"messages": map[string]any{TargetID: map[string]any{
+				"id": TargetID, "channel_id": ChannelID, "content": in.Target, "type": 0, "flags": 0,
+				"author":    map[string]any{"id": "80351110224678913", "username": "Rosa", "discriminator": "0", "avatar": nil, "global_name": "Rosa"},
+				"timestamp": "2025-04-07T08:59:00.000000+00:00", "embeds": []any{}, "attachments": []any{}, "mentions": []any{},
+				"mention_roles": []any{}, "pinned": false, "mention_everyone": false, "tts": false, "components": []any{}}}}
 		}
 		m["data"] = data
 	case 3:

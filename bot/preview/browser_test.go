@@ -151,6 +151,16 @@ func TestBrowserAskAndLiveProblems(t *testing.T) {
 	src.Set(goodState(t))
 	took = waitFor(t, ctx, "problems gone", `!document.querySelector("#live .problems") && document.querySelector("#live .dc") !== null`)
 	t.Logf("from the fix to the answer on the page: %v", took)
+
+	// Slack draws /compare as a table block; the page draws it as a table too.
+	do(t, ctx, "compare",
+		chromedp.Navigate(srv.URL+"/?q=%2Fcompare"),
+		chromedp.WaitVisible(chromedp.CSS(".sl table.sltable")),
+	)
+	if cells := value(t, ctx, "count the table's cells", chromedp.Evaluate[int](`document.querySelectorAll(".sl table.sltable td").length`)); cells == 0 {
+		t.Errorf("the Slack view of /compare draws a table without cells")
+	}
+	shoot(t, ctx, "compare")
 }
 
 func TestBrowserCompletesAndOtherViews(t *testing.T) {

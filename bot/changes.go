@@ -197,7 +197,7 @@ func changeGroups(c briefings.Changes, b *briefings.Briefing) []changeGroup {
 	add("Parties removed", "party removed", "parties removed", names(c.PartiesRemoved, party))
 	entries = nil
 	for _, f := range c.Fields {
-		entries = append(entries, item(strings.ToUpper(f.Field[:1])+f.Field[1:], arrow(f.Old, f.New)))
+		entries = append(entries, item(capitalized(f.Field), arrow(f.Old, f.New)))
 	}
 	add("Title, source or date changed", "detail changed", "details changed", entries)
 	return gs

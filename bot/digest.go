@@ -84,7 +84,7 @@ func ComposeChanged(b *briefings.Briefing, day time.Time, previous *briefings.Br
 	}
 	shown, total := 0, 0
 	for _, g := range groups {
-		kind := strings.ToUpper(g.one[:1]) + g.one[1:]
+		kind := capitalized(g.one)
 		for _, en := range g.entries {
 			total++
 			if shown == digestChanges {

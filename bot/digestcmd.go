@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 func (e *Engine) digest(ctx context.Context, req Request) Reply {
@@ -135,14 +137,19 @@ func (e *Engine) nextRunBlocks(ctx context.Context, d Digest) []Block {
 
 // sentence is an error's text as an answer shows it: a capital first, a full stop last.
 func sentence(s string) string {
+	if s == "" || strings.HasSuffix(s, ".") {
+		return capitalized(s)
+	}
+	return capitalized(s) + "."
+}
+
+// capitalized is s with its first letter a capital, as a label or sentence starts.
+func capitalized(s string) string {
 	if s == "" {
 		return s
 	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // configuredDigest is the digest /digest now and status act on: the one the request names, or

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"briefbot/briefings"
 )
 
 // Long answers come in pages, one message each: a page is a stretch of an answer's body that
@@ -190,6 +192,18 @@ func (r Request) lineAt(n int) string {
 	options[pageOption] = strconv.Itoa(n)
 	r.Options = options
 	return r.Line()
+}
+
+// about is the request naming briefing b by its id, so that the lines of its pages turn
+// through b whichever briefing is the default when they are pressed.
+func (r Request) about(b *briefings.Briefing) Request {
+	options := make(map[string]string, len(r.Options)+1)
+	for k, v := range r.Options {
+		options[k] = v
+	}
+	options["briefing"] = b.ID
+	r.Options = options
+	return r
 }
 
 // PageLine is how an answer says where its page is among the others: "Page 2 of 5"; "" for an

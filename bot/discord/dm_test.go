@@ -113,16 +113,8 @@ func TestGatewayFromDM(t *testing.T) {
 	f := discordtest.NewFake(t)
 	position := inDM(command("position", "issue", "sovereignty"))
 	f.GatewayIn = position.body()
-	b := restBot(t, f, configuredAdminCore(t), discord.Config{Gateway: true})
-	if err := b.Start(t.Context()); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	var got []byte
-	select {
-	case got = <-f.Callbacks:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no answer to the gateway's interaction")
-	}
+	gatewayBot(t, f, configuredAdminCore(t))
+	got := nextCallback(t, f, "interaction")
 	_, viaHTTP := answer(t, httpBot(t, configuredAdminCore(t)).Handler(), inDM(command("position", "issue", "sovereignty")))
 	if string(got) != string(viaHTTP) {
 		t.Errorf("gateway answer %s\nHTTP answer    %s", got, viaHTTP)
@@ -142,13 +134,7 @@ func TestGatewayFromDM(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f.Dispatch(t, tc.in.body())
-			var deferred response
-			select {
-			case raw := <-f.Callbacks:
-				deferred = decode(t, raw)
-			case <-time.After(10 * time.Second):
-				t.Fatal("no answer to the gateway's interaction")
-			}
+			deferred := decode(t, nextCallback(t, f, "interaction"))
 			if deferred.Type != 5 {
 				t.Fatalf("answered type %d, want a deferred answer (5)", deferred.Type)
 			}

@@ -3,10 +3,8 @@ package discord_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"briefbot/bot"
-	"briefbot/bot/discord"
 	"briefbot/bot/discord/discordtest"
 )
 
@@ -53,16 +51,8 @@ func TestFindInBriefing(t *testing.T) {
 	t.Run("gateway", func(t *testing.T) {
 		f := discordtest.NewFake(t)
 		f.GatewayIn = discordtest.MessageCommand(bot.FindLabel, question).Body()
-		b := restBot(t, f, embeddedCore(t), discord.Config{Gateway: true})
-		if err := b.Start(t.Context()); err != nil {
-			t.Fatalf("Start: %v", err)
-		}
-		var got []byte
-		select {
-		case got = <-f.Callbacks:
-		case <-time.After(10 * time.Second):
-			t.Fatal("no answer to the gateway's interaction")
-		}
+		b := gatewayBot(t, f, embeddedCore(t))
+		got := nextCallback(t, f, "interaction")
 		b.Close()
 		if string(got) != string(raw) {
 			t.Errorf("gateway answer %s\nHTTP answer    %s", got, raw)

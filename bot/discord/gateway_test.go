@@ -8,10 +8,34 @@ import (
 	"testing"
 	"time"
 
+	"briefbot/bot"
 	"briefbot/bot/bottest"
 	"briefbot/bot/discord"
 	"briefbot/bot/discord/discordtest"
 )
+
+// gatewayBot starts a bot on f's gateway with core: f hands it f.GatewayIn, and the bot answers
+// over REST, where nextCallback reads the answer.
+func gatewayBot(t *testing.T, f *discordtest.Fake, core *bot.Core) *discord.Bot {
+	t.Helper()
+	b := restBot(t, f, core, discord.Config{Gateway: true})
+	if err := b.Start(t.Context()); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	return b
+}
+
+// nextCallback is the next answer f received for an interaction, what it answers.
+func nextCallback(t *testing.T, f *discordtest.Fake, what string) []byte {
+	t.Helper()
+	select {
+	case got := <-f.Callbacks:
+		return got
+	case <-time.After(10 * time.Second): // only keeps a broken test from hanging
+		t.Fatal("no answer to the gateway's " + what)
+	}
+	return nil
+}
 
 // TestGateway opens the gateway against the fake, which hands over /position sovereignty; the
 // answer must come back over REST, the same as over HTTP.
@@ -19,16 +43,8 @@ func TestGateway(t *testing.T) {
 	f := discordtest.NewFake(t)
 	sch := loadSchemas(t)
 	f.GatewayIn = command("position", "issue", "sovereignty").body()
-	b := restBot(t, f, embeddedCore(t), discord.Config{Gateway: true})
-	if err := b.Start(t.Context()); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	var got []byte
-	select {
-	case got = <-f.Callbacks:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no answer to the gateway's interaction")
-	}
+	b := gatewayBot(t, f, embeddedCore(t))
+	got := nextCallback(t, f, "interaction")
 	if err := b.Close(); err != nil {
 		t.Errorf("Close: %v", err)
 	}

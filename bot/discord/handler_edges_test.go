@@ -226,16 +226,8 @@ func TestGatewayAnswersSuggestions(t *testing.T) {
 	f := discordtest.NewFake(t)
 	in := autocomplete("position", "issue", "issue", "sov")
 	f.GatewayIn = in.body()
-	b := restBot(t, f, embeddedCore(t), discord.Config{Gateway: true})
-	if err := b.Start(t.Context()); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	var got []byte
-	select {
-	case got = <-f.Callbacks:
-	case <-time.After(10 * time.Second): // only keeps a broken test from hanging
-		t.Fatal("no answer to the gateway's autocomplete")
-	}
+	b := gatewayBot(t, f, embeddedCore(t))
+	got := nextCallback(t, f, "autocomplete")
 	b.Close()
 	_, viaHTTP := answer(t, httpBot(t, embeddedCore(t)).Handler(), in)
 	if string(got) != string(viaHTTP) {

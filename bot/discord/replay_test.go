@@ -235,15 +235,8 @@ func TestReplayGateway(t *testing.T) {
 	f.GatewayIn = command("position", "issue", "sovereignty").body()
 	f.GatewayAgain = true
 	var handled atomic.Int32
-	b := restBot(t, f, countingCore(t, &handled), discord.Config{Gateway: true})
-	if err := b.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-f.Callbacks:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no answer to the gateway's interaction")
-	}
+	b := gatewayBot(t, f, countingCore(t, &handled))
+	nextCallback(t, f, "interaction")
 	b.Close() // waits for answers under way
 	select {
 	case again := <-f.Callbacks:

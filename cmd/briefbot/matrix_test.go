@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -194,6 +190,7 @@ func TestCommandMatrix(t *testing.T) {
 					}
 				})
 			}
+			t.Run("find, buttons and home", func(t *testing.T) { b.testActions(t, setup) })
 		})
 	}
 }
@@ -328,7 +325,8 @@ type matrixBot struct {
 	discord   *discordtest.Fake
 	slack     *slacktest.WebAPI
 	socket    *slacktest.SocketMode
-	responses chan []byte // what was posted to response_url
+	views     *slacktest.Views // views.publish, behind the same api_url as slack
+	responses chan []byte      // what was posted to response_url
 	respURL   string
 	full      bool // three briefings and digests: every example answers
 }
@@ -340,6 +338,8 @@ func startMatrixBot(t *testing.T, setup matrixSetup) *matrixBot {
 	b := &matrixBot{discord: discordtest.NewFake(t), slack: slacktest.NewWebAPI(t), responses: make(chan []byte, 16),
 		full: setup.three && setup.digests}
 	b.socket = b.slack.WithSocketMode()
+	b.views = slacktest.NewViews(t)
+	slackAPI := slackFront(t, b.slack, b.views)
 	rs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		b.responses <- body
@@ -365,7 +365,7 @@ slack: {bot_token: %q, signing_secret: %q, app_token: %q, api_url: %q, admin_use
 briefings: {dirs: %s, default: us-mexico-troops}
 %sstore: {dsn: "sqlite://%s"}
 `, discordtest.Token, discordtest.AppID, discordtest.PublicKey(), b.discord.APIURL(),
-		slacktest.BotToken, slacktest.Secret, slacktest.AppToken, b.slack.URL(), matrixAdmin,
+		slacktest.BotToken, slacktest.Secret, slacktest.AppToken, slackAPI, matrixAdmin,
 		dirs, digests, filepath.Join(dir, "ledger.db")))
 	b.base = serveFile(t, b.config, nil).base
 	return b
@@ -433,83 +433,29 @@ func (b *matrixBot) slackForm(c matrixCase) map[string]string {
 	}
 }
 
+// slackHTTP posts the command to /slack/commands, signed, and reads the answer's title.
 func (b *matrixBot) slackHTTP(t *testing.T, c matrixCase) string {
 	t.Helper()
-	body := []byte(url2form(b.slackForm(c)))
-	req, err := http.NewRequest(http.MethodPost, b.base+"/slack/commands", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	slacktest.SetHeaders(req.Header, body, time.Now())
-	raw := do(t, req)
-	return b.slackAnswer(t, raw)
+	return b.slackHTTPReply(t, c).title
 }
 
+// slackSocket hands the command over Socket Mode and reads the answer's title.
 func (b *matrixBot) slackSocket(t *testing.T, c matrixCase) string {
 	t.Helper()
-	id := "env-" + slacktest.TriggerID()
-	payload := map[string]any{}
-	for k, v := range b.slackForm(c) {
-		payload[k] = v
-	}
-	b.socket.Deliver(t, map[string]any{"envelope_id": id, "type": "slash_commands", "accepts_response_payload": true, "payload": payload})
-	ack := b.socket.Ack(t, id)
-	return b.slackAnswer(t, ack["payload"])
+	return b.slackSocketReply(t, c).title
 }
 
-// slackAnswer reads a Slack message: the header's text, or, for an answer still being made,
-// the message posted to response_url after it.
-func (b *matrixBot) slackAnswer(t *testing.T, raw []byte) string {
-	t.Helper()
-	var m struct {
-		Text         string `json:"text"`
-		ResponseType string `json:"response_type"`
-		Blocks       []struct {
-			Type string `json:"type"`
-			Text *struct {
-				Text string `json:"text"`
-			} `json:"text"`
-		} `json:"blocks"`
-	}
-	if len(bytes.TrimSpace(raw)) == 0 || json.Unmarshal(raw, &m) == nil && len(m.Blocks) == 0 {
-		select {
-		case raw = <-b.responses:
-		case <-time.After(20 * time.Second):
-			t.Fatalf("no answer, and nothing posted to response_url (%s)", raw)
-		}
-		return b.slackAnswer(t, raw)
-	}
-	if err := json.Unmarshal(raw, &m); err != nil {
-		t.Fatalf("Slack answer %s: %v", raw, err)
-	}
-	if len(m.Blocks) > 0 && m.Blocks[0].Type == "header" && m.Blocks[0].Text != nil {
-		return html.UnescapeString(m.Blocks[0].Text.Text) // Slack's escaping of &, < and >
-	}
-	return ""
-}
-
+// discordHTTP posts the command to the Interactions Endpoint and reads the answer's title.
 func (b *matrixBot) discordHTTP(t *testing.T, c matrixCase) string {
 	t.Helper()
-	body := b.interaction(c).Body()
-	req, err := http.NewRequest(http.MethodPost, b.base+"/discord/interactions", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	discordtest.SetHeaders(req.Header, strconv.FormatInt(time.Now().Unix(), 10), body)
-	return b.discordAnswer(t, do(t, req))
+	return b.discordPost(t, b.interaction(c)).title
 }
 
+// discordGateway dispatches the command through the gateway and reads the answer's title,
+// sent over REST.
 func (b *matrixBot) discordGateway(t *testing.T, c matrixCase) string {
 	t.Helper()
-	b.discord.Dispatch(t, b.interaction(c).Body())
-	select {
-	case raw := <-b.discord.Callbacks:
-		return b.discordAnswer(t, raw)
-	case <-time.After(20 * time.Second):
-		t.Fatal("no answer over REST to an interaction from the gateway")
-		return ""
-	}
+	return b.discordDispatch(t, b.interaction(c)).title
 }
 
 // interaction is c as Discord sends it, from a member who may manage the server.
@@ -517,51 +463,6 @@ func (b *matrixBot) interaction(c matrixCase) discordtest.Interaction {
 	in := discordtest.Command(c.command)
 	in.Options, in.Perms = c.options, "32" // MANAGE_GUILD
 	return in
-}
-
-// discordAnswer reads an interaction response: the embed's title or the content; for a
-// deferred answer, the edit that follows it.
-func (b *matrixBot) discordAnswer(t *testing.T, raw []byte) string {
-	t.Helper()
-	var r struct {
-		Type   int `json:"type"`
-		Data   *discordMessage
-		Embeds []struct {
-			Title string `json:"title"`
-		} `json:"embeds"`
-		Content string `json:"content"`
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatalf("Discord answer %s: %v", raw, err)
-	}
-	switch {
-	case r.Type == 5: // deferred: the answer comes as an edit
-		select {
-		case raw = <-b.discord.Callbacks:
-			return b.discordAnswer(t, raw)
-		case <-time.After(20 * time.Second):
-			t.Fatal("a deferred answer was never edited in")
-		}
-	case r.Data != nil:
-		return r.Data.title()
-	}
-	m := discordMessage{Embeds: r.Embeds, Content: r.Content} // an edit is the message itself
-	return m.title()
-}
-
-type discordMessage struct {
-	Embeds []struct {
-		Title string `json:"title"`
-	} `json:"embeds"`
-	Content string `json:"content"`
-}
-
-func (m discordMessage) title() string {
-	title := m.Content
-	if len(m.Embeds) > 0 {
-		title = m.Embeds[0].Title
-	}
-	return markdownEscape.ReplaceAllString(title, "$1") // as Discord shows it
 }
 
 var markdownEscape = regexp.MustCompile(`\\([[:punct:]])`)

@@ -21,8 +21,23 @@ func (e *Engine) help(ctx context.Context, req Request) Reply {
 // overview lists the commands, as typed on the asker's platform, and the loaded briefings.
 func (e *Engine) overview(_ context.Context, req Request) Reply {
 	r := Reply{Title: "briefbot", Private: true}
+	var serverOnly []string
+	digestThere := false
 	for _, c := range e.commands {
+		// Outside every server that installed the bot (a DM), Discord offers no admin command.
+		if c.Admin && req.Caller.OutsideServer {
+			serverOnly = append(serverOnly, "/"+e.NameOn(req.Caller.Platform, c))
+			digestThere = digestThere || c.Name == "digest"
+			continue
+		}
 		r.Blocks = append(r.Blocks, Block{Kind: Item, Label: e.usageOn(req.Caller.Platform, c), Text: describe(c)})
+	}
+	if len(serverOnly) > 0 {
+		text := "In a server where briefbot is installed: " + strings.Join(serverOnly, ", ") + "."
+		if umbrella, ok := e.Command(UmbrellaName); ok && digestThere {
+			text += " Here, /" + e.NameOn(req.Caller.Platform, umbrella) + " digest preview shows a digest privately."
+		}
+		r.Blocks = append(r.Blocks, Block{Kind: Paragraph, Text: text})
 	}
 	r.Blocks = append(r.Blocks, Block{Kind: Heading, Text: "Briefings"})
 	for _, b := range e.lib.Briefings() {

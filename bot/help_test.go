@@ -14,6 +14,7 @@ import (
 func TestHelpCommand(t *testing.T) {
 	e := bottest.Engine(t, bot.Config{Prefixes: map[string]string{"slack": "bb-"}})
 	slack := bot.Caller{Platform: "slack"}
+	dm := bot.Caller{Platform: "discord", User: "1", OutsideServer: true}
 	tests := []struct {
 		line   string
 		caller bot.Caller
@@ -41,6 +42,9 @@ func TestHelpCommand(t *testing.T) {
 		{"/help serch", slack, bot.Answered, "/bb-brief-search <words>", nil},
 		{"/help position sovereignty", member, bot.Invalid, "Too many words", nil},
 		{"/briefbot help timeline", member, bot.Answered, "/timeline [briefing]", nil},
+		// In a DM Discord offers no /digest (admin commands are registered for servers only), so
+		// the overview says where it is and that /briefbot digest previews it here.
+		{"/help", dm, bot.Answered, "briefbot", []string{"/position <issue>", "In a server where briefbot is installed: /digest", "/briefbot digest preview"}},
 	}
 	for _, tc := range tests {
 		r := bottest.LineAs(e, tc.line, tc.caller)
@@ -49,6 +53,9 @@ func TestHelpCommand(t *testing.T) {
 				tc.line, tc.caller.Platform, r.Status, r.Private, r.Title, tc.status, tc.title)
 		}
 		got := bottest.Text(r)
+		if tc.caller.OutsideServer && strings.Contains(got, "/digest [") {
+			t.Errorf("Line(%q) outside a server lists /digest as a command; it says:\n%s", tc.line, got)
+		}
 		for _, want := range tc.has {
 			if !strings.Contains(got, want) {
 				t.Errorf("Line(%q) on %s does not say %q; it says:\n%s", tc.line, tc.caller.Platform, want, got)

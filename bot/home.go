@@ -16,18 +16,23 @@ var homeCommands = []string{"position", "compare", "search", "changes", "briefin
 // common commands, and for an admin each digest's next run, last result and holds. It is a Reply
 // like any answer, so that the layout is decided here once and each platform renders it.
 func (e *Engine) Home(ctx context.Context, caller Caller) Reply {
+	return e.HomeAs(ctx, caller.Platform, e.IsAdmin(caller))
+}
+
+// HomeAs is the Home page a member (admin false) or an admin of platform sees: for the preview,
+// which shows both and has no caller to ask about.
+func (e *Engine) HomeAs(ctx context.Context, platform string, admin bool) Reply {
 	r := Reply{Title: "briefbot", Private: true, Blocks: []Block{{Kind: Paragraph,
 		Text: "Policy briefings: each party's position side by side, with the briefing's source. " +
-			"Press a button, or type a command; /" + e.nameOf(caller.Platform, "help") + " lists them all."}}}
+			"Press a button, or type a command; /" + e.nameOf(platform, "help") + " lists them all."}}}
 	r.Blocks = append(r.Blocks, Block{Kind: Heading, Text: "Briefings"})
 	for _, b := range e.lib.Briefings() {
 		r.Blocks = append(r.Blocks, e.briefingLine(ctx, b))
 	}
-	admin := e.IsAdmin(caller)
 	if admin {
 		r.Blocks = append(r.Blocks, e.digestLines(ctx)...)
 	}
-	r.Actions = e.homeActions(caller.Platform, admin)
+	r.Actions = e.homeActions(platform, admin)
 	return r
 }
 

@@ -3,6 +3,7 @@ package preview
 import (
 	"context"
 	"flag"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"briefbot/bot/bottest"
 )
 
 // screenshots writes a PNG of each view to testdata/screenshots/, for the README.
@@ -204,4 +207,29 @@ func TestBrowserCompletesAndOtherViews(t *testing.T) {
 		t.Errorf("on a 390px screen the page is wider than the screen")
 	}
 	shoot(t, ctx, "phone")
+}
+
+// TestBrowserSurfaces draws the answers people get outside a slash command in a server: Find in
+// briefing on a message, a long answer's pages, Slack's Home tab, and Discord from a DM.
+func TestBrowserSurfaces(t *testing.T) {
+	ctx := newBrowser(t)
+	srv, _ := newServer(t, goodState(t))
+	paged := goodState(t)
+	paged.Engine = bottest.EngineFrom(t, bottest.TunnelLog(40))
+	pagedSrv, _ := newServer(t, paged)
+	tests := []struct {
+		name, url, ready, want string
+	}{
+		{"find", srv.URL + "/?find=" + url.QueryEscape("what does Mexico say about intel sharing?"), ".dc", "Intelligence Sharing"},
+		{"pages", pagedSrv.URL + "/?q=" + url.QueryEscape("/search tunnels"), ".dc .button[aria-disabled]", "Next"},
+		{"home", srv.URL + "/home", ".sl", "Briefings"},
+		{"dm", srv.URL + "/?q=%2Fhelp&dm=1", ".dc", "In a server where briefbot is installed"},
+	}
+	for _, tc := range tests {
+		do(t, ctx, tc.name, chromedp.Navigate(tc.url), chromedp.WaitVisible(chromedp.CSS(tc.ready)))
+		if text := value(t, ctx, "read "+tc.name, chromedp.Text(chromedp.ID("live"))); !strings.Contains(text, tc.want) {
+			t.Errorf("%s: the page lacks %q:\n%s", tc.name, tc.want, text)
+		}
+		shoot(t, ctx, tc.name)
+	}
 }

@@ -1,6 +1,7 @@
 package preview
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,8 @@ import (
 
 	"briefbot/bot"
 	"briefbot/bot/bottest"
+	"briefbot/bot/schedule"
+	"briefbot/bot/store"
 	"briefbot/internal/cron"
 )
 
@@ -24,15 +27,34 @@ func goodState(tb testing.TB) State {
 	morning := digestView(tb, "morning", "slack", "America/Mexico_City", "0 9 * * 1-5", "C0123", "C0456")
 	morning.Thread, morning.Mention = true, "S0123ABCD"
 	morning.Closed = func(date string) (string, bool) { return "Office closed (closures.ics)", date == "2025-03-28" }
+	berlin := digestView(tb, "berlin", "discord", "Europe/Berlin", "30 2 * * *", "123456789012345678")
 	return State{
-		Engine:   bottest.Engine(tb),
+		Engine:   scheduled(tb, morning.Digest, berlin.Digest),
 		Warnings: []string{`briefbot.yaml:4: slack.bot_token is written in the file: use ${SLACK_BOT_TOKEN}`},
 		Digests: []DigestView{
 			morning,
-			digestView(tb, "berlin", "discord", "Europe/Berlin", "30 2 * * *", "123456789012345678"),
+			berlin,
 		},
 		Loaded: bottest.Day(),
 	}
+}
+
+// scheduled is the embedded briefing's engine with a scheduler of digests that posts nothing,
+// over a ledger in memory, as briefbot preview makes it: /digest status and an admin's Home tab
+// list them.
+func scheduled(tb testing.TB, digests ...bot.Digest) *bot.Engine {
+	tb.Helper()
+	ledger, err := store.Open(context.Background(), "sqlite://:memory:")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ledger.Close() })
+	sched, err := schedule.New(schedule.Config{Digests: digests, Ledger: ledger, Owner: "preview-test",
+		Compose: func(context.Context, bot.Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{}, "" }})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bottest.Engine(tb, bot.Config{Digests: sched})
 }
 
 // digestView reads the schedule as the command line does, through the scheduler's own code.

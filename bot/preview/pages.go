@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"briefbot/bot"
+	"briefbot/bot/discord"
+	"briefbot/bot/slack"
 	"briefbot/briefings"
 )
 
@@ -24,6 +26,8 @@ type pageView struct {
 	Warnings []problem
 
 	Line      string   // the command box
+	Find      string   // a message's text, asked as Find in briefing asks it
+	DM        bool     // Discord's view is asked from a DM, outside every server
 	Choices   []string // what the box suggests before any typing
 	Answer    *answerView
 	Examples  []example
@@ -31,6 +35,13 @@ type pageView struct {
 	Briefings []briefingView
 	Search    string
 	Found     *answerView
+	Home      *homeView
+}
+
+// homeView is Slack's Home tab as a member and as an admin see it.
+type homeView struct {
+	Member, Admin *slackView
+	Error         string
 }
 
 // problem is a "FILE:LINE: message" line, its place set apart.
@@ -64,7 +75,7 @@ type example struct{ Usage, Line, Description string }
 
 func (s *server) build(r *http.Request, view string, st State) pageView {
 	p := pageView{View: view, Stamp: s.stamp(st), Status: status(st)}
-	p.Title = map[string]string{"ask": "Ask", "digests": "Digests", "briefings": "Briefings"}[view]
+	p.Title = map[string]string{"ask": "Ask", "digests": "Digests", "briefings": "Briefings", "home": "Home tab"}[view]
 	for _, w := range st.Warnings {
 		p.Warnings = append(p.Warnings, splitProblem(w))
 	}
@@ -76,6 +87,8 @@ func (s *server) build(r *http.Request, view string, st State) pageView {
 	}
 	q := r.URL.Query()
 	p.Line = strings.TrimSpace(q.Get("q"))
+	p.Find = strings.TrimSpace(q.Get("find"))
+	p.DM = q.Get("dm") != ""
 	p.Search = strings.TrimSpace(q.Get("words"))
 	e := st.Engine
 	p.Ready = e != nil && len(p.Problems) == 0
@@ -86,8 +99,11 @@ func (s *server) build(r *http.Request, view string, st State) pageView {
 	switch view {
 	case "ask":
 		p.Choices = completions(e, p.Line, maxChoices)
-		if p.Line != "" {
-			p.Answer = s.ask(ctx, e, p.Line)
+		switch {
+		case p.Find != "":
+			p.Answer = s.answerOn(ctx, e.FindRequest(p.Find), p.DM)
+		case p.Line != "":
+			p.Answer = s.answerOn(ctx, parseLine(e, p.Line), p.DM)
 		}
 		for _, c := range e.Commands() {
 			if c.Umbrella {
@@ -97,10 +113,12 @@ func (s *server) build(r *http.Request, view string, st State) pageView {
 		}
 	case "digests":
 		p.Digests = s.digests(st, q.Get("digest"), q.Get("date"))
+	case "home":
+		p.Home = s.home(ctx, e)
 	case "briefings":
 		p.Briefings = briefingViews(e)
 		if p.Search != "" {
-			p.Found = s.ask(ctx, e, "/search "+p.Search)
+			p.Found = s.answerOn(ctx, parseLine(e, "/search "+p.Search), false)
 		}
 	}
 	return p
@@ -148,12 +166,15 @@ func exampleLine(e *bot.Engine, c bot.Command) string {
 // names and the access of its own platform (Slack's /brief-search, the shell's admin rights).
 var platforms = []string{"discord", "slack", "shell"}
 
-// ask answers a typed line on every platform.
-func (s *server) ask(ctx context.Context, e *bot.Engine, line string) *answerView {
-	req := parseLine(e, line)
+// rooms are how much one message holds on each platform; the terminal takes a whole answer.
+var rooms = map[string]bot.Room{"discord": discord.PageRoom(), "slack": slack.PageRoom()}
+
+// answerOn answers req on every platform; dm asks Discord's from a DM, outside every server.
+func (s *server) answerOn(ctx context.Context, req bot.Request, dm bool) *answerView {
 	v := &answerView{}
 	for _, platform := range platforms {
-		req.Caller = bot.Caller{Platform: platform}
+		// Each platform gets the pages its own messages hold, as its adapter asks for them.
+		req.Caller, req.Room = bot.Caller{Platform: platform, OutsideServer: dm && platform == "discord"}, rooms[platform]
 		var reply bot.Reply
 		if req.Command.Name == "digest" && strings.EqualFold(req.Option("action"), bot.DigestNow) {
 			// The shell is an admin, and /digest now posts to every channel: the page must not.
@@ -198,6 +219,20 @@ func (s *server) draw(v *answerView, platform string, reply bot.Reply) {
 		s.log.Error("preview: draw answer", "platform", platform, "err", err)
 		v.Error = "The " + platform + " view could not be drawn: " + err.Error()
 	}
+}
+
+// home draws Slack's Home tab for a member and for an admin, who sees each digest's next run too.
+func (s *server) home(ctx context.Context, e *bot.Engine) *homeView {
+	v := &homeView{}
+	var err error
+	if v.Member, err = renderHomeTab(e.HomeAs(ctx, "slack", false)); err == nil {
+		v.Admin, err = renderHomeTab(e.HomeAs(ctx, "slack", true))
+	}
+	if err != nil {
+		s.log.Error("preview: draw home tab", "err", err)
+		v.Error = "The Home tab could not be drawn: " + err.Error()
+	}
+	return v
 }
 
 type digestsView struct {

@@ -81,9 +81,12 @@ func renderDiscord(r bot.Reply) (*discordView, error) {
 		}
 		var buttons []discordgo.Button
 		for _, c := range row.Components {
-			if b, ok := c.(discordgo.Button); ok && !b.Disabled {
-				// The page links to the line the button runs, wherever its answer would go.
-				_, b.CustomID = discord.Pressed(b.CustomID)
+			if b, ok := c.(discordgo.Button); ok {
+				// The page links to the line the button runs, wherever its answer would go; a
+				// disabled one (Previous on the first page) is drawn greyed, with no line.
+				if _, b.CustomID = discord.Pressed(b.CustomID); b.Disabled {
+					b.CustomID = ""
+				}
 				buttons = append(buttons, b)
 			}
 		}
@@ -147,9 +150,26 @@ func renderSlack(r bot.Reply) (*slackView, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := slack.Response(r)
+	return slackMessage(slack.Response(r), raw, slack.MaxBlocks), nil
+}
+
+// renderHomeTab is r, an engine's Home, as Slack's Home tab shows it.
+func renderHomeTab(r bot.Reply) (*slackView, error) {
+	tab, err := slack.HomeTab(r)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := slack.HomeTabJSON(r)
+	if err != nil {
+		return nil, err
+	}
+	return slackMessage(tab, raw, slack.MaxViewBlocks), nil
+}
+
+// slackMessage is m drawn, with raw, its payload, beside it; maxBlocks is the limit m is under.
+func slackMessage(m slack.Message, raw []byte, maxBlocks int) *slackView {
 	v := &slackView{Ephemeral: m.ResponseType == "ephemeral", Fallback: m.Text, JSON: string(raw),
-		Meter: meter{Used: len(m.Blocks), Max: slack.MaxBlocks, What: "blocks"}}
+		Meter: meter{Used: len(m.Blocks), Max: maxBlocks, What: "blocks"}}
 	for _, b := range m.Blocks {
 		bv := blockView{Kind: b.Type}
 		if b.Text != nil {
@@ -175,7 +195,7 @@ func renderSlack(r bot.Reply) (*slackView, error) {
 		}
 		v.Blocks = append(v.Blocks, bv)
 	}
-	return v, nil
+	return v
 }
 
 func slackObject(t slack.TextObject) template.HTML {

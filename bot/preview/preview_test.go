@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"briefbot/bot/bottest"
 )
 
 func TestAskShowsEveryPlatform(t *testing.T) {
@@ -267,3 +269,89 @@ type discardWriter struct {
 func (w *discardWriter) Header() http.Header         { return w.header }
 func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (w *discardWriter) WriteHeader(code int)        { w.code = code }
+
+// TestLongAnswersShowTheirPages: the page asks each platform for the pages its messages hold,
+// as the adapters do, and draws Discord's Previous greyed on the first page, Next as the line
+// it runs; the terminal prints every hit.
+func TestLongAnswersShowTheirPages(t *testing.T) {
+	st := goodState(t)
+	st.Engine = bottest.EngineFrom(t, bottest.TunnelLog(40))
+	srv, _ := newServer(t, st)
+	_, body := get(t, srv, "/?q="+url.QueryEscape("/search tunnels"))
+	dc, sl, tm := section(body, "dc-h"), section(body, "sl-h"), section(body, "tm-h")
+	if !strings.Contains(dc, `<span class="button" aria-disabled="true">`) {
+		t.Errorf("Discord's first page has no greyed Previous:\n%s", dc)
+	}
+	next := `href="/?q=%2fsearch%20words%3atunnels%20page%3a2"`
+	for name, v := range map[string]string{"Discord": dc, "Slack": sl} {
+		if !strings.Contains(v, next) {
+			t.Errorf("%s's first page has no Next to page 2:\n%s", name, v)
+		}
+		if strings.Contains(v, "Site 40:") {
+			t.Errorf("%s's first page shows the last hit:\n%s", name, v)
+		}
+	}
+	if !strings.Contains(tm, "Site 40:") {
+		t.Errorf("the terminal does not print every hit:\n%s", tm)
+	}
+	_, body = get(t, srv, "/?q="+url.QueryEscape("/search words:tunnels page:2"))
+	if v := section(body, "dc-h"); strings.Contains(v, `aria-disabled`) || !strings.Contains(v, `page%3a1"`) {
+		t.Errorf("Discord's page 2 lacks an enabled Previous to page 1:\n%s", v)
+	}
+}
+
+// TestHomeTabShowsMemberAndAdmin: the Home view draws Slack's Home tab from the payload
+// views.publish would take, for a member and, with the digests, for an admin.
+func TestHomeTabShowsMemberAndAdmin(t *testing.T) {
+	srv, _ := newServer(t, goodState(t))
+	code, body := get(t, srv, "/home")
+	if code != http.StatusOK {
+		t.Fatalf("GET /home = %d", code)
+	}
+	member, admin := section(body, "hm-h"), section(body, "ha-h")
+	for name, v := range map[string]string{"member": member, "admin": admin} {
+		for _, want := range []string{"Mexico rejects U.S. troops plan", `href="/?q=%2fposition`, `&#34;type&#34;: &#34;home&#34;`} {
+			if !strings.Contains(v, want) {
+				t.Errorf("the %s's Home tab lacks %q:\n%s", name, want, v)
+			}
+		}
+	}
+	if strings.Contains(member, "Digests") {
+		t.Errorf("a member's Home tab shows the digests:\n%s", member)
+	}
+	if !strings.Contains(admin, "Digests") {
+		t.Errorf("an admin's Home tab lacks the digests:\n%s", admin)
+	}
+}
+
+// TestFindAndDMAsThePlatformsAsk: a message's text is answered as Find in briefing answers it,
+// privately (with no Share: its question is someone else's message); Discord's answer from a DM lists no /digest, which Discord
+// offers only in servers.
+func TestFindAndDMAsThePlatformsAsk(t *testing.T) {
+	srv, _ := newServer(t, goodState(t))
+	tests := []struct {
+		query, view string
+		has         []string
+		lacks       string
+	}{
+		{"find=" + url.QueryEscape("what does Mexico say about intel sharing?"), "dc-h",
+			[]string{"Intelligence Sharing", "Only you can see this"}, "Share to channel"},
+		{"find=" + url.QueryEscape("what does Mexico say about intel sharing?"), "sl-h",
+			[]string{"Intelligence Sharing", "Only visible to you"}, "Share to channel"},
+		{"q=%2Fhelp&dm=1", "dc-h", []string{"In a server where briefbot is installed: /digest"}, "/digest ["},
+		{"q=%2Fhelp&dm=1", "sl-h", []string{"/digest ["}, "In a server where"},
+		{"q=%2Fhelp", "dc-h", []string{"/digest ["}, "In a server where"},
+	}
+	for _, tc := range tests {
+		_, body := get(t, srv, "/?"+tc.query)
+		v := section(body, tc.view)
+		for _, want := range tc.has {
+			if !strings.Contains(v, want) {
+				t.Errorf("GET /?%s: view %s lacks %q:\n%s", tc.query, tc.view, want, v)
+			}
+		}
+		if tc.lacks != "" && strings.Contains(v, tc.lacks) {
+			t.Errorf("GET /?%s: view %s shows %q:\n%s", tc.query, tc.view, tc.lacks, v)
+		}
+	}
+}

@@ -62,6 +62,7 @@ func New(src Source, opts Options) http.Handler {
 	mux.HandleFunc("GET /{$}", s.page("ask"))
 	mux.HandleFunc("GET /digests", s.page("digests"))
 	mux.HandleFunc("GET /briefings", s.page("briefings"))
+	mux.HandleFunc("GET /home", s.page("home"))
 	mux.HandleFunc("GET /complete", s.complete)
 	mux.HandleFunc("GET /events", s.events)
 	mux.HandleFunc("GET /assets/{file}", func(w http.ResponseWriter, r *http.Request) {

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -14,10 +15,10 @@ import (
 // homeTab is app_home_opened's tab for the Home tab; the Messages and About tabs are Slack's.
 const homeTab = "home"
 
-// maxViewBlocks is how many blocks a Home tab holds, from Slack's view reference. A reply
+// MaxViewBlocks is how many blocks a Home tab holds, from Slack's view reference. A reply
 // renders to at most MaxBlocks, and its buttons to at most maxActionBlocks more, so a Home tab
-// always fits; homeView still checks, since Slack refuses a view over it whole.
-const maxViewBlocks = 100
+// always fits; HomeTab still checks, since Slack refuses a view over it whole.
+const MaxViewBlocks = 100
 
 // homeTimeout bounds the publishing of one Home tab, waits for a rate limit included: a tab the
 // user has left by then is published again the next time they open it.
@@ -67,10 +68,10 @@ func (b *Bot) publishHome(ctx context.Context, user string) {
 	}
 }
 
-// homeView is the Home tab views.publish takes for r, the engine's Home: r rendered as any
-// answer, with its buttons under the title and the opening paragraph, where a reader looks first
-// and where a long list of digests cannot push them out of sight.
-func homeView(r bot.Reply) (slackapi.HomeTabViewRequest, error) {
+// HomeTab is the Home tab of r, the engine's Home, as blocks: r rendered as any answer, with its
+// buttons under the title and the opening paragraph, where a reader looks first and where a long
+// list of digests cannot push them out of sight. The preview draws it; homeView publishes it.
+func HomeTab(r bot.Reply) (Message, error) {
 	actions := actionBlocks(r.Actions)
 	r.Actions = nil
 	body := render(r).Blocks
@@ -82,10 +83,28 @@ func homeView(r bot.Reply) (slackapi.HomeTabViewRequest, error) {
 	blocks = append(blocks, body[:at]...)
 	blocks = append(blocks, actions...)
 	blocks = append(blocks, body[at:]...)
-	if len(blocks) > maxViewBlocks {
-		return slackapi.HomeTabViewRequest{}, fmt.Errorf("home tab of %d blocks; Slack takes %d", len(blocks), maxViewBlocks)
+	if len(blocks) > MaxViewBlocks {
+		return Message{}, fmt.Errorf("home tab of %d blocks; Slack takes %d", len(blocks), MaxViewBlocks)
 	}
-	set, err := slackBlocks(blocks)
+	return Message{Blocks: blocks}, nil
+}
+
+// HomeTabJSON is the view views.publish takes for r, indented: what the preview shows beside it.
+func HomeTabJSON(r bot.Reply) ([]byte, error) {
+	view, err := homeView(r)
+	if err != nil {
+		return nil, err
+	}
+	return json.MarshalIndent(view, "", "  ")
+}
+
+// homeView is the Home tab views.publish takes for r.
+func homeView(r bot.Reply) (slackapi.HomeTabViewRequest, error) {
+	tab, err := HomeTab(r)
+	if err != nil {
+		return slackapi.HomeTabViewRequest{}, err
+	}
+	set, err := slackBlocks(tab.Blocks)
 	if err != nil {
 		return slackapi.HomeTabViewRequest{}, err
 	}

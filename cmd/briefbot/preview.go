@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"briefbot/bot/preview"
+	"briefbot/bot/store"
 	"briefbot/config"
 )
 
@@ -51,7 +52,14 @@ func (c *cli) preview(ctx context.Context, args []string) error {
 		file = "briefbot.yaml"
 	}
 	given := *cmd.configFile != ""
-	st, named, _ := c.previewState(file, given, time.Now())
+	// The page answers /digest status and draws an admin's Home tab as serve would, from a
+	// ledger of its own: in memory, so that it never touches the running bot's.
+	ledger, err := store.Open(ctx, "sqlite://:memory:")
+	if err != nil {
+		return err
+	}
+	defer ledger.Close()
+	st, named, _ := c.previewState(file, given, time.Now(), ledger)
 	src := preview.NewLatest(st)
 	var hosts []string
 	if local {
@@ -84,7 +92,7 @@ func (c *cli) preview(ctx context.Context, args []string) error {
 	// the files before it returns, so the watcher asks named again without being told.
 	go func() {
 		watched <- watchFiles(watchCtx, file, func() namedFiles { return named }, nil, func() {
-			st, now, ok := c.previewState(file, given, time.Now())
+			st, now, ok := c.previewState(file, given, time.Now(), ledger)
 			if ok {
 				named = now
 			}
@@ -116,7 +124,7 @@ func (c *cli) preview(ctx context.Context, args []string) error {
 // previewState reads the config file (when given, or when briefbot.yaml exists) and everything
 // it names, as config check and serve do, and says which files it names. ok is false when the
 // file itself could not be read: the caller keeps watching the files it knew.
-func (c *cli) previewState(file string, given bool, now time.Time) (st preview.State, named namedFiles, ok bool) {
+func (c *cli) previewState(file string, given bool, now time.Time, ledger store.Ledger) (st preview.State, named namedFiles, ok bool) {
 	st.Loaded = now
 	cfg := config.Default()
 	if _, err := os.Stat(file); given || err == nil {
@@ -133,7 +141,13 @@ func (c *cli) previewState(file string, given bool, now time.Time) (st preview.S
 		cfg = loaded
 	}
 	st.Warnings = cfg.Warnings
-	b, err := buildFrom(cfg, nil, services{})
+	b, err := readFrom(cfg, nil)
+	if err == nil {
+		var svc services
+		if svc, err = postingNothing(b, ledger); err == nil {
+			err = b.makeEngine(svc)
+		}
+	}
 	if err != nil {
 		st.Problems = strings.Split(err.Error(), "\n")
 		return st, filesNamed(cfg), true

@@ -29,14 +29,24 @@ func readServices(ctx context.Context, b *build, buildErr error) (*bot.Core, fun
 	if err != nil {
 		return nil, nil, err
 	}
-	sched, err := schedule.New(schedule.Config{Digests: b.digests, Ledger: ledger, Owner: owner(),
-		Compose: func(context.Context, bot.Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{}, "" }})
+	svc, err := postingNothing(b, ledger)
 	if err == nil {
-		err = b.makeEngine(services{digests: sched, versions: versionHistory(ledger)})
+		err = b.makeEngine(svc)
 	}
 	if err != nil {
 		ledger.Close()
 		return nil, nil, err
 	}
 	return bot.NewCore(b.engine), ledger.Close, nil
+}
+
+// postingNothing are the services of an engine that answers as serve would from ledger and
+// never posts: a scheduler of b's digests with no posters, and the versions ledger keeps.
+func postingNothing(b *build, ledger store.Ledger) (services, error) {
+	sched, err := schedule.New(schedule.Config{Digests: b.digests, Ledger: ledger, Owner: owner(),
+		Compose: func(context.Context, bot.Digest, time.Time, string) (bot.Reply, string) { return bot.Reply{}, "" }})
+	if err != nil {
+		return services{}, err
+	}
+	return services{digests: sched, versions: versionHistory(ledger)}, nil
 }

@@ -6,11 +6,8 @@ package bottest
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -18,10 +15,8 @@ import (
 
 	"briefbot/bot"
 	"briefbot/briefings"
+	"briefbot/internal/golden"
 )
-
-// update is the -update flag of every test package that uses Golden.
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 // Day is the engines' clock in tests, so that a digest is the same on every run.
 func Day() time.Time { return time.Date(2025, 4, 7, 9, 0, 0, 0, time.UTC) }
@@ -67,23 +62,7 @@ func Core(tb testing.TB, e *bot.Engine) *bot.Core {
 // Golden compares got with testdata/name, or rewrites it under -update.
 func Golden(tb testing.TB, name string, got []byte) {
 	tb.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("%v (go test -update creates it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		tb.Errorf("%s differs (go test -update rewrites it; read the diff)\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
+	golden.Check(tb, name, got)
 }
 
 // Logger writes to the test's own log, shown when it fails or under -v. A fuzz target may not

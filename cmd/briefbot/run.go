@@ -58,6 +58,7 @@ Usage:
   briefbot ask "/position sovereignty" [--format text|discord|slack]
   briefbot serve [--config FILE]    run the bot: platforms, digests, HTTP server
   briefbot config check FILE        check a config file
+  briefbot import ARTICLE [--id ID] [--out DIR]  a draft briefing from an article, with a coverage report
   briefbot digest preview [--date YYYY-MM-DD] [--format text|discord|slack]
   briefbot manifest slack [--url https://host]
   briefbot invite discord
@@ -91,6 +92,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		"": c.interactive, "ask": c.ask, "serve": c.serve, "digest": c.digest, "audit": c.audit,
 		"health": c.health, "preview": c.preview,
 		"config": ctxFree(c.configCmd), "manifest": ctxFree(c.manifest), "invite": ctxFree(c.invite),
+		"import":  ctxFree(c.importCmd),
 		"version": ctxFree(c.version),
 		"help":    func(context.Context, []string) error { fmt.Fprint(stdout, usage); return nil },
 	}

@@ -42,6 +42,9 @@ type Config struct {
 	// Now is the clock for the replay window, Health and the gateway role's lease; nil means
 	// time.Now.
 	Now func() time.Time
+	// Transport carries every REST call (registration, posts, follow-ups), as for metrics; nil
+	// means http.DefaultTransport.
+	Transport http.RoundTripper
 }
 
 // DefaultAPIURL is the REST base used when Config.APIURL is empty.
@@ -112,7 +115,7 @@ func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
 		b.key = ed25519.PublicKey(key)
 	}
 	api, _ := apiBase(cfg.APIURL) // Check read it already
-	b.session, err = newSession(cfg.Token, api, b.gatewayDialer())
+	b.session, err = newSession(cfg.Token, api, b.gatewayDialer(), cfg.Transport)
 	if err != nil {
 		return nil, err
 	}
@@ -190,9 +193,9 @@ func (b *Bot) Close() error {
 // Poster posts replies to channels with the bot's token.
 func (b *Bot) Poster() *Poster { return b.poster }
 
-// newSession makes a discordgo session for REST (and the gateway, if opened, through dialer),
-// pointed at api.
-func newSession(token string, api *url.URL, dialer *websocket.Dialer) (*discordgo.Session, error) {
+// newSession makes a discordgo session for REST through transport (nil: the default) and the
+// gateway, if opened, through dialer, pointed at api.
+func newSession(token string, api *url.URL, dialer *websocket.Dialer, transport http.RoundTripper) (*discordgo.Session, error) {
 	if token != "" && !strings.HasPrefix(token, "Bot ") {
 		token = "Bot " + token
 	}
@@ -204,7 +207,10 @@ func newSession(token string, api *url.URL, dialer *websocket.Dialer) (*discordg
 	if err != nil {
 		return nil, fmt.Errorf("discord: discordgo's endpoint: %w", err)
 	}
-	s.Client = &http.Client{Timeout: restTimeout, Transport: &rewriteTransport{from: from, to: api, next: http.DefaultTransport}}
+	if transport == nil {
+		transport = http.DefaultTransport
+	}
+	s.Client = &http.Client{Timeout: restTimeout, Transport: &rewriteTransport{from: from, to: api, next: transport}}
 	// discordgo would retry a 429 forever; request bounds it instead.
 	s.ShouldRetryOnRateLimit = false
 	// Slash commands need no intents, and the adapter reads nothing from the state cache.

@@ -76,7 +76,7 @@ func (s *Scheduler) deliver(stop, work context.Context, j job) result {
 		release()
 		s.observe.LedgerFailed("claim")
 		s.log.Warn("digest claim failed; will try again", j.attrs("err", err)...)
-		s.recheckLater(j)
+		s.recheckLater(j, true)
 		return result{failed, "the ledger did not answer"}
 	case claim.Done != nil:
 		release()
@@ -84,7 +84,7 @@ func (s *Scheduler) deliver(stop, work context.Context, j job) result {
 		return result{already, string(claim.Done.Result)}
 	case !claim.Taken:
 		release()
-		s.recheckLater(j)
+		s.recheckLater(j, false)
 		return result{already, "another process is posting it"}
 	}
 	h := s.hold(stop, work, j.slot)
@@ -106,7 +106,7 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 	if err != nil {
 		release()
 		s.log.Error("digest cannot be posted", j.attrs("err", err)...)
-		return s.fail(h, j, err.Error())
+		return s.fail(h, j, FailCompose, err.Error())
 	}
 	// An earlier holder that claimed and never marked may have posted just before it died.
 	look, since, mayDouble := !prior.IsZero(), h.since, false
@@ -149,7 +149,7 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 				if err != nil {
 					release()
 					s.log.Error("digest not composed", j.attrs("err", err)...)
-					return s.fail(h, j, "the digest could not be composed")
+					return s.fail(h, j, FailCompose, "the digest could not be composed")
 				}
 				// Decided once, on the first composition: a retry sends what was decided.
 				if j.digest.OnlyWhenChanged && !j.ordered && last != "" && v == last {
@@ -179,12 +179,11 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 			case isPostError && pe.Permanent:
 				release()
 				s.log.Error("digest post refused", j.attrs("err", err)...)
-				return s.fail(h, j, "refused: "+codeOf(pe))
+				return s.fail(h, j, FailRefused, "refused: "+codeOf(pe))
 			case isPostError && (pe.RetryAfter > 0 || pe.Code == "429"):
 				// Refused for the rate: nothing went out, but for a thread's headline, which may
 				// have gone out before its detail was refused. The whole budget waits, not just
 				// this post.
-				s.observe.RateLimited(j.slot.Platform)
 				wait, _ = postRetry.Next(try, pe.RetryAfter)
 				code = "rate limited"
 				j.bucket.pause(s.clock.Now().Add(wait))
@@ -204,7 +203,7 @@ func (s *Scheduler) post(h *holding, j job, prior time.Time, release func()) res
 		release()
 		if s.clock.Now().Add(wait).After(j.deadline) {
 			s.log.Error("digest not posted by its deadline", j.attrs("last", code)...)
-			return s.fail(h, j, "not posted by the deadline: "+code)
+			return s.fail(h, j, FailDeadline, "not posted by the deadline: "+code)
 		}
 		var ok bool
 		if release, ok = s.resume(h, j, wait); !ok {
@@ -325,8 +324,9 @@ func (s *Scheduler) unchanged(h *holding, j job, version string) result {
 	return result{skipped, reasonUnchanged}
 }
 
-func (s *Scheduler) fail(h *holding, j job, reason string) result {
+func (s *Scheduler) fail(h *holding, j job, why Failure, reason string) result {
 	h.stopRenewing()
+	s.observe.Failed(j.slot, why)
 	s.mark(h, j, store.Outcome{Result: store.Failed, Reason: reason})
 	return result{failed, reason}
 }
@@ -357,7 +357,7 @@ func (s *Scheduler) mark(h *holding, j job, out store.Outcome) {
 		wait, again := markRetry.Next(try, 0)
 		switch {
 		case err == nil:
-			s.observe.Marked(j.slot.Platform, out.Result)
+			s.observe.Marked(j.slot, out.Result)
 			s.settled(j)
 			return
 		case errors.Is(err, store.ErrNotHeld):
@@ -366,11 +366,11 @@ func (s *Scheduler) mark(h *holding, j job, out store.Outcome) {
 		case !again || ctx.Err() != nil:
 			s.observe.LedgerFailed("mark")
 			s.log.Error("digest mark failed: left to the next holder", j.attrs("err", err)...)
-			s.recheckLater(j)
+			s.recheckLater(j, true)
 			return
 		}
 		if retry.Sleep(ctx, s.clock, wait) != nil {
-			s.recheckLater(j)
+			s.recheckLater(j, true)
 			return
 		}
 	}
@@ -384,8 +384,12 @@ func (s *Scheduler) settleMissed(work context.Context, j job) result {
 	out := store.Outcome{Result: store.Skipped, Reason: j.reason}
 	if !j.claimed {
 		if err := s.ledger.Record(ctx, j.slot, out, s.clock.Now()); err != nil {
+			s.observe.LedgerFailed("record")
 			s.log.Warn("recording a missed digest failed", j.attrs("err", err)...)
 			return result{failed, "the ledger did not answer"}
+		}
+		if j.overdue {
+			s.observe.Failed(j.slot, FailMissed)
 		}
 		s.log.Info("digest skipped", j.attrs("reason", j.reason)...)
 		return result{skipped, j.reason}
@@ -394,13 +398,13 @@ func (s *Scheduler) settleMissed(work context.Context, j job) result {
 	switch {
 	case err != nil:
 		s.observe.LedgerFailed("claim")
-		s.recheckLater(j)
+		s.recheckLater(j, true)
 		return result{failed, "the ledger did not answer"}
 	case claim.Done != nil:
 		s.settled(j)
 		return result{already, string(claim.Done.Result)}
 	case !claim.Taken:
-		s.recheckLater(j)
+		s.recheckLater(j, false)
 		return result{already, "another process is settling it"}
 	}
 	h := s.hold(ctx, work, j.slot)
@@ -420,6 +424,9 @@ func (s *Scheduler) settleMissed(work context.Context, j job) result {
 		}
 	}
 	s.log.Info("missed digest settled", j.attrs("result", out.Result)...)
+	if out.Result == store.Skipped && j.overdue {
+		s.observe.Failed(j.slot, FailMissed)
+	}
 	s.mark(h, j, out)
 	return result{skipped, j.reason}
 }

@@ -247,6 +247,8 @@ type rig struct {
 	// skew sets a process's clock off the rig's by its amount, by owner: a replica whose clock
 	// runs ahead or behind.
 	skew map[string]time.Duration
+	// observers are told what each process does, by owner.
+	observers map[string]Observer
 }
 
 // skewedClock is a process's clock, off the rig's by a fixed amount; it waits as the rig's does.
@@ -345,6 +347,7 @@ func newRig(t *testing.T, start time.Time, kind ledgerKind) *rig {
 		plain:      map[string]bool{},
 		threadless: map[string]bool{},
 		skew:       map[string]time.Duration{},
+		observers:  map[string]Observer{},
 		compose: func(_ context.Context, d bot.Digest, day time.Time, since string) (bot.Reply, string) {
 			return bot.Reply{Title: d.Name + " " + day.Format("2006-01-02")}, "v1"
 		},
@@ -408,8 +411,8 @@ func (g *rig) scheduler(owner string, digests ...bot.Digest) *proc {
 	}
 	s, err := New(Config{
 		Digests: digests, Ledger: ledger, Posters: posters, Owner: owner, Clock: clock,
-		Compose: g.compose,
-		Logger:  slog.New(slog.NewTextHandler(g.t.Output(), &slog.HandlerOptions{ReplaceAttr: g.logTime})),
+		Compose: g.compose, Observer: g.observers[owner],
+		Logger: slog.New(slog.NewTextHandler(g.t.Output(), &slog.HandlerOptions{ReplaceAttr: g.logTime})),
 	})
 	if err != nil {
 		g.t.Fatal(err)
@@ -592,6 +595,61 @@ func channels(prefix string, n int) []string {
 	out := make([]string, n)
 	for i := range out {
 		out[i] = fmt.Sprintf("%s%03d", prefix, i)
+	}
+	return out
+}
+
+// recorder is an Observer that keeps what it was told.
+type recorder struct {
+	mu           sync.Mutex
+	marked       map[store.Result]int
+	failures     map[Failure][]string // "slot channel"
+	ledgerFailed int
+}
+
+func newRecorder() *recorder {
+	return &recorder{marked: map[store.Result]int{}, failures: map[Failure][]string{}}
+}
+
+func (r *recorder) Marked(_ store.Slot, result store.Result) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.marked[result]++
+}
+
+func (r *recorder) Failed(slot store.Slot, why Failure) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failures[why] = append(r.failures[why], slot.At.UTC().Format("01-02T15:04")+" "+slot.Channel)
+}
+
+func (r *recorder) LedgerFailed(string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ledgerFailed++
+}
+
+// ended is how many slots were marked.
+func (r *recorder) ended() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, c := range r.marked {
+		n += c
+	}
+	return n
+}
+
+// took says what the recorder was told of failures, by reason, each reason's slots in order:
+// "refused: [04-01T09:00 D2] ...".
+func (r *recorder) took() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := ""
+	for _, why := range Failures {
+		if slots := slices.Sorted(slices.Values(r.failures[why])); len(slots) > 0 {
+			out += fmt.Sprintf("%s: %v ", why, slots)
+		}
 	}
 	return out
 }

@@ -58,6 +58,7 @@ func (s *Scheduler) Hold(ctx context.Context, h bot.Hold) error {
 	if err := s.ledger.PutHold(ctx, store.Hold(h)); err != nil {
 		return fmt.Errorf("%s: %w", action, err)
 	}
+	s.aheadChanged(d.Name)
 	s.writeAudit(ctx, h.By, action, "ok")
 	return nil
 }
@@ -84,6 +85,7 @@ func (s *Scheduler) Unhold(ctx context.Context, name, skip, actor string) (bool,
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", action, err)
 	}
+	s.aheadChanged(name)
 	was := dropped != nil && inForce(*dropped, s.clock.Now().In(d.Schedule.Zone()).Format(time.DateOnly))
 	outcome := "ok"
 	if !was {
@@ -125,6 +127,14 @@ func (s *Scheduler) Holds(ctx context.Context, name string) ([]bot.Hold, error) 
 		}
 	}
 	return out, nil
+}
+
+// aheadChanged has the loop work out digest name's next run again, with the holds just changed.
+func (s *Scheduler) aheadChanged(name string) {
+	s.mu.Lock()
+	delete(s.ahead, name)
+	s.mu.Unlock()
+	s.wakeLoop()
 }
 
 // inForce reports whether h still holds anything back on today, a date of its digest's zone.

@@ -454,6 +454,9 @@ func TestHoldsUnreadable(t *testing.T) {
 					if n := g.discord.count(); n != 0 {
 						t.Errorf("%d posts while the holds were unreadable; want none", n)
 					}
+					if !downtime { // the slot waits, owed
+						expectDue(t, a, "morning", "while its holds cannot be read", at(t, "2025-04-01T09:00:00Z"))
+					}
 					g.clock.advanceTo(back.Add(time.Minute))
 					a.stop(t)
 					reason := ""
@@ -531,8 +534,8 @@ func (l holdsReads) Holds(ctx context.Context, digest string) ([]store.Hold, err
 	return l.Ledger.Holds(ctx, digest)
 }
 
-// TestHoldsReadOncePerSlot: the loop reads a digest's holds once per slot time, not once per
-// channel, and not between slots.
+// TestHoldsReadOncePerSlot: the loop reads a digest's holds once when it starts (for its next
+// slot, Due) and once per slot time, not once per channel, and not between slots.
 func TestHoldsReadOncePerSlot(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		g := newRig(t, at(t, "2025-04-01T08:00:00Z"), memory)
@@ -542,8 +545,8 @@ func TestHoldsReadOncePerSlot(t *testing.T) {
 		p := g.start("a", d)
 		g.clock.advanceTo(at(t, "2025-04-03T08:00:00Z"))
 		p.stop(t)
-		if n := reads.Load(); n != 4 {
-			t.Errorf("%d reads of holds for 4 slot times of 40 channels; want 4", n)
+		if n := reads.Load(); n != 5 {
+			t.Errorf("%d reads of holds for a start and 4 slot times of 40 channels; want 5", n)
 		}
 		g.expectOnce(d, at(t, "2025-04-01T08:00:00Z"), g.clock.Now())
 	})

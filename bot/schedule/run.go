@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"briefbot/bot"
+	"briefbot/bot/store"
 )
 
 // A run is one call of Run: what its workers share.
@@ -77,6 +78,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		s.recordLoaded(r)
 		s.catchUpAll(r, now)
 		s.dispatchDue(r, now)
+		s.lookAhead(r, now)
 		s.recheck(r, now)
 		if s.retention > 0 && !now.Before(nextPrune) {
 			nextPrune = now.Add(24 * time.Hour)
@@ -272,6 +274,9 @@ func (s *Scheduler) dispatchDue(r *run, now time.Time) {
 		s.mu.Lock()
 		if _, ok = s.cursor[d.Name]; ok {
 			s.cursor[d.Name] = now
+			if len(slots) > 0 {
+				s.ahead[d.Name] = holds.next(d.Schedule, now)
+			}
 		}
 		s.mu.Unlock()
 		if !ok || len(slots) == 0 {
@@ -286,6 +291,30 @@ func (s *Scheduler) dispatchDue(r *run, now time.Time) {
 			due := slots[sort.Search(len(slots), func(j int) bool { return !slots[j].Before(since[i]) }):]
 			s.dispatch(r, d, channel, due, now, time.Time{}, holds)
 		}
+	}
+}
+
+// lookAhead reads the holds of each digest whose next run the loop has not worked out yet (at
+// the start, after a Replan or a hold said here), for Due. dispatchDue works it out at each of a
+// digest's slots with the holds it reads then, so that holds are read once per slot time. A
+// digest whose holds cannot be read is tried again at the next wake.
+func (s *Scheduler) lookAhead(r *run, now time.Time) {
+	for _, d := range s.plan() {
+		s.mu.Lock()
+		_, known := s.ahead[d.Name]
+		s.mu.Unlock()
+		if known {
+			continue
+		}
+		holds, err := s.holdsOf(r.stop, d)
+		if err != nil {
+			continue // dispatchDue logs what it cannot read
+		}
+		s.mu.Lock()
+		if _, planned := s.cursor[d.Name]; planned {
+			s.ahead[d.Name] = holds.next(d.Schedule, now)
+		}
+		s.mu.Unlock()
 	}
 }
 
@@ -321,6 +350,8 @@ func (s *Scheduler) dispatch(r *run, d bot.Digest, channel string, slots []time.
 			if latest >= 0 {
 				j.reason = "missed; a later slot was posted instead"
 			}
+			// One a later slot replaced within its window went out as that slot: not a failure.
+			j.overdue = now.After(j.deadline)
 		}
 		s.spawn(r, j)
 	}
@@ -331,12 +362,15 @@ func (s *Scheduler) dispatch(r *run, d bot.Digest, channel string, slots []time.
 // settled, not posted. When the holds cannot be read, the digest's slots wait for the next
 // recheck.
 func (s *Scheduler) recheck(r *run, now time.Time) {
-	var due []slotKey
+	var due, givenUp []slotKey
 	s.mu.Lock()
 	for k, p := range s.pending {
 		switch {
 		case now.After(p.forgetAt):
 			delete(s.pending, k)
+			if p.ledger {
+				givenUp = append(givenUp, k)
+			}
 		case !now.Before(p.retryAt):
 			p.retryAt = now.Add(recheckEvery)
 			s.pending[k] = p
@@ -344,6 +378,12 @@ func (s *Scheduler) recheck(r *run, now time.Time) {
 		}
 	}
 	s.mu.Unlock()
+	for _, k := range givenUp {
+		slot := store.Slot{Digest: k.digest, Platform: k.platform, Channel: k.channel, At: time.Unix(k.at, 0).UTC()}
+		s.observe.Failed(slot, FailLedger)
+		s.log.Error("digest given up: the ledger did not answer for it until past its catch-up window",
+			"digest", slot.Digest, "platform", slot.Platform, "channel", slot.Channel, "slot", slot.At)
+	}
 	// Each digest's channels as a set: a fan-out to thousands of channels can leave thousands of
 	// slots to recheck.
 	channels := map[string]map[string]bool{}
@@ -375,7 +415,7 @@ func (s *Scheduler) recheck(r *run, now time.Time) {
 		if reason := held.reason(j.slot.At); reason != "" {
 			j.missed, j.claimed, j.reason = true, true, reason
 		} else if now.After(j.deadline) {
-			j.missed, j.claimed, j.reason = true, true, "missed by more than the catch-up window"
+			j.missed, j.claimed, j.reason, j.overdue = true, true, "missed by more than the catch-up window", true
 		}
 		s.spawn(r, j)
 	}

@@ -283,42 +283,6 @@ func (l *indexedMemLedger) LastPosted(_ context.Context, digest, platform, chann
 	return &e, nil
 }
 
-// scaleObserver counts how slots end and the 429s the scheduler was told of.
-type scaleObserver struct {
-	mu          sync.Mutex
-	marked      map[store.Result]int
-	rateLimited int
-	failed      int // ledger calls that failed
-}
-
-func (o *scaleObserver) Marked(_ string, r store.Result) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.marked[r]++
-}
-
-func (o *scaleObserver) RateLimited(string) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.rateLimited++
-}
-
-func (o *scaleObserver) LedgerFailed(string) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.failed++
-}
-
-func (o *scaleObserver) ended() int {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	n := 0
-	for _, c := range o.marked {
-		n += c
-	}
-	return n
-}
-
 type scaleCase struct {
 	name     string
 	platform string
@@ -432,7 +396,7 @@ func fanOutScale(t *testing.T, sc scaleCase, kind string) {
 	ledger := &countingLedger{Ledger: base}
 	p := newRatedPlatform(clock)
 	sc.fake(p)
-	obs := &scaleObserver{marked: map[store.Result]int{}}
+	obs := newRecorder()
 	chans := channels("C", scaleChannels)
 	d := bot.Digest{Name: "morning", Briefing: "us-mexico-troops", Platform: sc.platform, Channels: chans,
 		Schedule: mustParse(t, "0 9 * * *")}
@@ -467,8 +431,7 @@ func fanOutScale(t *testing.T, sc scaleCase, kind string) {
 	took := p.last.Sub(slot)
 	t.Logf("%d channels: first post %s after the slot, last %s: %.3f of the floor (%s)",
 		scaleChannels, p.first.Sub(slot), took.Round(time.Millisecond), took.Seconds()/sc.floor.Seconds(), sc.floor)
-	t.Logf("429s: %d answered by the platform, %d seen by the scheduler; marked %v",
-		p.refused, obs.rateLimited, obs.marked)
+	t.Logf("429s: %d answered by the platform; marked %v", p.refused, obs.marked)
 	t.Logf("ledger: %d claims, %d lease renewals, %d marks, %d version reads; at most %d slots held at once",
 		ledger.claims, ledger.renewals, ledger.marks, ledger.reads, ledger.peakHeld)
 	t.Logf("2s into the fan-out: %d goroutines, %.1f MiB live heap, %.1f MiB of stacks",
@@ -476,8 +439,8 @@ func fanOutScale(t *testing.T, sc scaleCase, kind string) {
 	if limit := time.Duration(float64(sc.floor) * sc.within); took > limit {
 		t.Errorf("fan-out took %s (simulated); want within %.2f of the floor %s", took, sc.within, sc.floor)
 	}
-	if obs.failed > 0 {
-		t.Errorf("%d ledger calls failed", obs.failed)
+	if obs.ledgerFailed > 0 {
+		t.Errorf("%d ledger calls failed", obs.ledgerFailed)
 	}
 }
 
@@ -582,7 +545,7 @@ func TestScaleSlackShortCatchUp(t *testing.T) {
 		slackFake(p)
 		d := bot.Digest{Name: "morning", Briefing: "us-mexico-troops", Platform: "slack",
 			Channels: channels("C", scaleChannels), Schedule: mustParse(t, "0 9 * * *"), CatchUp: 10 * time.Minute}
-		obs := &scaleObserver{marked: map[store.Result]int{}}
+		obs := newRecorder()
 		stop := startScale(t, "replica-1", d, &indexedMemLedger{memLedger: newMemLedger()}, p, clock, nil, obs)
 		clock.advanceTo(slot.Add(40 * time.Minute))
 		stop()
@@ -617,7 +580,7 @@ func TestScaleTwoReplicas(t *testing.T) {
 		p.global, p.globalWindow = 50, time.Second
 		d := bot.Digest{Name: "morning", Briefing: "us-mexico-troops", Platform: "discord",
 			Channels: channels("C", scaleChannels), Schedule: mustParse(t, "0 9 * * *")}
-		obs := &scaleObserver{marked: map[store.Result]int{}}
+		obs := newRecorder()
 		stopA := startScale(t, "replica-1", d, ledger, p, clock, nil, obs)
 		stopB := startScale(t, "replica-2", d, ledger, p, clock, nil, obs)
 		for obs.ended() < scaleChannels && clock.Now().Before(slot.Add(30*time.Minute)) {

@@ -82,19 +82,45 @@ type Config struct {
 	Observer Observer
 }
 
-// An Observer is told what the scheduler does: how each slot ended, each rate limit met, each
-// ledger call that failed.
+// An Observer is told what the scheduler does: how each slot ended, why one did not go out,
+// each ledger call that failed. Its methods are called from many goroutines at once.
 type Observer interface {
-	Marked(platform string, result store.Result)
-	RateLimited(platform string)
+	// Marked: this process recorded in the ledger that slot ended with result.
+	Marked(slot store.Slot, result store.Result)
+	// Failed: slot did not go out, for why; Marked follows when the ledger took its outcome.
+	Failed(slot store.Slot, why Failure)
+	// LedgerFailed: a ledger call the scheduler depends on failed, by operation (claim, mark,
+	// record, first_seen, holds).
 	LedgerFailed(op string)
 }
 
+// A Failure is why a slot did not go out, from a fixed set, for metrics and alerts.
+type Failure string
+
+const (
+	// FailRefused: the platform refused the post for good (an unknown channel, no access, a bad
+	// token); retrying cannot help until someone changes something.
+	FailRefused Failure = "refused"
+	// FailDeadline: retried (rate limits, outages) until the slot's catch-up window closed.
+	FailDeadline Failure = "deadline"
+	// FailMissed: recorded skipped because its catch-up window had passed while no process
+	// posted it (a downtime, a holder that died and was not replaced in time).
+	FailMissed Failure = "missed"
+	// FailCompose: the digest could not be made for its platform (composing it failed, a thread
+	// its poster cannot post).
+	FailCompose Failure = "compose"
+	// FailLedger: given up because the ledger did not answer for it until past its window.
+	FailLedger Failure = "ledger"
+)
+
+// Failures are every Failure, for metrics to start each at zero.
+var Failures = []Failure{FailRefused, FailDeadline, FailMissed, FailCompose, FailLedger}
+
 type noObserver struct{}
 
-func (noObserver) Marked(string, store.Result) {}
-func (noObserver) RateLimited(string)          {}
-func (noObserver) LedgerFailed(string)         {}
+func (noObserver) Marked(store.Slot, store.Result) {}
+func (noObserver) Failed(store.Slot, Failure)      {}
+func (noObserver) LedgerFailed(string)             {}
 
 // A Scheduler posts digests at their slots through the ledger. Run drives the schedule; PostNow,
 // Status and Digests serve /digest and the command line, with or without Run.
@@ -118,10 +144,16 @@ type Scheduler struct {
 	seen map[channelKey]time.Time
 	// loaded holds the channels this running scheduler loaded and has no moment for yet, with
 	// when they were loaded: the moment the loop records.
-	loaded   map[channelKey]time.Time
-	running  bool
+	loaded  map[channelKey]time.Time
+	running bool
+	// inflight holds the slots worked on in this process; true for a scheduled post, which the
+	// digest owes until it is settled (Due), false for a slot being recorded or a /digest now.
 	inflight map[slotKey]bool
 	pending  map[slotKey]pending
+	// ahead holds each digest's next run that no hold covers and no closed date rests on, as the
+	// loop last read its holds: at each of its slots, and when the plan or its holds changed
+	// here. A digest without an entry is read at the loop's next wake.
+	ahead map[string]time.Time
 }
 
 var _ bot.Digests = (*Scheduler)(nil)
@@ -136,11 +168,14 @@ func keyOf(s store.Slot) slotKey { return slotKey{s.Digest, s.Platform, s.Channe
 // A channelKey is one channel of one digest: what the ledger keeps a first-seen moment for.
 type channelKey struct{ digest, platform, channel string }
 
-// A pending slot was claimed by another process when this one looked; it is claimed again
-// until it is marked, in case that process died holding it.
+// A pending slot was claimed by another process when this one looked, or the ledger failed it;
+// it is claimed again until it is marked, in case that process died holding it.
 type pending struct {
 	retryAt  time.Time
 	forgetAt time.Time
+	// ledger: the last try failed for the ledger, so that a slot forgotten at forgetAt was given
+	// up for it (FailLedger) rather than left to another process.
+	ledger bool
 }
 
 // New checks cfg and returns a Scheduler ready to Run.
@@ -169,7 +204,7 @@ func New(cfg Config) (*Scheduler, error) {
 		log: cfg.Logger, clock: cfg.Clock, limits: newLimiter(cfg.Clock, cfg.Limits),
 		retention: cfg.Retention, observe: cmp.Or[Observer](cfg.Observer, noObserver{}), wake: make(chan struct{}, 1),
 		cursor: map[string]time.Time{}, seen: map[channelKey]time.Time{}, loaded: map[channelKey]time.Time{},
-		inflight: map[slotKey]bool{}, pending: map[slotKey]pending{},
+		inflight: map[slotKey]bool{}, pending: map[slotKey]pending{}, ahead: map[string]time.Time{},
 	}
 	if err := s.check(cfg.Digests); err != nil {
 		errs = append(errs, err)
@@ -244,6 +279,7 @@ func (s *Scheduler) Replan(digests []bot.Digest) error {
 	s.cursor = kept
 	s.loaded = loaded
 	s.digests = slices.Clone(digests)
+	clear(s.ahead) // schedules may have changed: read again at the next wake
 	s.mu.Unlock()
 	s.wakeLoop()
 	return nil
@@ -283,6 +319,7 @@ type job struct {
 	missed   bool      // its time has passed: record how it ended, post nothing
 	claimed  bool      // for a missed slot: someone may hold an unmarked claim on it
 	reason   string    // for a missed slot
+	overdue  bool      // for a missed slot: not held back, and its catch-up window had passed
 	// ordered: a moderator's /digest now, posted even when nothing changed since the last post
 	ordered bool
 }
@@ -304,10 +341,10 @@ func (s *Scheduler) begin(j job) bool {
 	k := keyOf(j.slot)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.inflight[k] {
+	if _, ok := s.inflight[k]; ok {
 		return false
 	}
-	s.inflight[k] = true
+	s.inflight[k] = !j.ordered && !j.missed
 	return true
 }
 
@@ -317,8 +354,9 @@ func (s *Scheduler) end(j job) {
 	delete(s.inflight, keyOf(j.slot))
 }
 
-// recheckLater keeps a slot another process holds, to claim it again if that process dies.
-func (s *Scheduler) recheckLater(j job) {
+// recheckLater keeps a slot another process holds, to claim it again if that process dies, or
+// one the ledger failed (ledger), to try again.
+func (s *Scheduler) recheckLater(j job, ledger bool) {
 	if !j.recheck {
 		return
 	}
@@ -330,7 +368,7 @@ func (s *Scheduler) recheckLater(j job) {
 	if !ok {
 		p = pending{forgetAt: j.deadline.Add(10 * time.Minute)}
 	}
-	p.retryAt = now.Add(recheckEvery)
+	p.retryAt, p.ledger = now.Add(recheckEvery), ledger
 	s.pending[k] = p
 	s.wakeLoop()
 }

@@ -139,6 +139,53 @@ func (s *Scheduler) Status(ctx context.Context) ([]bot.ChannelStatus, error) {
 	return out, nil
 }
 
+// A Due is the slot a digest owes next, for metrics.
+type Due struct {
+	Digest string
+	// Next is the digest's earliest slot this process is delivering or retrying, or found
+	// another process holding when it last claimed it, until the slot is settled in the ledger
+	// (so that a slot not getting out keeps it in the past); else its next run that no hold
+	// covers and no closed date rests on (by its schedule alone while its holds cannot be read).
+	// Zero when it owes none: paused without an end, no run to come, or Run is not running.
+	Next time.Time
+	// CatchUp is how late a slot of it is still posted.
+	CatchUp time.Duration
+}
+
+// Due lists the slot each digest run owes next, in the plan's order. It reads no ledger: it
+// answers from what the loop and the deliveries under way know, for a scrape at any rate.
+func (s *Scheduler) Due() []Due {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	owed := map[string]time.Time{}
+	owe := func(k slotKey) {
+		at := time.Unix(k.at, 0)
+		if cur, ok := owed[k.digest]; !ok || at.Before(cur) {
+			owed[k.digest] = at
+		}
+	}
+	for k, scheduled := range s.inflight {
+		if scheduled {
+			owe(k)
+		}
+	}
+	for k := range s.pending {
+		owe(k)
+	}
+	out := make([]Due, len(s.digests))
+	for i, d := range s.digests {
+		next, known := s.ahead[d.Name]
+		if cursor, running := s.cursor[d.Name]; !known && running && s.running {
+			next = d.Schedule.Next(cursor)
+		}
+		if at, ok := owed[d.Name]; ok && (next.IsZero() || at.Before(next)) {
+			next = at
+		}
+		out[i] = Due{Digest: d.Name, Next: next, CatchUp: catchUpWindow(d)}
+	}
+	return out
+}
+
 // Audit lists the latest admin actions and reloads from the ledger, newest first.
 func (s *Scheduler) Audit(ctx context.Context, limit int) ([]bot.AuditLine, error) {
 	entries, err := s.ledger.AuditSince(ctx, time.Time{}, limit)

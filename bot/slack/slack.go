@@ -26,6 +26,9 @@ type Config struct {
 	APIURL        string // Web API base; "" means Slack's (https://slack.com/api/)
 	AdminUserIDs  []string
 	Now           func() time.Time // clock for the signature window; nil = time.Now
+	// Transport carries every Web API call and response_url post, as for metrics; nil means
+	// http.DefaultTransport.
+	Transport http.RoundTripper
 }
 
 // Slack wants a first answer within 3 seconds; the engine gets most of that, the rest is for the
@@ -87,7 +90,7 @@ func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
 		cfg:      cfg,
 		secret:   []byte(cfg.SigningSecret),
 		now:      cfg.Now,
-		web:      &http.Client{Timeout: webTimeout},
+		web:      &http.Client{Timeout: webTimeout, Transport: cfg.Transport},
 		deadline: defaultAnswerDeadline,
 		answer:   core.Handle,
 		recent:   recent.New(recentSpan, recentLimit),
@@ -99,7 +102,7 @@ func New(cfg Config, core *bot.Core, logger *slog.Logger) (*Bot, error) {
 	}
 	opts := []slackapi.Option{
 		slackapi.OptionAPIURL(apiURL),
-		slackapi.OptionHTTPClient(&http.Client{Timeout: webTimeout}),
+		slackapi.OptionHTTPClient(&http.Client{Timeout: webTimeout, Transport: cfg.Transport}),
 		slackapi.OptionLog(libraryLog{logger}),
 	}
 	if cfg.AppToken != "" {

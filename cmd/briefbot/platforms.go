@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 
 	"briefbot/bot"
 	"briefbot/bot/discord"
@@ -29,10 +30,14 @@ func (p *platforms) close() {
 
 // newPlatforms builds every configured adapter over core, without touching the network: the
 // posters exist before the scheduler that needs them, and nothing is answered before start.
-func newPlatforms(b *build, core *bot.Core, logger *slog.Logger) (*platforms, error) {
+// transport wraps each platform's calls to its API (for metrics).
+func newPlatforms(b *build, core *bot.Core, logger *slog.Logger,
+	transport func(platform string, next http.RoundTripper) http.RoundTripper) (*platforms, error) {
 	p := &platforms{posters: map[string]bot.Poster{}}
 	if d := b.cfg.Discord; d.Enabled() || d.Token != "" {
-		db, err := discord.New(b.discord, core, logger)
+		settings := b.discord
+		settings.Transport = transport("discord", settings.Transport)
+		db, err := discord.New(settings, core, logger)
 		if err != nil {
 			return nil, err
 		}
@@ -47,7 +52,9 @@ func newPlatforms(b *build, core *bot.Core, logger *slog.Logger) (*platforms, er
 		p.adopt("discord", db.Close, db.Start, poster)
 	}
 	if s := b.cfg.Slack; s.Enabled() {
-		sb, err := slack.New(b.slack, core, logger)
+		settings := b.slack
+		settings.Transport = transport("slack", settings.Transport)
+		sb, err := slack.New(settings, core, logger)
 		if err != nil {
 			p.close()
 			return nil, err

@@ -54,15 +54,16 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	cfg := b.cfg
 	logger := newLogger(c.stderr, cfg.Log)
 	m := newMetrics()
-	ledger, err := store.Open(ctx, cfg.Store.DSN, store.WithLogger(logger))
+	opened, err := store.Open(ctx, cfg.Store.DSN, store.WithLogger(logger))
 	if err != nil {
 		return err
 	}
-	defer ledger.Close()
+	defer opened.Close()
+	ledger := m.timed(opened)
 	history := versionHistory(ledger)
 	core := bot.NewCore(nil, bot.Recover(logger), bot.Log(logger), m.middleware())
 	core.OnComplete(m.completed)
-	platforms, err := newPlatforms(b, core, logger)
+	platforms, err := newPlatforms(b, core, logger, m.transport)
 	if err != nil {
 		return err
 	}
@@ -75,6 +76,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	m.digests.due = sched.Due
+	m.loaded(true)
 	if err := b.makeEngine(services{digests: sched, versions: history}); err != nil {
 		return err
 	}
@@ -342,6 +345,7 @@ func (rt *running) reload(ctx context.Context, lookupEnv func(string) (string, b
 		}
 		rt.audit(ctx, why, outcome)
 		rt.metrics.reloads.WithLabelValues("refused").Inc()
+		rt.metrics.loaded(false)
 		rt.logger.Error("reload refused: the old config and briefings stay in force", "trigger", why, "problems", problems)
 		return
 	}
@@ -351,6 +355,7 @@ func (rt *running) reload(ctx context.Context, lookupEnv func(string) (string, b
 	rt.current = b
 	rt.audit(ctx, why, "ok: "+changes.summary())
 	rt.metrics.reloads.WithLabelValues("ok").Inc()
+	rt.metrics.loaded(true)
 	rt.logger.Info("reloaded", append([]any{"trigger", why}, changes.logArgs()...)...)
 	if rt.platforms.discord != nil {
 		if err := rt.platforms.discord.Register(ctx); err != nil {
